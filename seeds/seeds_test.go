@@ -1,0 +1,126 @@
+package seeds
+
+import (
+	"errors"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name      string
+		in        string
+		wantURLs  []string
+		wantAgcy  []string
+		wantLines []int // lines of the seeds
+		badLines  []int // lines reported as bad
+	}{
+		{
+			name:      "csv with comments and optional columns",
+			in:        "# list\nurl,agency,region,level\nhttps://www.beijing.gov.cn/,北京市人民政府,北京市,province\n# skip\nhttp://www.tj.gov.cn,,,\n",
+			wantURLs:  []string{"https://www.beijing.gov.cn/", "http://www.tj.gov.cn/"},
+			wantAgcy:  []string{"北京市人民政府", ""},
+			wantLines: []int{3, 5},
+		},
+		{
+			name:      "columns in another order, BOM, blank line",
+			in:        "\ufeffagency,url\n甲,https://a.gov.cn/x/\n\n乙,https://b.gov.cn/\n",
+			wantURLs:  []string{"https://a.gov.cn/x/", "https://b.gov.cn/"},
+			wantAgcy:  []string{"甲", "乙"},
+			wantLines: []int{2, 4},
+		},
+		{
+			name:      "bad lines reported with their numbers and skipped",
+			in:        "url,agency,level\nftp://x.gov.cn/,甲,city\nhttps://ok.gov.cn/,乙,city\n,丙,city\nhttps://lvl.gov.cn/,丁,galaxy\nhttps://c.gov.cn/,戊,city,extra\nhttp://%zz/,己,city\nhttps://last.gov.cn/a,庚,\n",
+			wantURLs:  []string{"https://ok.gov.cn/", "https://last.gov.cn/a"},
+			wantAgcy:  []string{"乙", "庚"},
+			wantLines: []int{3, 8},
+			badLines:  []int{2, 4, 5, 6, 7},
+		},
+		{
+			name:      "plain text, one URL a line",
+			in:        "# portals\nhttps://www.gov.cn/\n\nwww.nohost\nhttp://www.hebei.gov.cn/col/col1/index.html\n",
+			wantURLs:  []string{"https://www.gov.cn/", "http://www.hebei.gov.cn/col/col1/index.html"},
+			wantAgcy:  []string{"", ""},
+			wantLines: []int{2, 5},
+			badLines:  []int{4},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, errs := Load(strings.NewReader(tt.in), "list.csv")
+			var urls, ag []string
+			var lines []int
+			for _, s := range got {
+				urls = append(urls, s.URL)
+				ag = append(ag, s.Agency)
+				lines = append(lines, s.Line)
+			}
+			if strings.Join(urls, " ") != strings.Join(tt.wantURLs, " ") {
+				t.Errorf("urls = %q, want %q", urls, tt.wantURLs)
+			}
+			if strings.Join(ag, "|") != strings.Join(tt.wantAgcy, "|") {
+				t.Errorf("agencies = %q, want %q", ag, tt.wantAgcy)
+			}
+			if len(lines) != len(tt.wantLines) {
+				t.Fatalf("lines = %v, want %v", lines, tt.wantLines)
+			}
+			for i := range lines {
+				if lines[i] != tt.wantLines[i] {
+					t.Errorf("lines = %v, want %v", lines, tt.wantLines)
+				}
+			}
+			if len(errs) != len(tt.badLines) {
+				t.Fatalf("errors = %v, want bad lines %v", errs, tt.badLines)
+			}
+			for i, err := range errs {
+				var le *LineError
+				if !errors.As(err, &le) || le.Line != tt.badLines[i] || le.Name != "list.csv" {
+					t.Errorf("error %d = %v, want line %d", i, err, tt.badLines[i])
+				}
+			}
+		})
+	}
+}
+
+// Every shipped list loads with zero bad lines, every URL parses as an
+// absolute http(s) URL on a gov.cn host, and no URL repeats across lists.
+func TestShippedLists(t *testing.T) {
+	files, err := filepath.Glob("*.csv")
+	if err != nil || len(files) < 3 {
+		t.Fatalf("shipped lists: %v %v", files, err)
+	}
+	seen := map[string]string{}
+	counts := map[string]int{}
+	for _, f := range files {
+		list, errs := LoadFile(f)
+		for _, e := range errs {
+			t.Errorf("%v", e)
+		}
+		counts[f] = len(list)
+		for _, s := range list {
+			u, err := url.Parse(s.URL)
+			if err != nil || !u.IsAbs() || !strings.HasSuffix(u.Hostname(), ".gov.cn") && u.Hostname() != "www.gov.cn" {
+				t.Errorf("%s:%d: url %q does not parse to a gov.cn host", f, s.Line, s.URL)
+			}
+			if s.Agency == "" || s.Region == "" || s.Level == "" {
+				t.Errorf("%s:%d: agency/region/level missing: %+v", f, s.Line, s)
+			}
+			if prev, ok := seen[u.Hostname()]; ok {
+				t.Errorf("%s:%d: host %s already in %s", f, s.Line, u.Hostname(), prev)
+			}
+			seen[u.Hostname()] = f
+		}
+	}
+	if counts["provinces.csv"] != 31 {
+		t.Errorf("provinces.csv has %d seeds, want the 31 provincial-level governments", counts["provinces.csv"])
+	}
+	if counts["state-council.csv"] != 1 {
+		t.Errorf("state-council.csv has %d seeds, want 1", counts["state-council.csv"])
+	}
+	if counts["cities.csv"] < 30 {
+		t.Errorf("cities.csv has %d seeds", counts["cities.csv"])
+	}
+}
