@@ -1,0 +1,132 @@
+package charset
+
+import "unicode/utf8"
+
+// candidate is one trial decoding of the score window.
+type candidate struct {
+	lab   label
+	runes int // non-ASCII characters decoded
+	bad   int // U+FFFD from invalid bytes, not counting a cut final character
+	han   int // CJK ideographs
+	very  int // of which among the ~1000 most common per script
+	comm  int // of which among the ~2600 most common per script
+	odd   int // other non-ASCII that Chinese prose rarely has (kana, hangul, PUA, Latin-1 letters…)
+}
+
+// score decodes b as lab and counts what came out.
+func score(lab label, b []byte) candidate {
+	c := candidate{lab: lab}
+	out, err := lab.enc.NewDecoder().Bytes(b)
+	if err != nil {
+		// x/text decoders replace instead of failing; treat an error as unreadable.
+		c.bad = len(b)
+		return c
+	}
+	trailing := 0 // U+FFFD run at the very end: a character cut by the window or the body
+	for len(out) > 0 {
+		r, size := utf8.DecodeRune(out)
+		out = out[size:]
+		if r < 0x80 {
+			trailing = 0
+			continue
+		}
+		c.runes++
+		if r == utf8.RuneError {
+			c.bad++
+			trailing++
+			continue
+		}
+		trailing = 0
+		switch {
+		case isHan(r):
+			c.han++
+			if r >= 0x4E00 && r <= 0x9FFF {
+				o := r - 0x4E00
+				if veryCommonHanzi[o>>3]&(1<<(o&7)) != 0 {
+					c.very++
+				}
+				if commonHanzi[o>>3]&(1<<(o&7)) != 0 {
+					c.comm++
+				}
+			}
+		case isChinesePunct(r):
+		default:
+			c.odd++
+		}
+	}
+	if trailing <= 3 {
+		c.bad -= trailing
+		c.runes -= trailing
+	}
+	return c
+}
+
+func isHan(r rune) bool {
+	return (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) || (r >= 0xF900 && r <= 0xFAFF)
+}
+
+// isChinesePunct covers the punctuation and symbols Chinese text uses:
+// CJK symbols (、。《》「」), general punctuation (“”…—), full-width forms
+// (，：（）０-９), the no-break space, ×÷°·, and circled/parenthesised numbers.
+func isChinesePunct(r rune) bool {
+	switch {
+	case r >= 0x3000 && r <= 0x303F, r >= 0xFF01 && r <= 0xFF5E, r >= 0x2010 && r <= 0x203B:
+		return true
+	case r >= 0x2460 && r <= 0x24FF, r >= 0x3220 && r <= 0x3243, r >= 0x2160 && r <= 0x217F:
+		return true
+	case r == 0xA0, r == 0xD7, r == 0xF7, r == 0xB0, r == 0xB7, r == 0x2103, r == 0xFFE5:
+		return true
+	}
+	return false
+}
+
+// quality is how much the decoding looks like Chinese prose, in [0, 1]:
+// very common characters count 1, other common ones 1/2, rare ideographs
+// and odd symbols 0. A decoding with only punctuation is neutral (1/2).
+// It is returned as a fraction num/den so comparisons are exact.
+func (c candidate) quality() (num, den int) {
+	if c.han+c.odd == 0 {
+		return 1, 2
+	}
+	return 2*c.very + (c.comm - c.very), 2 * (c.han + c.odd)
+}
+
+// plausible: at least half the weight of a perfectly common text.
+func (c candidate) plausible() bool {
+	n, d := c.quality()
+	return 2*n >= d
+}
+
+// pick chooses the best plausible candidate. With clean, only decodings
+// without a single invalid byte qualify; otherwise a few (1%) are forgiven,
+// for pages with a stray corrupt byte. Equal quality goes to the declared
+// family, then to the order of cands (GB18030 before Big5 before UTF-8).
+func pick(cands []candidate, h hints, clean bool) (candidate, bool) {
+	best, found := candidate{}, false
+	for _, c := range cands {
+		if !c.plausible() {
+			continue
+		}
+		if clean && c.bad > 0 || !clean && c.bad*100 > max(c.runes, 100) {
+			continue
+		}
+		if !found || better(c, best, h) {
+			best, found = c, true
+		}
+	}
+	return best, found
+}
+
+// better reports whether a beats b: fewer errors, then higher quality, then
+// a declared family.
+func better(a, b candidate, h hints) bool {
+	if a.bad != b.bad {
+		return a.bad < b.bad
+	}
+	an, ad := a.quality()
+	bn, bd := b.quality()
+	if an*bd != bn*ad {
+		return an*bd > bn*ad
+	}
+	return h.declares(a.lab.fam) && !h.declares(b.lab.fam)
+}
