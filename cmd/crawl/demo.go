@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/seeds"
+)
+
+func demoCmd() *command {
+	return &command{
+		name:    "demo",
+		summary: "crawl the built-in demo portal on 127.0.0.1 and show what was found",
+		usage:   "crawl demo [--db FILE]",
+		detail: `
+Starts a simulated government portal on 127.0.0.1 (several agencies on
+several ports: 政府信息公开 sections, paginated 年报 columns, reports in GBK,
+UTF-8 and GB18030 with right and wrong charset labels, a 2021-template
+report, a DOCX attachment, a copy on an essay site, a robots.txt-disallowed
+area, a crawler trap), crawls it with the real crawler into the archive,
+and prints the reports found per agency and year, their encodings, the
+failed checks, and what to try next. Offline; about ten seconds.
+
+The portal's ports change on every run, so running the demo twice into the
+same archive stores its reports under new URLs again.`,
+		example: `  crawl demo
+  crawl demo --db /tmp/demo.db && crawl history --db /tmp/demo.db --agency 新前街道`,
+		run: runDemo,
+	}
+}
+
+// demoSite is a running demo portal, as the demo needs it.
+type demoSite struct {
+	seedCSV []byte
+	served  []demoServed
+	close   func()
+}
+
+// demoServed is one page the demo portal knows it serves.
+type demoServed struct {
+	URL, Agency, Kind string
+	Year              int
+}
+
+func runDemo(ctx context.Context, e *env, fs *flagSet) (err error) {
+	if len(fs.args) > 0 {
+		return usageErrorf("unexpected argument %q (see crawl demo -h)", fs.args[0])
+	}
+	site, err := startDemo(ctx)
+	if err != nil {
+		return failed(fmt.Errorf("start the demo portal: %w", err))
+	}
+	defer site.close()
+	list, errs := seeds.Load(bytes.NewReader(site.seedCSV), "demo seeds")
+	if len(errs) > 0 {
+		return failed(fmt.Errorf("demo seed list: %w", errs[0]))
+	}
+	s, err := openArchive(*fs.db, false)
+	if err != nil {
+		return err
+	}
+	defer closeArchive(s, &err)
+	hosts := map[string]bool{}
+	for _, sd := range list {
+		if u, err := url.Parse(sd.URL); err == nil {
+			hosts[u.Host] = true
+		}
+	}
+	fmt.Fprintf(e.stdout, "demo portal: %d sites on 127.0.0.1; crawling into %s\n", len(list), *fs.db)
+	start := time.Now()
+	out, err := runCrawler(ctx, e, s, crawlSettings{maxPages: 400, maxDepth: 8, rate: 0, concurrency: 8,
+		timeout: 10 * time.Second, allowPrivate: true, userAgent: "gongkai-demo"}, list)
+	for _, l := range out.summary {
+		fmt.Fprintln(e.stdout, l)
+	}
+	if err != nil {
+		return storageError(err)
+	}
+	fmt.Fprintf(e.stdout, "crawled in %.1fs\n\n", time.Since(start).Seconds())
+	if err := demoSummary(ctx, e, s, hosts, site.served, *fs.db); err != nil {
+		return storageError(err)
+	}
+	if len(out.unreachable) > 0 {
+		return failed(fmt.Errorf("%d demo seeds could not be reached: %s", len(out.unreachable), strings.Join(out.unreachable, ", ")))
+	}
+	return nil
+}
+
+// demoRecord is the part of a parsed record the demo summary prints.
+type demoRecord struct {
+	url, agency, template, charset, source string
+	year                                   int
+	failed                                 []string
+}
+
+// demoSummary prints what the crawl of this portal found.
+func demoSummary(ctx context.Context, e *env, s *archive.Store, hosts map[string]bool, served []demoServed, db string) error {
+	reports := map[string]map[int][]demoRecord{}
+	found := map[string]bool{}
+	kinds := map[string]int{}
+	var copies []demoRecord
+	err := s.ForEachParsed(ctx, archive.Filter{}, func(p archive.Parsed) error {
+		u, err := url.Parse(p.URL)
+		if err != nil || !hosts[u.Host] {
+			return nil // an earlier crawl's record
+		}
+		kinds[p.Kind]++
+		found[p.URL] = true
+		if p.Kind == extract.KindNotReport {
+			return nil
+		}
+		var r extract.Record
+		if err := json.Unmarshal(p.JSON, &r); err != nil {
+			return fmt.Errorf("decode record of %s: %w", p.URL, err)
+		}
+		dr := demoRecord{url: p.URL, agency: p.Agency, template: p.Template, year: p.Year,
+			charset: r.Charset, source: r.CharsetSource}
+		for _, c := range r.Checks {
+			if c.Status == extract.CheckFailed {
+				dr.failed = append(dr.failed, c.ID)
+			}
+		}
+		if p.Kind == extract.KindCopy {
+			copies = append(copies, dr)
+			return nil
+		}
+		if reports[p.Agency] == nil {
+			reports[p.Agency] = map[int][]demoRecord{}
+		}
+		reports[p.Agency][p.Year] = append(reports[p.Agency][p.Year], dr)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "reports per agency and year (template · charset as detected · failed checks):\n")
+	agencies := make([]string, 0, len(reports))
+	for a := range reports {
+		agencies = append(agencies, a)
+	}
+	sort.Strings(agencies)
+	for _, a := range agencies {
+		name := a
+		if name == "" {
+			name = "(agency not named)"
+		}
+		fmt.Fprintf(w, "  %s\n", name)
+		years := make([]int, 0, len(reports[a]))
+		for y := range reports[a] {
+			years = append(years, y)
+		}
+		sort.Ints(years)
+		for _, y := range years {
+			for _, r := range reports[a][y] {
+				fmt.Fprintf(w, "    %d  %-6s  %-8s %-12s  %s\n", y, r.template, r.charset, "("+r.source+")", failedList(r.failed))
+			}
+		}
+	}
+	for _, r := range copies {
+		fmt.Fprintf(w, "  copy on a non-government site: %s (%d, %s)\n", r.url, r.year, r.charset)
+	}
+	want, got := 0, 0
+	for _, sv := range served {
+		if sv.Kind == extract.KindReport {
+			want++
+			if found[sv.URL] {
+				got++
+			}
+		}
+	}
+	fmt.Fprintf(w, "\n%d reports, %d copies, %d other pages parsed; the portal published %d reports, %d of them found\n",
+		kinds[extract.KindReport], kinds[extract.KindCopy], kinds[extract.KindNotReport], want, got)
+	example := "新前街道"
+	if len(agencies) > 0 && agencies[0] != "" {
+		example = agencies[0]
+	}
+	dbFlag := ""
+	if db != "archive.db" {
+		dbFlag = " --db " + db
+	}
+	fmt.Fprintf(w, `
+try next:
+  crawl history%[1]s --agency %[2]s
+  crawl export%[1]s --format jsonl --out reports.jsonl
+  crawl export%[1]s --format csv --wide --out figures.csv
+  crawl export%[1]s --format warc --out demo.warc.gz --cdx demo.cdxj
+  crawl stats%[1]s
+  crawl serve%[1]s
+`, dbFlag, example)
+	return nil
+}
+
+func failedList(ids []string) string {
+	if len(ids) == 0 {
+		return "checks ok"
+	}
+	return "FAILED " + strings.Join(ids, ", ")
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gongkai/gongkai/seeds"
+)
+
+func runCmd() *command {
+	return &command{
+		name:    "run",
+		summary: "crawl the seed lists into the archive (incremental, resumable)",
+		usage:   "crawl run --seeds FILE [FILE...] [flags]",
+		detail: `
+Crawls every seed (a portal home page or column page) of the seed lists:
+from each it follows the links most likely to lead to annual reports
+(政府信息公开 → 年报 column → list pages → report pages → attachments) and
+stores every page byte for byte in the archive, with its HTTP headers.
+Incremental: a page unchanged since the last run is not stored again
+(conditional requests, digests). Ctrl-C stops cleanly; the next run of the
+same command resumes.
+
+Seed lists are UTF-8 CSV with a url column (optional agency, region, level)
+or plain text with one URL per line; a bad line is reported with its line
+number and skipped. Exit 1 when the crawl finished but a seed could not be
+reached at all; exit 2 when a seed list cannot be read.`,
+		example: `  crawl run --seeds seeds/provinces.csv
+  crawl run --seeds seeds/state-council.csv seeds/cities.csv --rate 0.5 --max-pages 2000
+  crawl run --seeds mine.csv --max-depth 0          # fetch the seeds only
+  crawl run --seeds local.csv --allow-private --rate 0   # a portal on 127.0.0.1`,
+		flags: func(fs *flagSet) {
+			var files listFlag
+			fs.Var(&files, "seeds", "seed list files (CSV or one URL per line); more files may follow the flag")
+			fs.Int("max-pages", 500, "fetches per seed per run")
+			fs.Int("max-depth", 6, "link hops from a seed; 0 fetches the seeds themselves and follows nothing")
+			fs.Float64("rate", 1, "requests per second per host; 0 means no limit")
+			fs.Int("concurrency", 8, "seeds (≈ hosts) crawled at once")
+			fs.Duration("timeout", 60*time.Second, "deadline of one request (connect, headers and body), e.g. 30s")
+			fs.Bool("allow-private", false, "permit loopback and private addresses (off: a public crawl never touches the local network)")
+			fs.String("user-agent", "", "User-Agent header (default: gongkai/VERSION with a contact URL)")
+		},
+		run: runRun,
+	}
+}
+
+// crawlSettings are the crawl flags, handed to the crawler adapter.
+type crawlSettings struct {
+	maxPages, maxDepth, concurrency int
+	rate                            float64
+	timeout                         time.Duration
+	allowPrivate                    bool
+	userAgent                       string
+}
+
+// crawlOutcome is what the crawler adapter reports back.
+type crawlOutcome struct {
+	summary     []string // lines for stdout
+	unreachable []string // seeds that could not be reached at all
+}
+
+func runRun(ctx context.Context, e *env, fs *flagSet) (err error) {
+	files := append([]string(nil), *fs.Lookup("seeds").Value.(*listFlag)...)
+	files = append(files, fs.args...)
+	if len(files) == 0 {
+		return usageErrorf("--seeds FILE is required (see crawl run -h)")
+	}
+	set, err := crawlFlags(fs)
+	if err != nil {
+		return err
+	}
+	var list []seeds.Seed
+	for _, f := range files {
+		got, errs := seeds.LoadFile(f)
+		for _, le := range errs {
+			var line *seeds.LineError
+			if !errors.As(le, &line) {
+				return badInput(fmt.Errorf("seed list %s: %w", f, le))
+			}
+			fmt.Fprintf(e.stderr, "crawl run: skipped %v\n", le)
+		}
+		list = append(list, got...)
+	}
+	if len(list) == 0 {
+		return badInput(fmt.Errorf("no usable seed in %s", strings.Join(files, ", ")))
+	}
+	s, err := openArchive(*fs.db, false)
+	if err != nil {
+		return err
+	}
+	defer closeArchive(s, &err)
+	out, err := runCrawler(ctx, e, s, set, list)
+	for _, l := range out.summary {
+		fmt.Fprintln(e.stdout, l)
+	}
+	if err != nil {
+		return storageError(err)
+	}
+	if n := len(out.unreachable); n > 0 {
+		return failed(fmt.Errorf("%d of %d seeds could not be reached at all: %s", n, len(list), strings.Join(out.unreachable, ", ")))
+	}
+	return nil
+}
+
+// crawlFlags reads and checks the crawl flags.
+func crawlFlags(fs *flagSet) (crawlSettings, error) {
+	get := func(n string) any { return fs.Lookup(n).Value.(interface{ Get() any }).Get() }
+	set := crawlSettings{
+		maxPages:     get("max-pages").(int),
+		maxDepth:     get("max-depth").(int),
+		rate:         get("rate").(float64),
+		concurrency:  get("concurrency").(int),
+		timeout:      get("timeout").(time.Duration),
+		allowPrivate: get("allow-private").(bool),
+		userAgent:    get("user-agent").(string),
+	}
+	switch {
+	case set.maxPages < 1:
+		return set, usageErrorf("--max-pages must be at least 1")
+	case set.maxDepth < 0:
+		return set, usageErrorf("--max-depth must be 0 or more")
+	case set.rate < 0:
+		return set, usageErrorf("--rate must be 0 (no limit) or more")
+	case set.concurrency < 1:
+		return set, usageErrorf("--concurrency must be at least 1")
+	case set.timeout <= 0:
+		return set, usageErrorf("--timeout must be positive, e.g. 30s")
+	}
+	return set, nil
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/gongkai/gongkai/archive"
+)
+
+// lockWait is how long a command waits for another process's lock on the
+// archive before giving up with exit 2 (never hang).
+const lockWait = 2 * time.Second
+
+// openArchive opens the --db file. Read-only commands need the file to
+// exist; every failure is bad input (exit 2) with one clear line.
+func openArchive(path string, readOnly bool) (*archive.Store, error) {
+	if readOnly {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, badInput(fmt.Errorf("no archive at %s (run `crawl demo` or `crawl run` first, or pass --db)", path))
+		}
+	}
+	s, err := archive.Open(path, &archive.Options{ReadOnly: readOnly, LockTimeout: lockWait})
+	switch {
+	case err == nil:
+		return s, nil
+	case errors.Is(err, archive.ErrLocked):
+		return nil, badInput(fmt.Errorf("%s is locked by another crawl process; wait for it to finish or use another --db", path))
+	case errors.Is(err, archive.ErrSchemaTooNew):
+		return nil, badInput(fmt.Errorf("%s was written by a newer gongkai; upgrade crawl", path))
+	case errors.Is(err, archive.ErrCorrupt):
+		return nil, badInput(fmt.Errorf("%s is corrupt: %v", path, err))
+	}
+	return nil, badInput(fmt.Errorf("cannot open archive %s: %v", path, err))
+}
+
+// closeArchive closes s, keeping the first error.
+func closeArchive(s *archive.Store, err *error) {
+	if cerr := s.Close(); cerr != nil && *err == nil {
+		*err = fmt.Errorf("close archive: %w", cerr)
+	}
+}
+
+// storageError marks a failure reading the archive mid-job: corruption is
+// bad input (exit 2), anything else a failed job (exit 1).
+func storageError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var xe *exitError
+	if errors.As(err, &xe) {
+		return err
+	}
+	if errors.Is(err, archive.ErrCorrupt) {
+		return badInput(err)
+	}
+	return failed(err)
+}
