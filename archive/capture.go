@@ -1,0 +1,237 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+const captureFormat = 1
+
+// AddCapture records one fetch. body is nil for failures and 304s; when not
+// nil its SHA-256 becomes c.Digest and the bytes are stored once however
+// many URLs or nights serve them. Writes from many goroutines are batched;
+// AddCapture returns once the capture is committed to disk.
+//
+// A capture with a digest, no ErrKind and status 2xx or 304 is a sighting
+// of that payload at the URL (see Versions); a 304 must carry the digest
+// of a payload already in the archive.
+func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, error) {
+	if c.URL == "" {
+		return Added{}, fmt.Errorf("add capture: empty URL")
+	}
+	if strings.IndexByte(c.URL, 0) >= 0 {
+		return Added{}, fmt.Errorf("add capture %q: URL contains a NUL byte", c.URL)
+	}
+	if len(body) > maxPayload {
+		return Added{}, fmt.Errorf("add capture %s: body of %d bytes exceeds %d", c.URL, len(body), maxPayload)
+	}
+	if c.FetchedAt.IsZero() {
+		c.FetchedAt = time.Now()
+	}
+	c.FetchedAt = c.FetchedAt.UTC()
+	c.ID = 0
+	var dkey, val []byte
+	if body != nil {
+		c.Digest, dkey = sum(body)
+		c.Size = int64(len(body))
+		// Compress outside the writer, but only if the bytes are new:
+		// nightly re-captures of unchanged pages skip zstd entirely.
+		has, err := s.HasPayload(c.Digest)
+		if err != nil {
+			return Added{}, fmt.Errorf("add capture %s: %w", c.URL, err)
+		}
+		if !has {
+			val = s.encodePayload(body)
+		}
+	} else if c.Digest != "" {
+		k, err := digestKey(strings.ToLower(c.Digest))
+		if err != nil {
+			return Added{}, fmt.Errorf("add capture %s: bad digest %q", c.URL, c.Digest)
+		}
+		dkey, c.Digest = k, digestHex(k)
+	}
+
+	var added Added
+	err := s.write(ctx, func(tx *bolt.Tx) error {
+		added = Added{}
+		cc := c
+		pb := tx.Bucket(bPayloads)
+		if dkey != nil && pb.Get(dkey) == nil {
+			if body == nil {
+				return fmt.Errorf("add capture %s: digest %s confirms a payload the archive does not hold: %w", c.URL, c.Digest, ErrNotFound)
+			}
+			v := val
+			if v == nil { // raced with nothing: the payload vanished? compress here
+				v = s.encodePayload(body)
+			}
+			if err := pb.Put(dkey, v); err != nil {
+				return err
+			}
+			added.NewPayload = true
+			for _, d := range []struct {
+				n string
+				v int64
+			}{{ctrPayloads, 1}, {ctrPayloadRaw, int64(len(body))}, {ctrPayloadStored, int64(len(v))}} {
+				if err := addCounter(tx, d.n, d.v); err != nil {
+					return err
+				}
+			}
+		}
+		cb := tx.Bucket(bCaptures)
+		id, err := cb.NextSequence()
+		if err != nil {
+			return err
+		}
+		cc.ID = id
+		if err := cb.Put(u64key(id), encodeCapture(cc, dkey)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bURLCaptures).Put(urlKey(cc.URL, u64key(id)), nil); err != nil {
+			return err
+		}
+		nv, err := noteSighting(tx, cc, dkey)
+		if err != nil {
+			return err
+		}
+		added.NewVersion = nv
+		kind := cc.ErrKind
+		if kind == "" {
+			kind = "ok"
+		}
+		if err := addCounter(tx, ctrCaptures, 1); err != nil {
+			return err
+		}
+		if err := addCounter(tx, ctrErrPrefix+kind, 1); err != nil {
+			return err
+		}
+		if body != nil {
+			if err := addCounter(tx, ctrCaptureBytes, int64(len(body))); err != nil {
+				return err
+			}
+		}
+		added.Capture = cc
+		return nil
+	})
+	if err != nil {
+		return Added{}, fmt.Errorf("add capture %s: %w", c.URL, err)
+	}
+	return added, nil
+}
+
+// urlKey is url, NUL, suffix: all keys of one URL are contiguous and a
+// URL never shares a prefix range with a longer URL.
+func urlKey(url string, suffix []byte) []byte {
+	k := make([]byte, 0, len(url)+1+len(suffix))
+	k = append(k, url...)
+	k = append(k, 0)
+	return append(k, suffix...)
+}
+
+func encodeCapture(c Capture, dkey []byte) []byte {
+	e := enc{b: make([]byte, 0, 256)}
+	e.byte1(captureFormat)
+	e.uvarint(c.RunID)
+	e.str(c.URL)
+	if c.FinalURL == c.URL { // the common case costs one byte
+		e.str("")
+	} else {
+		e.str(c.FinalURL)
+	}
+	e.str(c.Seed)
+	e.str(c.Agency)
+	e.str(c.Region)
+	e.time(c.FetchedAt)
+	e.varint(int64(c.Status))
+	e.str(c.Proto)
+	e.header(c.Header)
+	e.bytes(dkey)
+	e.varint(c.Size)
+	e.str(c.ErrKind)
+	e.str(c.Err)
+	return e.b
+}
+
+func decodeCapture(id uint64, v []byte) (Capture, error) {
+	d := dec{b: v}
+	if f := d.byte1(); f != captureFormat && d.err == nil {
+		return Capture{}, fmt.Errorf("capture %d: unknown format %d: %w", id, f, ErrCorrupt)
+	}
+	c := Capture{ID: id}
+	c.RunID = d.uvarint()
+	c.URL = d.str()
+	c.FinalURL = d.str()
+	if c.FinalURL == "" {
+		c.FinalURL = c.URL
+	}
+	c.Seed = d.str()
+	c.Agency = d.str()
+	c.Region = d.str()
+	c.FetchedAt = d.time()
+	c.Status = int(d.varint())
+	c.Proto = d.str()
+	c.Header = d.header()
+	c.Digest = digestHex(d.rawBytes())
+	c.Size = d.varint()
+	c.ErrKind = d.str()
+	c.Err = d.str()
+	if d.err != nil {
+		return Capture{}, fmt.Errorf("capture %d: %v: %w", id, d.err, ErrCorrupt)
+	}
+	return c, nil
+}
+
+// GetCapture returns one capture by ID.
+func (s *Store) GetCapture(id uint64) (Capture, error) {
+	var c Capture
+	err := s.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bCaptures).Get(u64key(id))
+		if v == nil {
+			return fmt.Errorf("capture %d: %w", id, ErrNotFound)
+		}
+		var err error
+		c, err = decodeCapture(id, v)
+		return err
+	})
+	return c, err
+}
+
+// Captures returns every capture of url, oldest first (by ID, which is
+// commit order).
+func (s *Store) Captures(url string) ([]Capture, error) {
+	var out []Capture
+	err := s.view(func(tx *bolt.Tx) error {
+		cb := tx.Bucket(bCaptures)
+		prefix := urlKey(url, nil)
+		c := tx.Bucket(bURLCaptures).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			idk := k[len(prefix):]
+			v := cb.Get(idk)
+			if v == nil {
+				return fmt.Errorf("captures of %s: index names missing capture %x: %w", url, idk, ErrCorrupt)
+			}
+			cp, err := decodeCapture(beUint64(idk), v)
+			if err != nil {
+				return err
+			}
+			out = append(out, cp)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ForEachCapture calls fn for every capture in ID order, streaming.
+func (s *Store) ForEachCapture(ctx context.Context, fn func(Capture) error) error {
+	return s.scanChunks(ctx, bCaptures, nil, func(k, v []byte) error {
+		c, err := decodeCapture(beUint64(k), v)
+		if err != nil {
+			return err
+		}
+		return fn(c)
+	})
+}

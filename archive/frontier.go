@@ -1,0 +1,391 @@
+package archive
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"net/url"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Each named frontier is a nested bucket of bFrontier holding:
+//
+//	q  queue:     ^prio(8) ‖ seq(8) → item      pending, highest priority first, FIFO among equals
+//	f  in flight: same key → item               popped, not yet Done; moved back to q at Open
+//	k  keys:      item key → state ‖ queue key  so Push skips what is pending, in flight or done
+//	v  visited:   colly request id(8) → empty
+//	c  cookies:   host → cookie string
+//	pending       counter of q + f, so Pending is O(1)
+//
+// All writes go through the group-commit writer, so Push, Pop and Done
+// from many goroutines share fsyncs.
+
+var (
+	fQueue    = []byte("q")
+	fInFlight = []byte("f")
+	fKeys     = []byte("k")
+	fVisited  = []byte("v")
+	fCookies  = []byte("c")
+	fPending  = []byte("pending")
+)
+
+const (
+	statePending  byte = 1
+	stateInFlight byte = 2
+	stateDone     byte = 3
+)
+
+// Frontier is a crawl's persistent pending queue and visited set, in the
+// archive file, so a killed crawl resumes where it stopped. It also
+// implements colly's storage.Storage (visited request IDs, cookies).
+type Frontier struct {
+	s    *Store
+	name string
+}
+
+// Frontier returns the named frontier (one per seed list or crawl job).
+func (s *Store) Frontier(name string) *Frontier { return &Frontier{s: s, name: name} }
+
+// frontierBucket returns the named frontier's bucket, creating it (and its
+// sub-buckets) in a write transaction; nil in a read transaction if absent.
+func (f *Frontier) bucket(tx *bolt.Tx) (*bolt.Bucket, error) {
+	root := tx.Bucket(bFrontier)
+	if b := root.Bucket([]byte(f.name)); b != nil || !tx.Writable() {
+		return b, nil
+	}
+	b, err := root.CreateBucket([]byte(f.name))
+	if err != nil {
+		return nil, fmt.Errorf("frontier %q: %w", f.name, err)
+	}
+	for _, n := range [][]byte{fQueue, fInFlight, fKeys, fVisited, fCookies} {
+		if _, err := b.CreateBucket(n); err != nil {
+			return nil, fmt.Errorf("frontier %q: %w", f.name, err)
+		}
+	}
+	return b, nil
+}
+
+// prioKey orders by priority descending, then by push sequence.
+func prioKey(p float64, seq uint64) []byte {
+	if math.IsNaN(p) {
+		p = 0
+	}
+	bits := math.Float64bits(p)
+	if bits&(1<<63) != 0 {
+		bits = ^bits // negative: reverse
+	} else {
+		bits |= 1 << 63
+	}
+	k := binary.BigEndian.AppendUint64(nil, ^bits) // descending
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+func encodeItem(it FrontierItem) []byte {
+	e := enc{b: make([]byte, 0, 32+len(it.Key)+len(it.Host)+len(it.Data))}
+	e.str(it.Key)
+	e.str(it.Host)
+	e.f64(it.Priority)
+	e.bytes(it.Data)
+	return e.b
+}
+
+func decodeItem(v []byte) (FrontierItem, error) {
+	d := dec{b: v}
+	it := FrontierItem{Key: d.str(), Host: d.str(), Priority: d.f64()}
+	if data := d.rawBytes(); len(data) > 0 {
+		it.Data = append([]byte(nil), data...)
+	}
+	if d.err != nil {
+		return FrontierItem{}, fmt.Errorf("frontier item: %v: %w", d.err, ErrCorrupt)
+	}
+	return it, nil
+}
+
+func addPending(b *bolt.Bucket, delta int64) error {
+	var cur int64
+	if v := b.Get(fPending); len(v) == 8 {
+		cur = int64(binary.BigEndian.Uint64(v))
+	}
+	return b.Put(fPending, binary.BigEndian.AppendUint64(nil, uint64(cur+delta)))
+}
+
+// Push adds items not already pending, in flight or done. An empty Key is
+// an error.
+func (f *Frontier) Push(ctx context.Context, items ...FrontierItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	vals := make([][]byte, len(items))
+	for i, it := range items {
+		if it.Key == "" {
+			return fmt.Errorf("frontier %q: push: item %d has an empty key", f.name, i)
+		}
+		vals[i] = encodeItem(it)
+	}
+	err := f.s.write(ctx, func(tx *bolt.Tx) error {
+		b, err := f.bucket(tx)
+		if err != nil {
+			return err
+		}
+		q, kb := b.Bucket(fQueue), b.Bucket(fKeys)
+		added := int64(0)
+		for i, it := range items {
+			if kb.Get([]byte(it.Key)) != nil {
+				continue
+			}
+			seq, err := q.NextSequence()
+			if err != nil {
+				return err
+			}
+			qk := prioKey(it.Priority, seq)
+			if err := q.Put(qk, vals[i]); err != nil {
+				return err
+			}
+			if err := kb.Put([]byte(it.Key), append([]byte{statePending}, qk...)); err != nil {
+				return err
+			}
+			added++
+		}
+		return addPending(b, added)
+	})
+	if err != nil {
+		return fmt.Errorf("frontier %q: push: %w", f.name, err)
+	}
+	return nil
+}
+
+// Pop returns up to n pending items, highest priority first (FIFO among
+// equal priorities), and marks them in flight. In-flight items that are
+// never Done come back after a restart.
+func (f *Frontier) Pop(ctx context.Context, n int) ([]FrontierItem, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	var out []FrontierItem
+	err := f.s.write(ctx, func(tx *bolt.Tx) error {
+		out = out[:0]
+		b, err := f.bucket(tx)
+		if err != nil {
+			return err
+		}
+		q, fl, kb := b.Bucket(fQueue), b.Bucket(fInFlight), b.Bucket(fKeys)
+		type moved struct{ k, v []byte }
+		var take []moved
+		c := q.Cursor()
+		for k, v := c.First(); k != nil && len(take) < n; k, v = c.Next() {
+			take = append(take, moved{append([]byte(nil), k...), append([]byte(nil), v...)})
+		}
+		for _, m := range take {
+			it, err := decodeItem(m.v)
+			if err != nil {
+				return err
+			}
+			if err := q.Delete(m.k); err != nil {
+				return err
+			}
+			if err := fl.Put(m.k, m.v); err != nil {
+				return err
+			}
+			if err := kb.Put([]byte(it.Key), append([]byte{stateInFlight}, m.k...)); err != nil {
+				return err
+			}
+			out = append(out, it)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("frontier %q: pop: %w", f.name, err)
+	}
+	return out, nil
+}
+
+// Done marks an item finished: it leaves the queue and a later Push of the
+// same key is ignored until Reset.
+func (f *Frontier) Done(ctx context.Context, key string) error {
+	return f.DoneAll(ctx, key)
+}
+
+// DoneAll marks several items finished in one write.
+func (f *Frontier) DoneAll(ctx context.Context, keys ...string) error {
+	err := f.s.write(ctx, func(tx *bolt.Tx) error {
+		b, err := f.bucket(tx)
+		if err != nil {
+			return err
+		}
+		q, fl, kb := b.Bucket(fQueue), b.Bucket(fInFlight), b.Bucket(fKeys)
+		removed := int64(0)
+		for _, key := range keys {
+			if st := kb.Get([]byte(key)); len(st) == 17 {
+				switch st[0] {
+				case statePending:
+					if err := q.Delete(st[1:]); err != nil {
+						return err
+					}
+					removed++
+				case stateInFlight:
+					if err := fl.Delete(st[1:]); err != nil {
+						return err
+					}
+					removed++
+				}
+			}
+			if err := kb.Put([]byte(key), []byte{stateDone}); err != nil {
+				return err
+			}
+		}
+		return addPending(b, -removed)
+	})
+	if err != nil {
+		return fmt.Errorf("frontier %q: done: %w", f.name, err)
+	}
+	return nil
+}
+
+// Pending returns how many items are pending (including in flight).
+func (f *Frontier) Pending() (int, error) {
+	n := 0
+	err := f.s.view(func(tx *bolt.Tx) error {
+		b, _ := f.bucket(tx)
+		if b == nil {
+			return nil
+		}
+		if v := b.Get(fPending); len(v) == 8 {
+			n = int(int64(binary.BigEndian.Uint64(v)))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("frontier %q: pending: %w", f.name, err)
+	}
+	return n, nil
+}
+
+// Reset forgets the frontier (pending, done, visited, cookies) for a
+// fresh crawl.
+func (f *Frontier) Reset(ctx context.Context) error {
+	err := f.s.write(ctx, func(tx *bolt.Tx) error {
+		root := tx.Bucket(bFrontier)
+		if root.Bucket([]byte(f.name)) == nil {
+			return nil
+		}
+		return root.DeleteBucket([]byte(f.name))
+	})
+	if err != nil {
+		return fmt.Errorf("frontier %q: reset: %w", f.name, err)
+	}
+	return nil
+}
+
+// recoverFrontiers moves every in-flight item of every frontier back to
+// its queue at its original position.
+func recoverFrontiers(tx *bolt.Tx) error {
+	root := tx.Bucket(bFrontier)
+	var names [][]byte
+	if err := root.ForEach(func(k, v []byte) error {
+		if v == nil {
+			names = append(names, append([]byte(nil), k...))
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, name := range names {
+		b := root.Bucket(name)
+		q, fl, kb := b.Bucket(fQueue), b.Bucket(fInFlight), b.Bucket(fKeys)
+		if q == nil || fl == nil || kb == nil {
+			return fmt.Errorf("frontier %q: missing sub-bucket: %w", name, ErrCorrupt)
+		}
+		var moves []kv
+		if err := fl.ForEach(func(k, v []byte) error {
+			moves = append(moves, kv{append([]byte(nil), k...), append([]byte(nil), v...)})
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, m := range moves {
+			it, err := decodeItem(m.v)
+			if err != nil {
+				return err
+			}
+			if err := q.Put(m.k, m.v); err != nil {
+				return err
+			}
+			if err := fl.Delete(m.k); err != nil {
+				return err
+			}
+			if err := kb.Put([]byte(it.Key), append([]byte{statePending}, m.k...)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Init implements colly's storage.Storage.
+func (f *Frontier) Init() error { return nil }
+
+// Visited implements colly's storage.Storage.
+func (f *Frontier) Visited(requestID uint64) error {
+	err := f.s.write(context.Background(), func(tx *bolt.Tx) error {
+		b, err := f.bucket(tx)
+		if err != nil {
+			return err
+		}
+		return b.Bucket(fVisited).Put(u64key(requestID), nil)
+	})
+	if err != nil {
+		return fmt.Errorf("frontier %q: visited: %w", f.name, err)
+	}
+	return nil
+}
+
+// IsVisited implements colly's storage.Storage.
+func (f *Frontier) IsVisited(requestID uint64) (bool, error) {
+	ok := false
+	err := f.s.view(func(tx *bolt.Tx) error {
+		b, _ := f.bucket(tx)
+		if b != nil {
+			ok = b.Bucket(fVisited).Get(u64key(requestID)) != nil
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("frontier %q: is visited: %w", f.name, err)
+	}
+	return ok, nil
+}
+
+// Cookies implements colly's storage.Storage: the cookie string last set
+// for u's host ("" if none or if the store cannot be read; colly's
+// interface has no error return).
+func (f *Frontier) Cookies(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	var out string
+	_ = f.s.view(func(tx *bolt.Tx) error {
+		b, _ := f.bucket(tx)
+		if b != nil {
+			out = string(b.Bucket(fCookies).Get([]byte(u.Host)))
+		}
+		return nil
+	})
+	return out
+}
+
+// SetCookies implements colly's storage.Storage. colly gives it no way to
+// report an error; a failed write (closed store) leaves the old cookies.
+func (f *Frontier) SetCookies(u *url.URL, cookies string) {
+	if u == nil {
+		return
+	}
+	_ = f.s.write(context.Background(), func(tx *bolt.Tx) error {
+		b, err := f.bucket(tx)
+		if err != nil {
+			return err
+		}
+		return b.Bucket(fCookies).Put([]byte(u.Host), []byte(cookies))
+	})
+}

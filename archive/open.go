@@ -1,0 +1,226 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// ErrClosed is returned by every method of a Store after Close.
+var ErrClosed = errors.New("archive: store is closed")
+
+// Top-level buckets. The layout is described in the package README
+// paragraph and in doc.go.
+var (
+	bMeta        = []byte("meta")         // "schema" → uvarint version
+	bPayloads    = []byte("payloads")     // sha256(32) → codec byte, raw len, zstd bytes
+	bCaptures    = []byte("captures")     // id(8 BE) → capture record
+	bURLCaptures = []byte("url_captures") // url \x00 id(8) → empty
+	bURLs        = []byte("urls")         // url → url state (latest version, validators)
+	bVersions    = []byte("versions")     // url \x00 seq(4 BE) → version record
+	bParsed      = []byte("parsed")       // sha256(32) parserVersion(4 BE) → parsed record
+	bIndex       = []byte("index")        // field byte, value, \x00, sha256(32) → empty
+	bRuns        = []byte("runs")         // id(8) → run record (JSON)
+	bCounters    = []byte("counters")     // name → uvarint, kept in step with every write
+	bFrontier    = []byte("frontier")     // name → nested bucket, see frontier.go
+	allBuckets   = [][]byte{bMeta, bPayloads, bCaptures, bURLCaptures, bURLs, bVersions, bParsed, bIndex, bRuns, bCounters, bFrontier}
+	keySchema    = []byte("schema")
+)
+
+// Store is an open archive. Its methods are safe for concurrent use.
+type Store struct {
+	path string
+	db   *bolt.DB
+	ro   bool
+
+	zenc *zstd.Encoder // EncodeAll is safe for concurrent use; one per store
+	zdec *zstd.Decoder // DecodeAll likewise
+
+	mu     sync.RWMutex // guards closed and sends on ops
+	closed bool
+	ops    chan *op
+	wdone  chan struct{} // closed when the writer goroutine has drained
+	wcfg   writerConfig
+}
+
+// Open opens or creates the archive at path.
+//
+// A file another process holds open for writing gives an error wrapping
+// ErrLocked after opts.LockTimeout (default 1s); a file written by a newer
+// schema gives ErrSchemaTooNew; a file that is not a bbolt database, or whose
+// meta pages are damaged, gives ErrCorrupt.
+func Open(path string, opts *Options) (*Store, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = time.Second
+	}
+	if o.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open archive %s read-only: %w", path, err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      o.LockTimeout,
+		ReadOnly:     o.ReadOnly,
+		FreelistType: bolt.FreelistMapType, // array freelist degrades on large fragmented files
+	})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("open archive %s: %w (still locked after %s; is another crawl running?)", path, ErrLocked, o.LockTimeout)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return nil, fmt.Errorf("open archive %s: %w: %v", path, ErrCorrupt, err)
+	case err != nil:
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	s := &Store{path: path, db: db, ro: o.ReadOnly}
+	if err := s.initSchema(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.zenc, err = zstd.NewWriter(nil,
+		zstd.WithEncoderLevel(zstd.SpeedFastest),
+		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
+		zstd.WithZeroFrames(true))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open archive %s: zstd encoder: %w", path, err)
+	}
+	s.zdec, err = zstd.NewReader(nil,
+		zstd.WithDecoderConcurrency(runtime.GOMAXPROCS(0)),
+		zstd.WithDecoderMaxMemory(maxPayload+1))
+	if err != nil {
+		s.zenc.Close()
+		db.Close()
+		return nil, fmt.Errorf("open archive %s: zstd decoder: %w", path, err)
+	}
+	if !s.ro {
+		if err := s.recover(); err != nil {
+			s.zenc.Close()
+			s.zdec.Close()
+			db.Close()
+			return nil, err
+		}
+		s.wcfg = defaultWriterConfig()
+		s.ops = make(chan *op, s.wcfg.maxBatch)
+		s.wdone = make(chan struct{})
+		go s.writer()
+	}
+	return s, nil
+}
+
+// initSchema creates the buckets of a new file and refuses a newer one.
+func (s *Store) initSchema() error {
+	check := func(tx *bolt.Tx) (bool, error) {
+		m := tx.Bucket(bMeta)
+		if m == nil {
+			return false, nil
+		}
+		v := m.Get(keySchema)
+		if v == nil {
+			return false, nil
+		}
+		d := dec{b: v}
+		ver := d.uvarint()
+		if d.err != nil {
+			return true, fmt.Errorf("open archive %s: schema version unreadable: %w", s.path, ErrCorrupt)
+		}
+		if ver > SchemaVersion {
+			return true, fmt.Errorf("open archive %s: file has schema version %d, this gongkai supports up to %d; upgrade gongkai: %w",
+				s.path, ver, SchemaVersion, ErrSchemaTooNew)
+		}
+		return true, nil
+	}
+	if s.ro {
+		return s.db.View(func(tx *bolt.Tx) error {
+			ok, err := check(tx)
+			if err == nil && !ok {
+				err = fmt.Errorf("open archive %s read-only: not an initialised archive: %w", s.path, ErrNotFound)
+			}
+			return err
+		})
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		ok, err := check(tx)
+		if err != nil {
+			return err
+		}
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("open archive %s: create bucket %s: %w", s.path, b, err)
+			}
+		}
+		if !ok {
+			e := enc{}
+			e.uvarint(SchemaVersion)
+			return tx.Bucket(bMeta).Put(keySchema, e.b)
+		}
+		return nil
+	})
+}
+
+// recover runs once per writable open: the lock guarantees no other
+// process is using the file, so in-flight frontier items and unfinished
+// runs belong to a process that died.
+func (s *Store) recover() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if err := recoverFrontiers(tx); err != nil {
+			return fmt.Errorf("open archive %s: requeue in-flight frontier items: %w", s.path, err)
+		}
+		if err := recoverRuns(tx); err != nil {
+			return fmt.Errorf("open archive %s: mark interrupted runs: %w", s.path, err)
+		}
+		return nil
+	})
+}
+
+// Path returns the file the store was opened from.
+func (s *Store) Path() string { return s.path }
+
+// Close flushes pending writes and closes the file. Closing twice is a
+// no-op; every other method returns ErrClosed afterwards.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	if s.ops != nil {
+		close(s.ops)
+	}
+	s.mu.Unlock()
+	if s.wdone != nil {
+		<-s.wdone
+	}
+	s.zenc.Close()
+	s.zdec.Close()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close archive %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// view runs a read transaction, or returns ErrClosed.
+func (s *Store) view(fn func(tx *bolt.Tx) error) error {
+	s.mu.RLock()
+	closed := s.closed
+	s.mu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
+	err := s.db.View(fn)
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
+		return ErrClosed
+	}
+	return err
+}
