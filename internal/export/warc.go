@@ -118,7 +118,7 @@ type warcWriter struct {
 	out   *countingWriter
 	cdx   *cdxSorter
 	nonce [16]byte
-	info  string            // warcinfo record id
+	info  string              // warcinfo record id
 	first map[[32]byte]uint64 // payload digest → capture id of its response record
 	n     WARCCounts
 }
