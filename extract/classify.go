@@ -1,0 +1,205 @@
+package extract
+
+import (
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Classification: the year reported on, the agency, the template and the
+// kind of page.
+
+// yearRe is a plausible report year not glued to other digits.
+var yearRe = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d{2})(?:[^\d]|$)`)
+
+// hanYearRe is a year in Chinese numerals: 二〇二〇年.
+var hanYearRe = regexp.MustCompile(`([〇零○Ｏ一二三四五六七八九]{4})年`)
+
+// yearInTitle returns the year a title reports on: the one followed by 年度
+// first ("关于2020年度…（2021年1月）"), else the first plausible one.
+func yearInTitle(title string) int {
+	t := foldWidth(title)
+	if i := strings.Index(t, "年度"); i >= 4 {
+		if y := atoi(t[i-4 : i]); y >= 2000 && y <= 2100 {
+			return y
+		}
+	}
+	for _, m := range yearRe.FindAllStringSubmatch(t, -1) {
+		if y := atoi(m[1]); y >= 2000 && y <= 2100 {
+			return y
+		}
+	}
+	if m := hanYearRe.FindStringSubmatch(t); m != nil {
+		y := 0
+		for _, r := range m[1] {
+			y = y*10 + hanDigits[r]
+		}
+		if y >= 2000 && y <= 2100 {
+			return y
+		}
+	}
+	return 0
+}
+
+var yearDuRe = regexp.MustCompile(`((?:19|20)\d{2})\s*年度`)
+var yearNianRe = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
+
+// yearFromText is the fallback: the first "YYYY年度" in the text, else the
+// first "YYYY年" of the overview (reports open with "2020年，…").
+func yearFromText(lines []string, overview string) int {
+	for _, l := range lines {
+		if m := yearDuRe.FindStringSubmatch(foldWidth(l)); m != nil {
+			if y := atoi(m[1]); y >= 2000 && y <= 2100 {
+				return y
+			}
+		}
+	}
+	if m := yearNianRe.FindStringSubmatch(foldWidth(overview)); m != nil {
+		if y := atoi(m[1]); y >= 2000 && y <= 2100 {
+			return y
+		}
+	}
+	return 0
+}
+
+// agencyPrefixRe is the part of a title before its year: "新前街道" in
+// "新前街道2020年度政府信息公开年度报告".
+var agencyPrefixRe = regexp.MustCompile(`^(.+?)\s*(?:关于)?\s*(?:(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})\s*年?`)
+
+// agencyAfterYearRe handles titles that open with the year:
+// "2020年度某某区政府信息公开工作年度报告".
+var agencyAfterYearRe = regexp.MustCompile(`^(?:19|20)\d{2}\s*年?度?\s*(.+?)(?:政府信息公开|政务公开|信息公开)`)
+
+// agencyFromTitle returns the publishing body named in a report title, or "".
+func agencyFromTitle(title string) string {
+	t := strings.TrimSpace(foldWidth(title))
+	t = strings.TrimLeft(t, "【[")
+	if i := strings.IndexAny(t, "】]"); i >= 0 && i < 30 {
+		t = strings.TrimSpace(t[i+len("】"):])
+	}
+	var a string
+	if m := agencyAfterYearRe.FindStringSubmatch(t); m != nil {
+		a = m[1]
+	} else if m := agencyPrefixRe.FindStringSubmatch(t); m != nil {
+		a = m[1]
+	}
+	a = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(a), "关于"))
+	a = strings.TrimRight(a, " ：:-—_（(")
+	n := utf8.RuneCountInString(a)
+	if n < 2 || n > 40 || !hasHan(a) || strings.ContainsAny(a, "*＊") {
+		return ""
+	}
+	return a
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// templateFor decides the template from the tables when they name one,
+// else from the year (legacy up to 2018), else from legacy wording.
+func templateFor(tablesTemplate string, year int, legacyWords bool) string {
+	switch {
+	case tablesTemplate != "":
+		return tablesTemplate
+	case year > 0 && year <= 2018:
+		return TemplateLegacy
+	case year >= 2021:
+		return Template2021
+	case year >= 2019:
+		return Template2019
+	case legacyWords:
+		return TemplateLegacy
+	}
+	return ""
+}
+
+// isGovHost: .gov.cn and the like. An IP address or localhost is unknown,
+// not non-government (the demo portal and tests serve from 127.0.0.1).
+func hostClass(raw string) (gov, known bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		return false, false
+	}
+	h := strings.ToLower(u.Hostname())
+	if h == "localhost" || net.ParseIP(h) != nil || strings.HasSuffix(h, ".test") || strings.HasSuffix(h, ".localhost") {
+		return false, false
+	}
+	if strings.HasSuffix(h, ".gov.cn") || h == "gov.cn" || strings.HasSuffix(h, ".gov") || strings.Contains(h, ".gov.") {
+		return true, true
+	}
+	return false, true
+}
+
+// essayWords are the furniture of essay and template sites (范文/文库…).
+var essayWords = []string{"范文", "文库", "参考价值", "本站", "精心整理", "写作", "论文", "客服", "范本", "模板", "下载", "工作总结", "心得体会", "原创", "免费", "会员"}
+
+// pinyinGlossRe is a pinyin gloss after a character: 區(qū), 開(kāi).
+var pinyinGlossRe = regexp.MustCompile(`\p{Han}[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]`)
+
+// placeholderRe is a redacted name or year: *年, *区, *府办.
+var placeholderRe = regexp.MustCompile(`[*＊]\s*(?:年|区|區|市|县|縣|镇|鎮|府|局)`)
+
+// copyScore sums the signs that a report text sits on an essay site.
+func copyScore(title, pageText string) int {
+	score := 0
+	essay := 0
+	ft := fold(title + "\n" + pageText)
+	for _, w := range essayWords {
+		if strings.Contains(ft, w) {
+			essay++
+		}
+	}
+	score += min(essay, 3)
+	if len(pinyinGlossRe.FindAllStringIndex(pageText, 5)) >= 3 {
+		score += 2
+	}
+	if len(placeholderRe.FindAllStringIndex(pageText, 5)) >= 3 {
+		score++
+	}
+	if countTraditional(pageText) >= 50 {
+		score++ // a mainland report machine-converted to traditional characters
+	}
+	return score
+}
+
+// notReportTitleRe names pages that talk about reports without being one.
+var notReportTitleRe = regexp.MustCompile(`指南|目录|通知|会议|召开|培训|部署|印发|做好|列表|公告|新闻|动态|查询|解读|关于报送`)
+
+// kindOf decides report / copy / not_report.
+//   - report: standard tables, or the section headings of a report (three
+//     or more, or two under a title that names an annual report);
+//   - copy: that, on a host that is not a government one, with the signs
+//     of an essay site;
+//   - not_report: everything else (news that mentions 年度报告, list pages,
+//     the 信息公开指南).
+func kindOf(title, url string, headings int, hasTables bool, legacyFigs int, pageText string) string {
+	ft := fold(title)
+	reportTitle := strings.Contains(ft, "年度报告") || strings.Contains(ft, "年报") || (strings.Contains(ft, "工作") && strings.Contains(ft, "报告"))
+	negTitle := notReportTitleRe.MatchString(ft) && !strings.HasSuffix(strings.TrimSpace(ft), "报告")
+	isReport := hasTables ||
+		(!negTitle && (headings >= 3 || (headings >= 2 && reportTitle) || (reportTitle && legacyFigs >= 2)))
+	if !isReport {
+		return KindNotReport
+	}
+	gov, known := hostClass(url)
+	if gov {
+		return KindReport
+	}
+	need := 3
+	if known {
+		need = 2 // a non-government host needs fewer signs
+	}
+	if copyScore(title, pageText) >= need {
+		return KindCopy
+	}
+	return KindReport
+}

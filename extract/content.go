@@ -1,0 +1,234 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Finding the article body: first the containers that Chinese government
+// portals' CMSs (TRS, Hanweb, UCAP, …) put the article in, then a text
+// density walk for everything else.
+
+// contentSelectors are tried in order; the first whose largest match holds
+// enough of the page's text wins.
+var contentSelectors = func() []cascadia.Selector {
+	var out []cascadia.Selector
+	for _, s := range []string{
+		"div.TRS_Editor", "div.TRS_UEDITOR", "#zoom", "#Zoom", "#UCAP-CONTENT",
+		"td.bt_content", ".article-content", ".Custom_UnionStyle", ".zoom",
+		"#content", ".content", "article", ".article", "#article", ".main-content",
+		".detail-content", ".xxgk_content", ".pages_content", "#mainText", ".con",
+	} {
+		out = append(out, cascadia.MustCompile(s))
+	}
+	return out
+}()
+
+// textStats is the length in runes of the visible text under a node and of
+// the part of it inside links.
+type textStats struct{ text, link int }
+
+// measure computes textStats for every element under root in one pass.
+func measure(root *html.Node) map[*html.Node]textStats {
+	stats := make(map[*html.Node]textStats, 1024)
+	type frame struct {
+		n    *html.Node
+		exit bool
+	}
+	inLink := 0
+	stack := []frame{{n: root}}
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n := f.n
+		if f.exit {
+			if n.DataAtom == atom.A {
+				inLink--
+			}
+			if p := n.Parent; p != nil {
+				s, ps := stats[n], stats[p]
+				ps.text += s.text
+				ps.link += s.link
+				stats[p] = ps
+			}
+			continue
+		}
+		switch n.Type {
+		case html.TextNode:
+			c := 0
+			for _, r := range n.Data {
+				if !isSpace(r) {
+					c++
+				}
+			}
+			if c > 0 && n.Parent != nil {
+				ps := stats[n.Parent]
+				ps.text += c
+				if inLink > 0 {
+					ps.link += c
+				}
+				stats[n.Parent] = ps
+			}
+			continue
+		case html.ElementNode:
+			if skipped[n.DataAtom] {
+				continue
+			}
+			if n.DataAtom == atom.A {
+				inLink++
+			}
+		case html.DocumentNode:
+		default:
+			continue
+		}
+		stack = append(stack, frame{n: n, exit: true})
+		for c := n.LastChild; c != nil; c = c.PrevSibling {
+			stack = append(stack, frame{n: c})
+		}
+	}
+	return stats
+}
+
+// mainContent returns the node holding the article body.
+func mainContent(root *html.Node) *html.Node {
+	body := findFirst(root, atom.Body)
+	if body == nil {
+		body = root
+	}
+	stats := measure(body)
+	total := stats[body].text - stats[body].link
+	if total <= 0 {
+		return body
+	}
+	for _, sel := range contentSelectors {
+		var best *html.Node
+		bestLen := 0
+		for _, n := range sel.MatchAll(body) {
+			s := stats[n]
+			if l := s.text - s.link; l > bestLen {
+				best, bestLen = n, l
+			}
+		}
+		if best != nil && bestLen >= 50 && bestLen*10 >= total*4 {
+			return best
+		}
+	}
+	// Density walk: descend into the child holding most of the non-link
+	// text while it still holds 70% of the page's.
+	n := body
+	for {
+		var best *html.Node
+		bestLen := 0
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			s := stats[c]
+			if l := s.text - s.link; l > bestLen {
+				best, bestLen = c, l
+			}
+		}
+		if best == nil || bestLen*10 < total*7 || !blocks[best.DataAtom] || isTablePart(best) {
+			return n
+		}
+		n = best
+	}
+}
+
+// isTablePart stops the density walk at a table: a report's tables and its
+// paragraphs must stay together.
+func isTablePart(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Table, atom.Tbody, atom.Thead, atom.Tr, atom.Td, atom.Th:
+		return true
+	}
+	return false
+}
+
+// chromeTags are page furniture by element.
+var chromeTags = map[atom.Atom]bool{
+	atom.Nav: true, atom.Header: true, atom.Footer: true, atom.Aside: true,
+	atom.Form: true, atom.Script: true, atom.Style: true, atom.Iframe: true,
+	atom.Button: true, atom.Select: true, atom.Input: true, atom.Textarea: true,
+}
+
+// chromeClassParts are substrings of class/id values of page furniture.
+var chromeClassParts = []string{
+	"share", "print", "fontsize", "font-size", "zoomsize", "breadcrumb", "crumb",
+	"qrcode", "ewm", "toolbar", "sidebar", "footer", "topnav", "navbar", "dayin",
+	"guanbi", "bdshare", "jiathis", "position", "location", "pagenav", "related",
+}
+
+// chromeClassWords are whole class/id tokens of page furniture.
+var chromeClassWords = map[string]bool{"nav": true, "header": true, "menu": true, "foot": true, "close": true}
+
+// removeChrome drops page furniture under body, sparing anything that holds
+// a large share of the body's text (a wrongly named wrapper).
+func removeChrome(body *html.Node) {
+	stats := measure(body)
+	limit := (stats[body].text - stats[body].link) / 3
+	var drop []*html.Node
+	walkElements(body, func(n *html.Node) bool {
+		if n == body {
+			return true
+		}
+		if chromeTags[n.DataAtom] || isChromeClass(n) {
+			s := stats[n]
+			if s.text-s.link <= limit || n.DataAtom == atom.Script || n.DataAtom == atom.Style {
+				drop = append(drop, n)
+				return false
+			}
+		}
+		return true
+	})
+	for _, n := range drop {
+		detach(n)
+	}
+}
+
+func isChromeClass(n *html.Node) bool {
+	for _, key := range []string{"class", "id"} {
+		v := strings.ToLower(attr(n, key))
+		if v == "" {
+			continue
+		}
+		for _, p := range chromeClassParts {
+			if strings.Contains(v, p) {
+				return true
+			}
+		}
+		for _, w := range strings.Fields(v) {
+			if chromeClassWords[w] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// chromeTextRe is furniture that survives as text inside the article.
+var chromeTextRe = regexp.MustCompile(`【\s*(?:打印本页|关闭本页|关闭窗口|打印|关闭|返回顶部|收藏|我要纠错|纠错|大|中|小|字体[^】]*)\s*】|\[\s*(?:打印本页|关闭本页|关闭窗口|打印|关闭|返回顶部)\s*\]|(?:字体|字号)[:：]\s*[\[【]?\s*(?:大\s*中\s*小)?\s*[\]】]?|扫一扫在手机(?:上)?打开当前页|分享到[:：]?.*$|(?:浏览次数|访问次数|点击数|阅读次数)[:：]?\s*\d*`)
+
+// dropChromeLines removes furniture text from short lines and drops lines
+// it leaves empty. Blank lines that were blank before stay (blank cells).
+func dropChromeLines(lines []string) []string {
+	out := lines[:0]
+	for _, l := range lines {
+		if utf8.RuneCountInString(l) <= 80 && strings.ContainsAny(l, "【[字扫分浏访点阅") {
+			c := chromeTextRe.ReplaceAllString(l, "")
+			if strings.TrimFunc(c, isSpace) == "" && strings.TrimFunc(l, isSpace) != "" {
+				continue
+			}
+			if c != l {
+				l = c
+			}
+		}
+		out = append(out, l)
+	}
+	return out
+}

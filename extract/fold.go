@@ -1,0 +1,53 @@
+package extract
+
+import "strings"
+
+// Copies of reports on essay sites are often machine-converted to
+// traditional characters (corpus 004). fold maps the traditional forms of the
+// characters that the classifier, the section finder and the legacy figure
+// patterns look for to their simplified forms, rune for rune, so offsets in
+// the folded text are offsets in the original.
+var tradToSimp = func() map[rune]rune {
+	pairs := "報报開开動动條条請请復复議议訴诉訟讼區区劃划務务總总體体況况問问題题進进關关於于專专辦办規规範范際际費费減减資资訊讯應应與与處处決决門门網网縣县鎮镇鄉乡據据構构機机發发佈布時时間间來来類类當当現现實实領领導导組组織织數数經经濟济會会員员單单號号學学見见說说書书執执並并結结對对為为這这個个們们無无沒没訂订編编製制內内萬万億亿兩两計计統统稱称電电話话後后將将從从過过還还讓让認认識识護护權权險险確确歸归檔档閱阅覽览證证繳缴納纳補补違违訪访舉举條条預预啟启屬属於于級级衛卫設设項项質质參参綜综態态場场導导傳传製制況况駁驳維维糾纠審审誤误糾纠轉转"
+	m := make(map[rune]rune, 128)
+	rs := []rune(pairs)
+	for i := 0; i+1 < len(rs); i += 2 {
+		m[rs[i]] = rs[i+1]
+	}
+	return m
+}()
+
+// fold returns s with traditional characters mapped to simplified and
+// full-width ASCII to half-width; it keeps the rune count.
+func fold(s string) string {
+	need := false
+	for _, r := range s {
+		if _, ok := tradToSimp[r]; ok || (r >= 0xFF01 && r <= 0xFF5E) {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if t, ok := tradToSimp[r]; ok {
+			return t
+		}
+		if r >= 0xFF01 && r <= 0xFF5E {
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
+}
+
+// countTraditional counts runes of s that fold changes to simplified.
+func countTraditional(s string) int {
+	n := 0
+	for _, r := range s {
+		if _, ok := tradToSimp[r]; ok {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,124 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The HTML (and plain text) path: decode → parse → metadata from the whole
+// page → article body without furniture → tables → analysis.
+
+var htmlTagRe = regexp.MustCompile(`(?i)<(?:!doctype|html|head|body|meta|title|div|p|table|br|span|script|style|a|h[1-6]|font|center)[\s>/]`)
+
+// looksHTML: the Content-Type says so, or the first 4 KB carry HTML tags.
+func looksHTML(text, contentType string) bool {
+	ct := strings.ToLower(contentType)
+	if strings.Contains(ct, "html") || strings.Contains(ct, "xml") {
+		return true
+	}
+	head := text
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	if strings.Contains(ct, "text/plain") {
+		return false
+	}
+	return htmlTagRe.MatchString(head)
+}
+
+func extractMarkup(ctx context.Context, in Input, rec *Record) error {
+	text, err := decode(in, rec)
+	if err != nil {
+		return err
+	}
+	if !looksHTML(text, in.ContentType) {
+		if rec.ContentType == "" {
+			rec.ContentType = "text/plain"
+		}
+		return extractPlain(ctx, in, rec, text)
+	}
+	if rec.ContentType == "" {
+		rec.ContentType = "text/html"
+	}
+	root, err := html.Parse(strings.NewReader(text))
+	if err != nil {
+		return fmt.Errorf("extract %s: parse html: %w", in.URL, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("extract %s: %w", in.URL, err)
+	}
+	p := readHTML(root, in.URL)
+	rec.Attachments = p.attachments
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("extract %s: %w", in.URL, err)
+	}
+	analyze(in, rec, p)
+	return nil
+}
+
+// page is what a format reader hands to analysis.
+type page struct {
+	title       string
+	meta        Meta
+	lines       []string // the article body, one visual line each, raw
+	pageText    string   // everything visible, for the copy-site signs
+	tab         tableResult
+	attachments []Attachment
+	warnings    []string
+}
+
+func readHTML(root *html.Node, pageURL string) *page {
+	p := &page{}
+	tags := readMetaTags(root)
+	bodyEl := findFirst(root, atom.Body)
+	if bodyEl == nil {
+		bodyEl = root
+	}
+	full := renderLines(bodyEl)
+	var warn string
+	p.meta, warn = parseMetaLines(full)
+	if warn != "" {
+		p.warnings = append(p.warnings, warn)
+	}
+	mergeMetaTags(&p.meta, tags)
+	p.pageText = joinText(full)
+	if t := findFirst(root, atom.Title); t != nil {
+		p.pageText = cleanLine(textOf(t)) + "\n" + p.pageText
+	}
+
+	main := mainContent(root)
+	removeChrome(main)
+	p.lines = dropChromeLines(renderLines(main))
+	p.title = pickTitle(root, main, tags, p.lines)
+	p.attachments = findAttachments(main, baseURL(root, pageURL))
+
+	doc := goquery.NewDocumentFromNode(root)
+	p.tab = tablesFromHTML(doc.FindNodes(main), doc.Selection, main != bodyEl, p.lines)
+	return p
+}
+
+// extractPlain reads a text page (a saved corpus text, text/plain): lines
+// as they are, tables from the lines.
+func extractPlain(ctx context.Context, in Input, rec *Record, text string) error {
+	lines := dropChromeLines(strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n"))
+	p := &page{lines: lines}
+	var warn string
+	p.meta, warn = parseMetaLines(lines)
+	if warn != "" {
+		p.warnings = append(p.warnings, warn)
+	}
+	p.title = titleFromLines(lines)
+	p.pageText = text
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("extract %s: %w", in.URL, err)
+	}
+	p.tab = tablesFromLines(lines, "text")
+	analyze(in, rec, p)
+	return nil
+}

@@ -1,0 +1,122 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The report's title: the <meta name="ArticleTitle"> tag, a heading element
+// that names a report, a report-like line at the top of the body (joined
+// with the next when a title wraps, corpus 000: "…2020年政府信息公开" /
+// "工作年度报告"), the <title> segment naming a report, then any heading.
+
+var reportWordRe = regexp.MustCompile(`报告|年报`)
+
+// titleSplitRe separates the parts of a <title>: "报告 - 某某区人民政府".
+var titleSplitRe = regexp.MustCompile(`\s*(?:[_|｜]|\s[-–—]\s|--)\s*`)
+
+func pickTitle(root, body *html.Node, tags metaTags, bodyLines []string) string {
+	if tags.title != "" {
+		return tags.title
+	}
+	var heads []string
+	walkElements(root, func(n *html.Node) bool {
+		if skipped[n.DataAtom] && n.DataAtom != atom.Head {
+			return false
+		}
+		switch n.DataAtom {
+		case atom.H1, atom.H2, atom.H3:
+			heads = append(heads, nodeText(n))
+			return false
+		}
+		if c := strings.ToLower(attr(n, "class") + " " + attr(n, "id")); strings.Contains(c, "title") && n.DataAtom != atom.Title && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
+			if t := nodeText(n); utf8.RuneCountInString(t) <= 100 {
+				heads = append(heads, t)
+				return false
+			}
+		}
+		return true
+	})
+	for _, h := range heads {
+		if isReportTitle(h) {
+			return h
+		}
+	}
+	if t := titleFromLines(bodyLines); t != "" {
+		return t
+	}
+	docTitle := ""
+	if t := findFirst(root, atom.Title); t != nil {
+		docTitle = cleanLine(textOf(t))
+	}
+	for _, part := range titleSplitRe.Split(docTitle, -1) {
+		if isReportTitle(part) {
+			return part
+		}
+	}
+	for _, h := range heads {
+		if h != "" {
+			return h
+		}
+	}
+	if parts := titleSplitRe.Split(docTitle, -1); len(parts) > 0 && parts[0] != "" {
+		return parts[0]
+	}
+	return ""
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	}
+	return b.String()
+}
+
+// isReportTitle: short, and names a report (报告/年报), folded so a
+// traditional-character copy counts too.
+func isReportTitle(s string) bool {
+	n := utf8.RuneCountInString(s)
+	return n >= 6 && n <= 80 && reportWordRe.MatchString(fold(s))
+}
+
+// titleFromLines finds the title among the first lines of the body.
+func titleFromLines(lines []string) string {
+	seen := 0
+	for i, l := range lines {
+		l = cleanLine(l)
+		if l == "" {
+			continue
+		}
+		if seen++; seen > 12 {
+			break
+		}
+		if utf8.RuneCountInString(l) > 60 {
+			continue
+		}
+		f := fold(l)
+		if isReportTitle(l) && strings.Contains(f, "公开") {
+			return l
+		}
+		// A title broken over two lines: "…年政府信息公开" + "工作年度报告".
+		if strings.HasSuffix(f, "公开") && yearRe.MatchString(f) {
+			for _, next := range lines[i+1:] {
+				next = cleanLine(next)
+				if next == "" {
+					continue
+				}
+				if utf8.RuneCountInString(next) <= 20 && strings.HasSuffix(fold(next), "报告") {
+					return l + next
+				}
+				break
+			}
+		}
+	}
+	return ""
+}
