@@ -191,7 +191,9 @@ func (w *lineWriter) text(s string) {
 }
 
 // isSpace is whitespace as the reports use it: ASCII, NBSP, U+3000 and the rest of Unicode's.
-func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' || r == '\ufeff' }
+func isSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' || r == '\ufeff'
+}
 
 // cleanLine trims a line and collapses every whitespace run inside it
 // (NBSP and U+3000 included) to one ASCII space.
