@@ -1,0 +1,174 @@
+package tables
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Check ids (report-format.md, Checks).
+const (
+	CheckRequestsBalance = "requests.balance"         // received + carried_in = total + carried_out, per column
+	CheckRequestsTotal   = "requests.total"           // total = sum of the result rows, per column
+	CheckRequestsColumns = "requests.columns"         // total = natural_person + the five organisations, per row
+	CheckReviewTotals    = "review_litigation.totals" // total = upheld + corrected + other + pending, per group
+)
+
+// term is one named cell on one side of a comparison.
+type term struct {
+	name string
+	cell Cell
+	ok   bool // the cell exists in the table
+}
+
+// side is a sum of terms. Blank cells count as 0, but a side with no
+// non-blank cell at all is not compared.
+type side []term
+
+func (s side) hasValue() bool {
+	for _, t := range s {
+		if t.ok && t.cell.Value != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (s side) sum() float64 {
+	v := 0.0
+	for _, t := range s {
+		if t.ok && t.cell.Value != nil {
+			v += *t.cell.Value
+		}
+	}
+	return v
+}
+
+// String renders "received 16 + carried_in 0 = 16"; blank cells read
+// "(blank)". Long sides (the result rows) list only their non-zero cells.
+func (s side) String() string {
+	var parts []string
+	omitted := 0
+	for _, t := range s {
+		switch {
+		case !t.ok || t.cell.Value == nil:
+			if len(s) > 6 {
+				omitted++
+				continue
+			}
+			parts = append(parts, t.name+" (blank)")
+		case len(s) > 6 && *t.cell.Value == 0:
+			omitted++
+		default:
+			parts = append(parts, t.name+" "+num(*t.cell.Value))
+		}
+	}
+	out := strings.Join(parts, " + ")
+	if omitted > 0 {
+		if out != "" {
+			out += " + "
+		}
+		out += fmt.Sprintf("%d more zero or blank", omitted)
+	}
+	if len(s) == 1 {
+		return out
+	}
+	return out + " = " + num(s.sum())
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// comparison is one equation of a check, named by its column, row or group.
+type comparison struct {
+	name        string
+	left, right side
+}
+
+// judge turns a check's comparisons into its outcome.
+func judge(id string, cmps []comparison) Check {
+	var failed []string
+	compared := 0
+	for _, c := range cmps {
+		if !c.left.hasValue() || !c.right.hasValue() {
+			continue
+		}
+		compared++
+		if math.Abs(c.left.sum()-c.right.sum()) > 1e-6 {
+			failed = append(failed, fmt.Sprintf("%s: %s ≠ %s", c.name, c.left, c.right))
+		}
+	}
+	switch {
+	case len(failed) > 0:
+		return Check{ID: id, Status: CheckFailed, Detail: strings.Join(failed, "; ")}
+	case compared == 0:
+		return Check{ID: id, Status: CheckSkipped, Detail: "no comparison had figures on both sides"}
+	}
+	return Check{ID: id, Status: CheckOK, Detail: fmt.Sprintf("%d of %d compared", compared, len(cmps))}
+}
+
+func cellOf(t Tables, table, row, col string) term {
+	c, ok := t[table][row][col]
+	return term{name: row, cell: c, ok: ok}
+}
+
+func named(tm term, name string) term { tm.name = name; return tm }
+
+// resultRows are the rows summed into （七）总计: both templates' variants,
+// so a table is checked by the rows it has.
+var resultRows = []string{
+	"granted", "partial",
+	"denied.state_secret", "denied.prohibited_by_law", "denied.three_safeties", "denied.third_party",
+	"denied.internal_affairs", "denied.process_info", "denied.enforcement_file", "denied.query_matter",
+	"unable.not_held", "unable.needs_creation", "unable.unclear",
+	"rejected.petition", "rejected.repeat", "rejected.publication", "rejected.mass_repeat", "rejected.confirm",
+	"other", "other.no_correction", "other.no_fee", "other.other",
+}
+
+func runChecks(t Tables, template string) []Check {
+	var bal, tot, cols, rev []comparison
+	for _, col := range requestCols {
+		bal = append(bal, comparison{
+			name:  col,
+			left:  side{cellOf(t, TableRequests, "received", col), cellOf(t, TableRequests, "carried_in", col)},
+			right: side{cellOf(t, TableRequests, "total", col), cellOf(t, TableRequests, "carried_out", col)},
+		})
+		var results side
+		for _, r := range resultRows {
+			if _, ok := t[TableRequests][r]; ok {
+				results = append(results, cellOf(t, TableRequests, r, col))
+			}
+		}
+		tot = append(tot, comparison{name: col, left: side{cellOf(t, TableRequests, "total", col)}, right: results})
+	}
+	rows := append(append([]string(nil), requestRows(template)...), requestRows2019...)
+	rows = append(rows, requestRows2021...)
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		if _, ok := t[TableRequests][r]; !ok {
+			continue
+		}
+		var parts side
+		for _, c := range requestCols[:6] {
+			parts = append(parts, named(cellOf(t, TableRequests, r, c), c))
+		}
+		cols = append(cols, comparison{name: r, left: side{named(cellOf(t, TableRequests, r, "total"), "total")}, right: parts})
+	}
+	for _, g := range reviewGroups {
+		var parts side
+		for _, l := range reviewLeaves[:4] {
+			parts = append(parts, named(cellOf(t, TableReviewLitigation, g, l), l))
+		}
+		rev = append(rev, comparison{name: g, left: side{named(cellOf(t, TableReviewLitigation, g, "total"), "total")}, right: parts})
+	}
+	return []Check{
+		judge(CheckRequestsBalance, bal),
+		judge(CheckRequestsTotal, tot),
+		judge(CheckRequestsColumns, cols),
+		judge(CheckReviewTotals, rev),
+	}
+}

@@ -1,0 +1,346 @@
+package tables
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Table ids (report-format.md).
+const (
+	TableProactive        = "proactive"         // 二、主动公开政府信息情况
+	TableRequests         = "requests"          // 三、收到和处理政府信息公开申请情况
+	TableReviewLitigation = "review_litigation" // 四、政府信息公开行政复议、行政诉讼情况
+)
+
+// Templates this package recognises.
+const (
+	Template2019 = "2019"
+	Template2021 = "2021"
+)
+
+// labelKind says what a normalized label names.
+type labelKind int
+
+const (
+	kindNone       labelKind = iota
+	kindRow                  // a data row of proactive or requests
+	kindGroup                // a label that groups rows (（三）不予公开, 三、本年度办理结果)
+	kindColumn               // a column header
+	kindHeaderOnly           // header decoration: 信息内容, 第二十条第（一）项, 申请人情况 ...
+	kindSection              // a section heading of the report (二、主动公开政府信息情况)
+)
+
+// label is what one cell or line of text was recognised as.
+type label struct {
+	kind  labelKind
+	table string // table id the label belongs to ("" when ambiguous)
+	id    string // row id, column id, review group/leaf id
+	// ambiguous is set for 总计 and 其他, which are column headers in one
+	// place and row labels in another; the caller decides from context.
+	ambiguous bool
+	enum      bool // the label carried an enumerator (（七）, 3.)
+	only2021  bool // the label exists only in the 2021 template
+}
+
+// Row ids of the requests table in template order.
+var (
+	requestRows2019 = []string{
+		"received", "carried_in", "granted", "partial",
+		"denied.state_secret", "denied.prohibited_by_law", "denied.three_safeties", "denied.third_party",
+		"denied.internal_affairs", "denied.process_info", "denied.enforcement_file", "denied.query_matter",
+		"unable.not_held", "unable.needs_creation", "unable.unclear",
+		"rejected.petition", "rejected.repeat", "rejected.publication", "rejected.mass_repeat", "rejected.confirm",
+		"other", "total", "carried_out",
+	}
+	requestRows2021 = []string{
+		"received", "carried_in", "granted", "partial",
+		"denied.state_secret", "denied.prohibited_by_law", "denied.three_safeties", "denied.third_party",
+		"denied.internal_affairs", "denied.process_info", "denied.enforcement_file", "denied.query_matter",
+		"unable.not_held", "unable.needs_creation", "unable.unclear",
+		"rejected.petition", "rejected.repeat", "rejected.publication", "rejected.mass_repeat", "rejected.confirm",
+		"other.no_correction", "other.no_fee", "other.other", "total", "carried_out",
+	}
+	// requestCols: 自然人, 法人或其他组织 (商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他), 总计.
+	requestCols = []string{"natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"}
+
+	// Review groups and leaves: 行政复议, 行政诉讼·未经复议直接起诉, 行政诉讼·复议后起诉;
+	// 结果维持, 结果纠正, 其他结果, 尚未审结, 总计.
+	reviewGroups = []string{"review", "suit_direct", "suit_after_review"}
+	reviewLeaves = []string{"upheld", "corrected", "other", "pending", "total"}
+)
+
+// proactiveRows gives, per template, the rows of table 二 and their columns.
+var proactiveRows = map[string][]rowCols{
+	Template2019: {
+		{"rules", []string{"made", "published", "total"}},
+		{"normative_docs", []string{"made", "published", "total"}},
+		{"licensing", []string{"prev_items", "change", "decisions"}},
+		{"other_services", []string{"prev_items", "change", "decisions"}},
+		{"penalty", []string{"prev_items", "change", "decisions"}},
+		{"enforcement", []string{"prev_items", "change", "decisions"}},
+		{"fees", []string{"prev_items", "change"}},
+		{"procurement", []string{"projects", "amount"}},
+	},
+	Template2021: {
+		{"rules", []string{"issued", "repealed", "in_force"}},
+		{"normative_docs", []string{"issued", "repealed", "in_force"}},
+		{"licensing", []string{"decisions"}},
+		{"penalty", []string{"decisions"}},
+		{"enforcement", []string{"decisions"}},
+		{"fees", []string{"amount"}},
+	},
+}
+
+type rowCols struct {
+	row  string
+	cols []string
+}
+
+// proactiveCols returns the columns of a proactive row under a template.
+func proactiveCols(template, row string) []string {
+	for _, rc := range proactiveRows[template] {
+		if rc.row == row {
+			return rc.cols
+		}
+	}
+	return nil
+}
+
+// requestRows returns the requests row ids of a template.
+func requestRows(template string) []string {
+	if template == Template2021 {
+		return requestRows2021
+	}
+	return requestRows2019
+}
+
+// isMoney reports whether a cell holds an amount of money (normalized to 万元).
+func isMoney(table, row, col string) bool {
+	return table == TableProactive && col == "amount" && (row == "procurement" || row == "fees")
+}
+
+// exact maps a label core (normalize → strip enumerators → drop punctuation)
+// to what it names.
+var exact = map[string]label{
+	// 二、主动公开 rows
+	"规章":         {kind: kindRow, table: TableProactive, id: "rules"},
+	"规范性文件":      {kind: kindRow, table: TableProactive, id: "normative_docs"},
+	"行政许可":       {kind: kindRow, table: TableProactive, id: "licensing"},
+	"其他对外管理服务事项": {kind: kindRow, table: TableProactive, id: "other_services"},
+	"行政处罚":       {kind: kindRow, table: TableProactive, id: "penalty"},
+	"行政强制":       {kind: kindRow, table: TableProactive, id: "enforcement"},
+	"行政事业性收费":    {kind: kindRow, table: TableProactive, id: "fees"},
+	"政府集中采购":     {kind: kindRow, table: TableProactive, id: "procurement"},
+	// 二、主动公开 columns
+	"本年新制作数量":  {kind: kindColumn, table: TableProactive, id: "made"},
+	"本年新公开数量":  {kind: kindColumn, table: TableProactive, id: "published"},
+	"对外公开总数量":  {kind: kindColumn, table: TableProactive, id: "total"},
+	"上一年项目数量":  {kind: kindColumn, table: TableProactive, id: "prev_items"},
+	"本年增减":     {kind: kindColumn, table: TableProactive, id: "change"},
+	"处理决定数量":   {kind: kindColumn, table: TableProactive, id: "decisions"},
+	"本年处理决定数量": {kind: kindColumn, table: TableProactive, id: "decisions"},
+	"采购项目数量":   {kind: kindColumn, table: TableProactive, id: "projects"},
+	"本年制发件数":   {kind: kindColumn, table: TableProactive, id: "issued", only2021: true},
+	"本年废止件数":   {kind: kindColumn, table: TableProactive, id: "repealed", only2021: true},
+	"现行有效件数":   {kind: kindColumn, table: TableProactive, id: "in_force", only2021: true},
+	"信息内容":     {kind: kindHeaderOnly, table: TableProactive},
+
+	// 三、依申请 rows
+	"本年新收政府信息公开申请数量":     {kind: kindRow, table: TableRequests, id: "received"},
+	"上年结转政府信息公开申请数量":     {kind: kindRow, table: TableRequests, id: "carried_in"},
+	"予以公开":               {kind: kindRow, table: TableRequests, id: "granted"},
+	"属于国家秘密":             {kind: kindRow, table: TableRequests, id: "denied.state_secret"},
+	"其他法律行政法规禁止公开":       {kind: kindRow, table: TableRequests, id: "denied.prohibited_by_law"},
+	"危及三安全一稳定":           {kind: kindRow, table: TableRequests, id: "denied.three_safeties"},
+	"保护第三方合法权益":          {kind: kindRow, table: TableRequests, id: "denied.third_party"},
+	"属于三类内部事务信息":         {kind: kindRow, table: TableRequests, id: "denied.internal_affairs"},
+	"属于四类过程性信息":          {kind: kindRow, table: TableRequests, id: "denied.process_info"},
+	"属于行政执法案卷":           {kind: kindRow, table: TableRequests, id: "denied.enforcement_file"},
+	"属于行政查询事项":           {kind: kindRow, table: TableRequests, id: "denied.query_matter"},
+	"本机关不掌握相关政府信息":       {kind: kindRow, table: TableRequests, id: "unable.not_held"},
+	"没有现成信息需要另行制作":       {kind: kindRow, table: TableRequests, id: "unable.needs_creation"},
+	"补正后申请内容仍不明确":        {kind: kindRow, table: TableRequests, id: "unable.unclear"},
+	"信访举报投诉类申请":          {kind: kindRow, table: TableRequests, id: "rejected.petition"},
+	"重复申请":               {kind: kindRow, table: TableRequests, id: "rejected.repeat"},
+	"要求提供公开出版物":          {kind: kindRow, table: TableRequests, id: "rejected.publication"},
+	"无正当理由大量反复申请":        {kind: kindRow, table: TableRequests, id: "rejected.mass_repeat"},
+	"要求行政机关确认或重新出具已获取信息": {kind: kindRow, table: TableRequests, id: "rejected.confirm"},
+	"其他处理":               {kind: kindRow, table: TableRequests, id: "other"}, // a group under 2021
+	"结转下年度继续办理":          {kind: kindRow, table: TableRequests, id: "carried_out"},
+	"本年度办理结果":            {kind: kindGroup, table: TableRequests},
+	"不予公开":               {kind: kindGroup, table: TableRequests, id: "denied"},
+	"无法提供":               {kind: kindGroup, table: TableRequests, id: "unable"},
+	"不予处理":               {kind: kindGroup, table: TableRequests, id: "rejected"},
+	// 三、依申请 columns
+	"申请人情况":   {kind: kindHeaderOnly, table: TableRequests},
+	"法人或其他组织": {kind: kindHeaderOnly, table: TableRequests},
+	"自然人":     {kind: kindColumn, table: TableRequests, id: "natural_person"},
+	"商业企业":    {kind: kindColumn, table: TableRequests, id: "commercial"},
+	"科研机构":    {kind: kindColumn, table: TableRequests, id: "research"},
+	"社会公益组织":  {kind: kindColumn, table: TableRequests, id: "social_welfare"},
+	"法律服务机构":  {kind: kindColumn, table: TableRequests, id: "legal_service"},
+	"其他":      {kind: kindColumn, table: TableRequests, id: "other_org", ambiguous: true},
+	"总计":      {kind: kindColumn, id: "total", ambiguous: true},
+
+	// 四、复议诉讼 header
+	"行政复议":     {kind: kindColumn, table: TableReviewLitigation, id: "group:review"},
+	"行政诉讼":     {kind: kindHeaderOnly, table: TableReviewLitigation},
+	"未经复议直接起诉": {kind: kindColumn, table: TableReviewLitigation, id: "group:suit_direct"},
+	"复议后起诉":    {kind: kindColumn, table: TableReviewLitigation, id: "group:suit_after_review"},
+	"结果维持":     {kind: kindColumn, table: TableReviewLitigation, id: "upheld"},
+	"结果纠正":     {kind: kindColumn, table: TableReviewLitigation, id: "corrected"},
+	"其他结果":     {kind: kindColumn, table: TableReviewLitigation, id: "other"},
+	"尚未审结":     {kind: kindColumn, table: TableReviewLitigation, id: "pending"},
+
+	// section headings
+	"主动公开政府信息情况":       {kind: kindSection, table: TableProactive},
+	"收到和处理政府信息公开申请情况":  {kind: kindSection, table: TableRequests},
+	"政府信息公开行政复议行政诉讼情况": {kind: kindSection, table: TableReviewLitigation},
+}
+
+// prefixes are label cores recognised by their start: long labels that
+// agencies shorten, extend with units, or break differently.
+var prefixes = []struct {
+	prefix string
+	l      label
+}{
+	{"部分公开", label{kind: kindRow, table: TableRequests, id: "partial"}},
+	{"申请人无正当理由逾期不补正", label{kind: kindRow, table: TableRequests, id: "other.no_correction", only2021: true}},
+	{"申请人逾期未按收费通知", label{kind: kindRow, table: TableRequests, id: "other.no_fee", only2021: true}},
+	{"本列数据的勾稽关系", label{kind: kindHeaderOnly, table: TableRequests}},
+	{"采购总金额", label{kind: kindColumn, table: TableProactive, id: "amount"}},
+	{"本年收费金额", label{kind: kindColumn, table: TableProactive, id: "amount", only2021: true}},
+	{"第二十条第", label{kind: kindHeaderOnly, table: TableProactive}},
+	{"本年新收政府信息公开申请", label{kind: kindRow, table: TableRequests, id: "received"}},
+	{"上年结转政府信息公开申请", label{kind: kindRow, table: TableRequests, id: "carried_in"}},
+	{"结转下年度继续办理", label{kind: kindRow, table: TableRequests, id: "carried_out"}},
+}
+
+// classify recognises a cell or line of text. The zero label means "not a
+// label of the standard tables".
+func classify(s string) label {
+	n := normalize(s)
+	if n == "" || len(n) > 400 {
+		return label{}
+	}
+	body, enum := stripEnum(n)
+	core := dropPunct(body)
+	if core == "" {
+		return label{}
+	}
+	l, ok := exact[core]
+	if !ok {
+		for _, p := range prefixes {
+			if strings.HasPrefix(core, p.prefix) {
+				l, ok = p.l, true
+				break
+			}
+		}
+	}
+	if !ok {
+		return label{}
+	}
+	l.enum = enum
+	return l
+}
+
+// normalize folds the variants agencies publish: full-width ASCII to
+// half-width, all whitespace removed (line breaks inside labels), quotes
+// dropped, brackets unified, 只记→只计, 行政规范性文件→规范性文件.
+func normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFEE0
+		case r == 0x3000 || r == 0xA0:
+			continue
+		}
+		switch r {
+		case '“', '”', '"', '‘', '’', '\'', '「', '」', '『', '』':
+			continue
+		case '〔', '【', '［':
+			r = '('
+		case '〕', '】', '］':
+			r = ')'
+		case '．', '。':
+			if r == '．' {
+				r = '.'
+			}
+		}
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	out = strings.ReplaceAll(out, "只记", "只计")
+	out = strings.ReplaceAll(out, "行政规范性文件", "规范性文件")
+	return out
+}
+
+// stripEnum removes leading enumerators (一、 （三） 1. ① …) and reports
+// whether there was one.
+func stripEnum(s string) (string, bool) {
+	found := false
+	for {
+		t := stripOneEnum(s)
+		if t == s {
+			return s, found
+		}
+		found = true
+		s = t
+	}
+}
+
+func stripOneEnum(s string) string {
+	rs := []rune(s)
+	if len(rs) == 0 {
+		return s
+	}
+	isCN := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九十", r) }
+	isD := func(r rune) bool { return r >= '0' && r <= '9' }
+	// ①..⑳
+	if rs[0] >= '①' && rs[0] <= '⑳' {
+		return string(rs[1:])
+	}
+	// (三) or (1)
+	if rs[0] == '(' {
+		i := 1
+		for i < len(rs) && i <= 4 && (isCN(rs[i]) || isD(rs[i])) {
+			i++
+		}
+		if i > 1 && i < len(rs) && rs[i] == ')' {
+			return string(rs[i+1:])
+		}
+		return s
+	}
+	// 三、 or 1. or 1、
+	i := 0
+	if isCN(rs[0]) {
+		for i < len(rs) && i < 4 && isCN(rs[i]) {
+			i++
+		}
+	} else if isD(rs[0]) {
+		for i < len(rs) && i < 3 && isD(rs[i]) {
+			i++
+		}
+	}
+	if i > 0 && i < len(rs) && (rs[i] == '、' || rs[i] == '.' || rs[i] == ',' || (isD(rs[0]) && rs[i] == ')')) {
+		// "一、" must not eat the start of a word such as 一是; the separator is required.
+		return string(rs[i+1:])
+	}
+	return s
+}
+
+// dropPunct removes the punctuation that varies between publishers.
+func dropPunct(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '(', ')', ',', '、', '.', ';', ':', '。', '/', '，', '；', '：', '·', '-', '—', '_':
+			return -1
+		}
+		return r
+	}, s)
+}

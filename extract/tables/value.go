@@ -1,0 +1,190 @@
+package tables
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// trimCell trims the whitespace agencies leave around a cell: ASCII space,
+// tabs, line breaks, U+3000 and NBSP.
+func trimCell(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == 0x3000 || r == 0xA0 || r == 0x200B || r == 0xFEFF
+	})
+}
+
+// isBlankText reports whether a trimmed cell is blank: empty, a dash or a
+// slash (not applicable), or a literal "&nbsp;" left by a double escape.
+func isBlankText(t string) bool {
+	switch strings.ToLower(t) {
+	case "", "—", "——", "-", "--", "－", "/", "／", "&nbsp;", "&nbsp", "–", "―", "─":
+		return true
+	}
+	return false
+}
+
+// unitScale is how many 万元 one unit of a money label or suffix is.
+type unitScale int
+
+const (
+	unitNone unitScale = iota
+	unitYuan           // 元: divide by 10 000
+	unitWan            // 万 / 万元: as is
+	unitYi             // 亿 / 亿元: multiply by 10 000
+)
+
+// unitOf reads a money unit from a column label ("采购总金额（万元）").
+func unitOf(label string) unitScale {
+	n := normalize(label)
+	switch {
+	case strings.Contains(n, "亿元"):
+		return unitYi
+	case strings.Contains(n, "万元"), strings.Contains(n, "万"):
+		return unitWan
+	case strings.Contains(n, "元"):
+		return unitYuan
+	}
+	return unitNone
+}
+
+// makeCell turns the published text of a cell into a Cell. money says the
+// cell is an amount to normalize to 万元; colUnit is the unit its column
+// label gives (unitNone: 万元, as the template prints).
+func makeCell(text string, money bool, colUnit unitScale) Cell {
+	raw := trimCell(text)
+	c := Cell{Raw: raw}
+	if isBlankText(raw) {
+		return c
+	}
+	num, unit, ok := parseNumber(raw)
+	if !ok {
+		return c
+	}
+	if money {
+		if unit == unitNone {
+			unit = colUnit
+		}
+		switch unit {
+		case unitYuan:
+			num = shiftDecimal(num, -4)
+		case unitYi:
+			num = shiftDecimal(num, 4)
+		}
+	} else if unit == unitWan {
+		num = shiftDecimal(num, 4) // "1.2万" of a count
+	} else if unit == unitYi {
+		num = shiftDecimal(num, 8)
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return c
+	}
+	c.Value = &v
+	return c
+}
+
+// parseNumber reads "16", "１６", "-3", "105.46万", "1,054,600元", "3件".
+// It returns the decimal digits as a string (so unit shifts stay exact)
+// and the unit suffix.
+func parseNumber(raw string) (string, unitScale, bool) {
+	var b strings.Builder
+	rs := []rune(raw)
+	i := 0
+	// sign, also 增/减 written as words
+	neg := false
+	for i < len(rs) {
+		r := fold(rs[i])
+		if r == '+' || r == '增' {
+			i++
+			continue
+		}
+		if r == '-' || r == '减' || r == '−' {
+			neg = !neg
+			i++
+			continue
+		}
+		break
+	}
+	digits, dot := 0, false
+	for ; i < len(rs); i++ {
+		r := fold(rs[i])
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+			digits++
+		case r == '.' && !dot:
+			b.WriteRune('.')
+			dot = true
+		case r == ',' && digits > 0:
+			// thousands separator
+		case r == ' ' || r == 0xA0 || r == 0x3000:
+		default:
+			goto suffix
+		}
+	}
+suffix:
+	if digits == 0 {
+		return "", unitNone, false
+	}
+	rest := strings.TrimSpace(string(rs[i:]))
+	unit := unitNone
+	switch rest {
+	case "":
+	case "万", "万元":
+		unit = unitWan
+	case "元":
+		unit = unitYuan
+	case "亿", "亿元":
+		unit = unitYi
+	case "件", "条", "个", "项", "人次", "次", "份", "宗", "起":
+	default:
+		return "", unitNone, false
+	}
+	s := b.String()
+	if strings.HasSuffix(s, ".") {
+		s = strings.TrimSuffix(s, ".")
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s, unit, true
+}
+
+// fold maps a full-width digit or sign to ASCII.
+func fold(r rune) rune {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		return r - 0xFEE0
+	}
+	if r == '。' || r == '．' {
+		return '.'
+	}
+	if r == '，' {
+		return ','
+	}
+	return r
+}
+
+// shiftDecimal multiplies a decimal string by 10^k exactly.
+func shiftDecimal(s string, k int) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	digits := intPart + frac
+	point := len(intPart) + k
+	for point < 1 {
+		digits = "0" + digits
+		point++
+	}
+	for point > len(digits) {
+		digits += "0"
+	}
+	out := digits[:point]
+	if point < len(digits) {
+		out += "." + digits[point:]
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
