@@ -1,0 +1,104 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+)
+
+// TestConcurrentWriters: 8 goroutines write captures, parsed records and
+// frontier items at once (run with -race). Some bodies are shared between
+// goroutines so two writers race to store the same new payload.
+func TestConcurrentWriters(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	const workers, per = 8, 60
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	var mu sync.Mutex
+	newPayloads := 0
+	ids := map[uint64]bool{}
+	for g := 0; g < workers; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f := s.Frontier("race")
+			for i := 0; i < per; i++ {
+				body := page(g*1000 + i)
+				if i%3 == 0 {
+					body = page(i) // same bytes in every goroutine
+				}
+				u := fmt.Sprintf("http://h%d.gov.cn/%d.html", g, i%10)
+				a, err := s.AddCapture(ctx, Capture{URL: u, Status: 200}, body)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if i%3 != 0 { // parse only the worker's own payloads
+					if err := s.PutParsed(ctx, Parsed{Digest: a.Capture.Digest, ParserVersion: 1, URL: u, Year: 2020 + g, JSON: []byte("{}")}); err != nil {
+						errs <- err
+						return
+					}
+				}
+				if err := f.Push(ctx, FrontierItem{Key: fmt.Sprintf("%s#%d", u, i), Host: u}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := f.Pop(ctx, 1); err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				if a.NewPayload {
+					newPayloads++
+				}
+				if ids[a.Capture.ID] {
+					errs <- fmt.Errorf("ID %d handed out twice", a.Capture.ID)
+				}
+				ids[a.Capture.ID] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	// Distinct bodies: 2/3 of each worker's 60 are unique, plus the 20 shared.
+	const wantPayloads = workers*(per-per/3) + per/3
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Captures != workers*per || st.Payloads != wantPayloads || newPayloads != wantPayloads {
+		t.Errorf("captures %d, payloads %d, NewPayload reported %d; want %d, %d, %d",
+			st.Captures, st.Payloads, newPayloads, workers*per, wantPayloads, wantPayloads)
+	}
+	if len(ids) != workers*per || !ids[1] || !ids[workers*per] {
+		t.Errorf("IDs are not 1..%d", workers*per)
+	}
+	// Every URL has 6 captures (i%10 over 60) in ID order.
+	for g := 0; g < workers; g++ {
+		caps, err := s.Captures(fmt.Sprintf("http://h%d.gov.cn/3.html", g))
+		if err != nil || len(caps) != per/10 {
+			t.Fatalf("worker %d: %d captures, %v", g, len(caps), err)
+		}
+		for i := 1; i < len(caps); i++ {
+			if caps[i].ID <= caps[i-1].ID {
+				t.Errorf("captures out of order: %d after %d", caps[i].ID, caps[i-1].ID)
+			}
+		}
+	}
+	if n, _ := s.Frontier("race").Pending(); n != workers*per {
+		t.Errorf("frontier pending %d, want %d", n, workers*per)
+	}
+	n := 0
+	if err := s.ForEachParsed(ctx, Filter{Year: 2023}, func(Parsed) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != per-per/3 { // worker 3 parsed its 40 own payloads as 2023
+		t.Errorf("year 2023 records %d, want %d", n, per-per/3)
+	}
+}

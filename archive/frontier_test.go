@@ -1,0 +1,136 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"testing"
+)
+
+func TestFrontierOrder(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	f := s.Frontier("zj")
+	items := []FrontierItem{
+		{Key: "http://a.gov.cn/list", Host: "a.gov.cn", Priority: 1},
+		{Key: "http://a.gov.cn/ndbg/2020.html", Host: "a.gov.cn", Priority: 5, Data: []byte("depth=2")},
+		{Key: "http://b.gov.cn/", Host: "b.gov.cn", Priority: 1},
+		{Key: "http://b.gov.cn/ndbg/2021.html", Host: "b.gov.cn", Priority: 5},
+		{Key: "http://c.gov.cn/old", Host: "c.gov.cn", Priority: -2},
+		{Key: "http://a.gov.cn/list", Host: "a.gov.cn", Priority: 9}, // duplicate key: ignored
+	}
+	if err := f.Push(ctx, items...); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := f.Pending(); n != 5 {
+		t.Fatalf("Pending = %d, want 5", n)
+	}
+	got, err := f.Pop(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"http://a.gov.cn/ndbg/2020.html", "http://b.gov.cn/ndbg/2021.html", "http://a.gov.cn/list", "http://b.gov.cn/", "http://c.gov.cn/old"}
+	if len(got) != len(want) {
+		t.Fatalf("popped %d, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		if got[i].Key != w {
+			t.Errorf("pop %d = %s, want %s", i, got[i].Key, w)
+		}
+	}
+	if string(got[0].Data) != "depth=2" || got[0].Host != "a.gov.cn" || got[0].Priority != 5 {
+		t.Errorf("item round trip: %+v", got[0])
+	}
+	if n, _ := f.Pending(); n != 5 {
+		t.Errorf("Pending with all in flight = %d, want 5", n)
+	}
+	if err := f.Done(ctx, "http://b.gov.cn/"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.DoneAll(ctx, "http://a.gov.cn/list", "http://c.gov.cn/old"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := f.Pending(); n != 2 {
+		t.Errorf("Pending after 3 Done = %d, want 2", n)
+	}
+	// A done key is not pushed again; other frontiers are independent.
+	if err := f.Push(ctx, FrontierItem{Key: "http://b.gov.cn/"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := f.Pending(); n != 2 {
+		t.Errorf("Pending after re-push of a done key = %d, want 2", n)
+	}
+	if n, _ := s.Frontier("js").Pending(); n != 0 {
+		t.Errorf("other frontier Pending = %d", n)
+	}
+	if err := f.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Push(ctx, FrontierItem{Key: "http://b.gov.cn/"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := f.Pending(); n != 1 {
+		t.Errorf("Pending after Reset and push = %d, want 1", n)
+	}
+}
+
+func TestFrontierResume(t *testing.T) {
+	s, path := openTemp(t)
+	ctx := context.Background()
+	f := s.Frontier("nightly")
+	var items []FrontierItem
+	for i := 0; i < 100; i++ {
+		items = append(items, FrontierItem{Key: fmt.Sprintf("http://h%d.gov.cn/p%03d", i%7, i), Host: fmt.Sprintf("h%d.gov.cn", i%7), Priority: float64(i % 3)})
+	}
+	if err := f.Push(ctx, items...); err != nil {
+		t.Fatal(err)
+	}
+	first, err := f.Pop(ctx, 10)
+	if err != nil || len(first) != 10 {
+		t.Fatalf("Pop = %d, %v", len(first), err)
+	}
+	if err := f.Visited(42); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse("http://h1.gov.cn/x")
+	f.SetCookies(u, "JSESSIONID=abc")
+	if err := s.Close(); err != nil { // no Done: the 10 are in flight
+		t.Fatal(err)
+	}
+
+	s2, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	f2 := s2.Frontier("nightly")
+	if n, err := f2.Pending(); n != 100 || err != nil {
+		t.Fatalf("Pending after restart = %d, %v; want 100", n, err)
+	}
+	all, err := f2.Pop(ctx, 1000)
+	if err != nil || len(all) != 100 {
+		t.Fatalf("Pop all = %d, %v", len(all), err)
+	}
+	// The 10 popped before the restart come back first, in the same order.
+	for i := range first {
+		if all[i].Key != first[i].Key {
+			t.Errorf("item %d after restart = %s, want %s", i, all[i].Key, first[i].Key)
+		}
+	}
+	seen := map[string]bool{}
+	for _, it := range all {
+		seen[it.Key] = true
+	}
+	if len(seen) != 100 {
+		t.Errorf("%d distinct keys, want 100", len(seen))
+	}
+	if ok, _ := f2.IsVisited(42); !ok {
+		t.Error("visited id 42 lost")
+	}
+	if ok, _ := f2.IsVisited(43); ok {
+		t.Error("id 43 reported visited")
+	}
+	if c := f2.Cookies(u); c != "JSESSIONID=abc" {
+		t.Errorf("cookies = %q", c)
+	}
+}
