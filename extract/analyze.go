@@ -35,7 +35,7 @@ func analyze(in Input, rec *Record, p *page) {
 	}
 
 	rec.Kind = kindOf(rec.Title, in.URL, len(hs), p.tab.found(), len(figs), p.pageText)
-	rec.Agency = firstNonEmpty(rec.Meta.Publisher, agencyFromTitle(rec.Title), in.Agency)
+	rec.Agency = agencyOf(rec.Meta.Publisher, agencyFromTitle(rec.Title), in.Agency)
 	if rec.Kind == KindNotReport {
 		return
 	}

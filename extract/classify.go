@@ -203,3 +203,21 @@ func kindOf(title, url string, headings int, hasTables bool, legacyFigs int, pag
 	}
 	return KindReport
 }
+
+// officeSuffixes are the offices that publish on behalf of a government.
+var officeSuffixes = []string{"办公室", "办公厅", "政务公开办公室", "政务服务和数据管理局", "信息中心", "政务公开办", "党政办"}
+
+// agencyOf picks the agency: the metadata's 发布机构, then the title, then
+// the seed list. When the publisher is the title agency's own office
+// (人民政府 → 人民政府办公室 posts the report), the report is the title agency's.
+func agencyOf(publisher, fromTitle, seed string) string {
+	if publisher != "" && fromTitle != "" && publisher != fromTitle && strings.HasPrefix(publisher, fromTitle) {
+		rest := strings.TrimPrefix(publisher, fromTitle)
+		for _, s := range officeSuffixes {
+			if rest == s {
+				return fromTitle
+			}
+		}
+	}
+	return firstNonEmpty(publisher, fromTitle, seed)
+}

@@ -36,7 +36,7 @@ var figurePatterns = []figurePattern{
 	{
 		name:  "review",
 		value: regexp.MustCompile(`行政复议(?:案件|申请)?(?:共)?` + num + `\s*(?:件|起|宗|例)|` + num + `\s*(?:件|起|宗)(?:政府信息公开)?行政复议`),
-		zero:  regexp.MustCompile(`(?:未|没有|无)(?:接到|收到|发生|出现|有)?[^。；]{0,40}行政复议`),
+		zero:  regexp.MustCompile(`(?:未|没有|无)(?:接到|收到|发生|出现|有)?[^。；]{0,40}(?:行政)?复议`),
 	},
 	{
 		name:  "litigation",
