@@ -1,0 +1,105 @@
+// Package crawler fetches the annual-report pages of government portals into
+// the archive: from each seed (a portal home page or column page) it follows
+// the best-scored links (政府信息公开 → 年报 column → every list page → report
+// pages → attachments), politely, resumably and incrementally.
+//
+// It is built on colly (robots.txt, redirects, cookies, request plumbing);
+// the raw bytes are captured below colly, at the http.RoundTripper, so that
+// colly's body limit and charset conversion never touch what is archived.
+package crawler
+
+import (
+	"io"
+	"net/netip"
+	"time"
+)
+
+// Version names this crawler in its User-Agent.
+const Version = "0.1"
+
+// DefaultContact is the contact URL in the default User-Agent.
+const DefaultContact = "https://github.com/gongkai/gongkai"
+
+// Config tunes a crawl. Start from DefaultConfig (1 request/s per host,
+// default depth); other zero fields mean their defaults.
+type Config struct {
+	MaxPages    int           // fetches per seed per run (default 500)
+	MaxDepth    int           // link hops from the seed; 0 fetches only the seed; <0 = default (6). List pages of one column count as one hop
+	Rate        float64       // requests per second per host; 0 = unlimited (default set by DefaultConfig: 1)
+	Concurrency int           // seeds (≈ hosts) crawled at once (default 8)
+	Timeout     time.Duration // whole-request deadline per attempt: connect, headers and body (default 60s)
+	DialTimeout time.Duration // TCP connect timeout (default min(10s, Timeout))
+
+	AllowPrivate bool   // permit loopback, private, link-local and multicast addresses
+	UserAgent    string // default "gongkai/<Version> (+<Contact>)"
+	Contact      string // contact URL put in the default User-Agent
+
+	MaxBodySize  int64         // bytes; bigger bodies are recorded as too_large (default 50 MB)
+	MaxRedirects int           // per fetch (default 10)
+	Retries      int           // extra attempts for timeouts, resets, 5xx, 429 (default 3; -1 = none)
+	RetryBase    time.Duration // first backoff; doubles each attempt (default 1s)
+	MaxRetryWait time.Duration // cap on one backoff or Retry-After wait (default 60s)
+
+	// NoExtract skips extraction (the capture is still archived).
+	NoExtract bool
+
+	// Progress receives a live status line on a terminal, or plain log lines
+	// otherwise; nil is silent.
+	Progress io.Writer
+	// OnFetch, if set, is called after every fetch is recorded.
+	OnFetch func(Fetch)
+
+	// allowAddr, in tests, decides private-address refusal instead of the
+	// built-in rules (so a loopback fixture can play a public host).
+	allowAddr func(netip.AddrPort) bool
+}
+
+// DefaultConfig returns the settings `crawl run` starts from: 1 request/s per host.
+func DefaultConfig() Config {
+	return Config{Rate: 1, MaxDepth: -1}
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxPages <= 0 {
+		c.MaxPages = 500
+	}
+	if c.MaxDepth < 0 {
+		c.MaxDepth = 6
+	}
+	if c.Rate < 0 {
+		c.Rate = 0
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 8
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 60 * time.Second
+	}
+	if c.DialTimeout <= 0 {
+		c.DialTimeout = min(10*time.Second, c.Timeout)
+	}
+	if c.Contact == "" {
+		c.Contact = DefaultContact
+	}
+	if c.UserAgent == "" {
+		c.UserAgent = "gongkai/" + Version + " (+" + c.Contact + ")"
+	}
+	if c.MaxBodySize <= 0 {
+		c.MaxBodySize = 50 << 20
+	}
+	if c.MaxRedirects <= 0 {
+		c.MaxRedirects = 10
+	}
+	if c.Retries == 0 {
+		c.Retries = 3
+	} else if c.Retries < 0 {
+		c.Retries = 0
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = time.Second
+	}
+	if c.MaxRetryWait <= 0 {
+		c.MaxRetryWait = 60 * time.Second
+	}
+	return c
+}

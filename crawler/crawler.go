@@ -1,0 +1,277 @@
+package crawler
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/seeds"
+)
+
+// Crawler crawls seed lists into an archive. One Crawler may Run many times
+// (tonight and every night after); Runs must not overlap.
+type Crawler struct {
+	store *archive.Store
+	cfg   Config
+	tr    *transport
+}
+
+// New returns a crawler writing to store.
+func New(store *archive.Store, cfg Config) (*Crawler, error) {
+	if store == nil {
+		return nil, errors.New("crawler: nil archive")
+	}
+	cfg = cfg.withDefaults()
+	base := &http.Transport{
+		Proxy:                 nil, // a proxy would dial for us and bypass the address check
+		DialContext:           newDialer(cfg),
+		DisableCompression:    true, // gzip is undone by transport.once, bounded
+		MaxConnsPerHost:       1,    // one connection per host, the politeness default
+		MaxIdleConnsPerHost:   1,
+		MaxIdleConns:          256,
+		IdleConnTimeout:       60 * time.Second,
+		TLSHandshakeTimeout:   cfg.DialTimeout,
+		ResponseHeaderTimeout: cfg.Timeout,
+	}
+	return &Crawler{store: store, cfg: cfg, tr: &transport{base: base, cfg: cfg}}, nil
+}
+
+// collector builds the colly collector of one run. colly's defaults are set
+// deliberately here: robots.txt obeyed, no revisit bookkeeping of its own
+// (the archive's frontier is the visited set, persistent and on disk), no
+// charset conversion, a body limit above ours so colly never cuts a body
+// (ours records it as too_large instead), no overall client timeout (each
+// attempt has its own deadline in the transport), our redirect policy.
+func (c *Crawler) collector(ctx context.Context) (*colly.Collector, error) {
+	col := colly.NewCollector(
+		colly.UserAgent(c.cfg.UserAgent),
+		colly.AllowURLRevisit(),
+		colly.MaxBodySize(int(c.cfg.MaxBodySize)+1),
+		colly.StdlibContext(ctx),
+	)
+	col.IgnoreRobotsTxt = false
+	col.DetectCharset = false
+	col.ParseHTTPErrorResponse = true
+	col.MaxDepth = 0
+	if err := col.SetStorage(c.store.Frontier("colly")); err != nil {
+		return nil, fmt.Errorf("colly storage: %w", err)
+	}
+	col.WithTransport(c.tr)
+	col.SetRequestTimeout(0)
+	col.SetRedirectHandler(c.checkRedirect)
+	return col, nil
+}
+
+// checkRedirect bounds redirects: their number, loops, scope, traps.
+func (c *Crawler) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > c.cfg.MaxRedirects {
+		return fmt.Errorf("%s after %d redirects: %w", req.URL, len(via), errTooManyRedirects)
+	}
+	for _, v := range via {
+		if v.URL.String() == req.URL.String() {
+			return fmt.Errorf("%s: %w", req.URL, errRedirectLoop)
+		}
+	}
+	if v, ok := c.tr.slots.Load(req.Header.Get(hdrFetchID)); ok {
+		sl := v.(*slot)
+		if !sl.scope.allows(req.URL) {
+			if sl.depth > 0 || (req.URL.Scheme != "http" && req.URL.Scheme != "https") {
+				return fmt.Errorf("%s: %w", req.URL, errOffScope)
+			}
+			sl.scope.add(req.URL) // the seed itself moved: follow the portal
+		}
+		if r := trapReason(req.URL); r != "" {
+			return fmt.Errorf("%s (%s): %w", req.URL, r, errTrap)
+		}
+	}
+	return nil
+}
+
+// item is the crawler's part of a frontier entry.
+type item struct {
+	URL     string  `json:"u,omitempty"` // when the key is not the URL (POST)
+	Method  string  `json:"m,omitempty"`
+	Form    string  `json:"f,omitempty"`
+	Depth   int     `json:"d"`
+	Kind    string  `json:"k"`
+	Score   float64 `json:"s"`
+	Referer string  `json:"r,omitempty"`
+}
+
+// frontierName names a seed's frontier in the archive.
+func frontierName(seedURL string) string { return "seed " + seedURL }
+
+// Run crawls every seed, Concurrency seeds at a time, and returns what it
+// did. A cancelled ctx (SIGINT/SIGTERM) stops it cleanly: pages in flight
+// are abandoned and stay in the frontier, so the next Run resumes there;
+// the Summary then has Interrupted set and the error is nil. The error is
+// for failures of the archive itself.
+func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
+	start := time.Now()
+	urls := make([]string, len(list))
+	for i, s := range list {
+		urls[i] = s.URL
+	}
+	run, err := c.store.BeginRun(ctx, urls)
+	if err != nil {
+		return Summary{}, fmt.Errorf("begin run: %w", err)
+	}
+	col, err := c.collector(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	req0, bytes0 := c.tr.requests.Load(), c.tr.bytes.Load()
+	prog := newProgress(c.cfg.Progress, len(list))
+	sum := Summary{RunID: run.ID, Seeds: make([]SeedStatus, len(list))}
+
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	jobs := make(chan int)
+	for w := 0; w < min(c.cfg.Concurrency, len(list)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				st, err := c.crawlSeed(ctx, run.ID, col, list[i], prog)
+				mu.Lock()
+				sum.Seeds[i] = st
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+				prog.seedDone(st)
+			}
+		}()
+	}
+feed:
+	for i := range list {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			for j := i; j < len(list); j++ {
+				sum.Seeds[j] = SeedStatus{Seed: list[j], Status: StatusInterrupted}
+			}
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+
+	sum.total()
+	sum.Requests = c.tr.requests.Load() - req0
+	sum.Bytes = c.tr.bytes.Load() - bytes0
+	sum.Elapsed = time.Since(start)
+	sum.Interrupted = ctx.Err() != nil
+	prog.finish(sum)
+
+	run.Ended = time.Now().UTC()
+	run.Interrupted = sum.Interrupted
+	run.Counts = sum.counts()
+	if err := c.store.EndRun(context.WithoutCancel(ctx), run); err != nil && firstErr == nil {
+		firstErr = fmt.Errorf("end run: %w", err)
+	}
+	return sum, firstErr
+}
+
+// crawlSeed spends one seed's page budget on its frontier, best first.
+func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collector, sd seeds.Seed, prog *progress) (SeedStatus, error) {
+	st := SeedStatus{Seed: sd, Status: StatusOK}
+	su, err := url.Parse(sd.URL)
+	if err != nil {
+		st.Status, st.Err = StatusUnreachable, err.Error()
+		return st, nil
+	}
+	seedURL, ok := canonical(su, sd.URL)
+	if !ok {
+		st.Status, st.Err = StatusUnreachable, "not an http(s) URL"
+		return st, nil
+	}
+	fr := c.store.Frontier(frontierName(seedURL.String()))
+	pending, err := fr.Pending()
+	if err != nil {
+		return st, fmt.Errorf("frontier of %s: %w", sd.URL, err)
+	}
+	if pending > 0 {
+		st.Resumed = true
+	} else {
+		if err := fr.Reset(ctx); err != nil {
+			return st, fmt.Errorf("reset frontier of %s: %w", sd.URL, err)
+		}
+		data, _ := json.Marshal(item{Depth: 0, Kind: kindPage, Score: 100})
+		if err := fr.Push(ctx, archive.FrontierItem{Key: seedURL.String(), Host: seedURL.Host, Priority: 1000, Data: data}); err != nil {
+			return st, fmt.Errorf("push seed %s: %w", sd.URL, err)
+		}
+	}
+	sc := newScope(seedURL.String())
+	v := &visitor{c: c, col: col, runID: runID, seed: sd, scope: sc, perPath: map[string]int{}}
+	finished := false
+	for st.Pages < c.cfg.MaxPages {
+		if ctx.Err() != nil {
+			break
+		}
+		its, err := fr.Pop(ctx, 1)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			return st, fmt.Errorf("pop frontier of %s: %w", sd.URL, err)
+		}
+		if len(its) == 0 {
+			finished = true
+			break
+		}
+		it := its[0]
+		var d item
+		if err := json.Unmarshal(it.Data, &d); err != nil {
+			_ = fr.Done(ctx, it.Key)
+			continue
+		}
+		if d.URL == "" {
+			d.URL = it.Key
+		}
+		out, next, err := v.visit(ctx, d)
+		if err != nil {
+			return st, err
+		}
+		if out.canceled {
+			break
+		}
+		st.add(out, d.Depth == 0 && !st.Resumed)
+		prog.fetched(out)
+		if c.cfg.OnFetch != nil {
+			c.cfg.OnFetch(out.Fetch)
+		}
+		if len(next) > 0 {
+			if err := fr.Push(context.WithoutCancel(ctx), next...); err != nil {
+				return st, fmt.Errorf("push links of %s: %w", d.URL, err)
+			}
+		}
+		if err := fr.Done(context.WithoutCancel(ctx), it.Key); err != nil {
+			return st, fmt.Errorf("frontier done %s: %w", d.URL, err)
+		}
+	}
+	if ctx.Err() != nil {
+		st.Interrupted = true
+		if st.Status == StatusOK {
+			st.Status = StatusInterrupted
+		}
+		return st, nil
+	}
+	st.BudgetSpent = !finished
+	// The crawl of this seed is complete (or its budget spent): forget the
+	// frontier so the next run starts again from the seed, conditionally.
+	if err := fr.Reset(ctx); err != nil {
+		return st, fmt.Errorf("reset frontier of %s: %w", sd.URL, err)
+	}
+	return st, nil
+}

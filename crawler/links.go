@@ -1,0 +1,160 @@
+package crawler
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gongkai/gongkai/extract/charset"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// link is one outgoing reference found on a page.
+type link struct {
+	href   string
+	anchor string // visible text (or title/alt) of the anchor
+}
+
+// page is what the crawler reads from one fetched body to go on.
+type page struct {
+	base    string   // <base href>, if any
+	links   []link   // <a>, <area>, frames, Hanweb records
+	scripts []string // inline script bodies (pagination calls, Hanweb parameters)
+	text    int      // runes of visible text, to spot script-only challenge pages
+	hasForm bool
+}
+
+// decodeText turns raw bytes into UTF-8 with extract/charset; until it can
+// (or if it fails) UTF-8 is taken as is and anything else is read as GB18030,
+// the superset of the GBK most portals use.
+func decodeText(body []byte, contentType string) string {
+	if res, err := charset.Decode(body, contentType, ""); err == nil && res.Text != "" {
+		return res.Text
+	}
+	if utf8.Valid(body) {
+		return string(body)
+	}
+	if out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(body); err == nil {
+		return string(out)
+	}
+	return strings.ToValidUTF8(string(body), "\uFFFD")
+}
+
+var recordAnchor = regexp.MustCompile(`(?is)<a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)["']?[^>]*>(.*?)</a>`)
+var tagRe = regexp.MustCompile(`(?s)<[^>]*>`)
+
+// parsePage reads the links, scripts and amount of visible text of an HTML page.
+func parsePage(text string) *page {
+	p := &page{}
+	z := html.NewTokenizer(strings.NewReader(text))
+	var cur *link
+	var anchor strings.Builder
+	inScript, inStyle := false, false
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			if cur != nil {
+				cur.anchor = squash(anchor.String())
+				p.links = append(p.links, *cur)
+			}
+			return p
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			a := atom.Lookup(name)
+			attrs := map[string]string{}
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				attrs[string(bytes.ToLower(k))] = string(v)
+			}
+			switch a {
+			case atom.A, atom.Area:
+				if cur != nil {
+					cur.anchor = squash(anchor.String())
+					p.links = append(p.links, *cur)
+					cur = nil
+				}
+				href := attrs["href"]
+				if href == "" {
+					continue
+				}
+				l := link{href: href}
+				anchor.Reset()
+				anchor.WriteString(attrs["title"])
+				anchor.WriteString(" ")
+				if a == atom.Area || tt == html.SelfClosingTagToken {
+					l.anchor = squash(attrs["title"] + " " + attrs["alt"])
+					p.links = append(p.links, l)
+					continue
+				}
+				cur = &l
+			case atom.Img:
+				if cur != nil {
+					anchor.WriteString(" " + attrs["alt"])
+				}
+			case atom.Frame, atom.Iframe:
+				if src := attrs["src"]; src != "" {
+					p.links = append(p.links, link{href: src, anchor: attrs["title"] + " " + attrs["name"]})
+				}
+			case atom.Base:
+				if p.base == "" {
+					p.base = attrs["href"]
+				}
+			case atom.Script:
+				inScript = tt == html.StartTagToken
+			case atom.Style:
+				inStyle = tt == html.StartTagToken
+			case atom.Form:
+				p.hasForm = true
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			switch atom.Lookup(name) {
+			case atom.A:
+				if cur != nil {
+					cur.anchor = squash(anchor.String())
+					p.links = append(p.links, *cur)
+					cur = nil
+				}
+			case atom.Script:
+				inScript = false
+			case atom.Style:
+				inStyle = false
+			}
+		case html.TextToken:
+			t := z.Text()
+			if inScript {
+				s := string(t)
+				p.scripts = append(p.scripts, s)
+				if strings.Contains(s, "<record") || strings.Contains(s, "<a ") {
+					p.links = append(p.links, anchorsIn(s)...)
+				}
+				continue
+			}
+			if inStyle {
+				continue
+			}
+			p.text += utf8.RuneCount(bytes.TrimSpace(t))
+			if cur != nil {
+				anchor.Write(t)
+			}
+		}
+	}
+}
+
+// anchorsIn finds <a href> in markup carried inside scripts or XML CDATA
+// (Hanweb's <recordset><record><![CDATA[<a href=…>]]></record>).
+func anchorsIn(s string) []link {
+	var out []link
+	for _, m := range recordAnchor.FindAllStringSubmatch(s, -1) {
+		out = append(out, link{href: html.UnescapeString(m[1]), anchor: squash(html.UnescapeString(tagRe.ReplaceAllString(m[2], " ")))})
+	}
+	return out
+}
+
+// squash collapses whitespace.
+func squash(s string) string { return strings.Join(strings.Fields(s), " ") }

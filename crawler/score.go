@@ -1,0 +1,127 @@
+package crawler
+
+import (
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// What a followed link is expected to lead to.
+const (
+	kindPage       = "page"       // a section or column page
+	kindList       = "list"       // another page of a list (pagination)
+	kindReport     = "report"     // a report page (年度报告 in its anchor)
+	kindAttachment = "attachment" // a file: pdf, doc, docx, wps, xls, xlsx, zip
+)
+
+// term is a word that makes a link promising, with its weight.
+type term struct {
+	s string
+	w float64
+}
+
+// anchorTerms score a link's anchor text.
+var anchorTerms = []term{
+	{"年度报告", 30}, {"工作年报", 30}, {"年报", 25}, {"政府信息公开", 14},
+	{"信息公开", 12}, {"政务公开", 12}, {"法定主动公开", 6}, {"公开目录", 6}, {"zfxxgk", 10},
+}
+
+// urlTerms score a link's URL (pinyin abbreviations portals use in paths).
+var urlTerms = []term{
+	{"ndbg", 20}, {"gknb", 20}, {"xxgknb", 20}, {"zfxxgkndbg", 20}, {"nianbao", 20}, {"annual", 10},
+	{"zfxxgk", 10}, {"xxgk", 8}, {"zwgk", 6}, {"gkml", 4},
+}
+
+// negativeTerms mark links that are never the way to a report.
+var negativeTerms = []string{
+	"登录", "注册", "english", "无障碍", "网站地图", "邮箱", "微博", "微信", "视频", "图片", "下载中心",
+	"javascript:", "mailto:", "tel:",
+}
+
+// attachmentExt are the files a report may come as.
+var attachmentExt = map[string]bool{
+	".pdf": true, ".doc": true, ".docx": true, ".wps": true, ".xls": true, ".xlsx": true, ".zip": true,
+}
+
+// skipExt are files never worth a request.
+var skipExt = map[string]bool{
+	".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".bmp": true, ".svg": true, ".ico": true,
+	".css": true, ".js": true, ".mp3": true, ".mp4": true, ".avi": true, ".flv": true, ".swf": true,
+	".exe": true, ".apk": true, ".rar": true, ".7z": true, ".ppt": true, ".pptx": true, ".txt": true,
+	".webp": true, ".woff": true, ".ttf": true, ".xml": true, ".rss": true,
+}
+
+var yearRe = regexp.MustCompile(`(19|20)\d\d`)
+
+// pagerWords are the anchors of list-navigation links.
+var pagerWords = []string{"下一页", "下页", "上一页", "上页", "尾页", "末页", "首页", "next", "prev", ">", ">>", "»", "<", "<<", "«"}
+
+// scoreLink rates a link found on a page of kind from. A link scoring ≤ 0
+// is not followed.
+func scoreLink(l link, u *url.URL, from string) (float64, string) {
+	a := strings.ToLower(l.anchor)
+	lu := strings.ToLower(u.Path + "?" + u.RawQuery)
+	for _, n := range negativeTerms {
+		if strings.Contains(a, n) || strings.Contains(strings.ToLower(l.href), n) {
+			return 0, ""
+		}
+	}
+	ext := strings.ToLower(path.Ext(u.Path))
+	if skipExt[ext] {
+		return 0, ""
+	}
+	var s float64
+	for _, t := range anchorTerms {
+		if strings.Contains(a, t.s) {
+			s += t.w
+		}
+	}
+	for _, t := range urlTerms {
+		if strings.Contains(lu, t.s) {
+			s += t.w
+		}
+	}
+	reportish := strings.Contains(a, "年度报告") || strings.Contains(a, "年报")
+	if reportish && yearRe.MatchString(a) {
+		s += 10
+	}
+	if attachmentExt[ext] {
+		// On a report page every attachment is the report or part of it.
+		if from == kindReport {
+			return 40 + s, kindAttachment
+		}
+		if reportish {
+			return 35 + s, kindAttachment
+		}
+		return 0, ""
+	}
+	// A report names its year; a column (政府信息公开年报, 年报专栏) does not.
+	if reportish && yearRe.MatchString(a) && !strings.Contains(a, "专栏") {
+		return s + 10, kindReport
+	}
+	return s, kindPage
+}
+
+// isPagerAnchor reports whether an anchor reads like list navigation
+// (下一页, 尾页, a bare page number).
+func isPagerAnchor(anchor string) bool {
+	a := strings.ToLower(strings.TrimSpace(anchor))
+	if a == "" {
+		return false
+	}
+	for _, w := range pagerWords {
+		if a == w || strings.Contains(a, w) && len([]rune(a)) <= 6 {
+			return true
+		}
+	}
+	if len(a) <= 4 {
+		for _, r := range a {
+			if r < '0' || r > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}

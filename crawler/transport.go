@@ -1,0 +1,330 @@
+package crawler
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// hdrFetchID carries a fetch's slot id from the crawler, through colly, to
+// the transport; the transport removes it before the request leaves.
+const hdrFetchID = "X-Gongkai-Fetch"
+
+// robotsMaxBody bounds robots.txt (and any other request colly makes itself).
+const robotsMaxBody = 512 << 10
+
+// fetchError is a failed attempt, with the ErrKind recorded on the capture.
+type fetchError struct {
+	kind string
+	err  error
+}
+
+func (e *fetchError) Error() string { return e.kind + ": " + e.err.Error() }
+func (e *fetchError) Unwrap() error { return e.err }
+
+// slot collects what the transport saw for one logical fetch (every
+// redirect hop overwrites it, so the last hop wins).
+type slot struct {
+	scope    *scope
+	depth    int
+	finalURL string
+	status   int
+	proto    string
+	header   http.Header
+	body     []byte
+	kind     string
+	err      string
+	attempts int
+	hops     int
+}
+
+// transport sits between colly's http.Client and the network. Per host it
+// holds one request at a time and spaces requests by the rate limit; per
+// request it retries with backoff, bounds time and size, undoes gzip without
+// ever inflating past the body limit, and keeps the raw bytes for the archive.
+type transport struct {
+	base  http.RoundTripper
+	cfg   Config
+	gates sync.Map // host → *hostGate
+	slots sync.Map // id → *slot
+	next  atomic.Uint64
+
+	requests atomic.Int64 // requests sent, every attempt and hop
+	bytes    atomic.Int64 // body bytes received on the wire
+}
+
+// hostGate serialises one host's requests and spaces their starts.
+type hostGate struct {
+	sem  chan struct{}
+	mu   sync.Mutex
+	next time.Time // earliest start of the next request
+}
+
+func (t *transport) gate(host string) *hostGate {
+	if g, ok := t.gates.Load(host); ok {
+		return g.(*hostGate)
+	}
+	g, _ := t.gates.LoadOrStore(host, &hostGate{sem: make(chan struct{}, 1)})
+	return g.(*hostGate)
+}
+
+// acquire waits for the host's connection and its rate-limit slot.
+func (g *hostGate) acquire(ctx context.Context, interval time.Duration) error {
+	select {
+	case g.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	g.mu.Lock()
+	start := time.Now()
+	if g.next.After(start) {
+		start = g.next
+	}
+	g.next = start.Add(interval)
+	g.mu.Unlock()
+	if err := sleepCtx(ctx, time.Until(start)); err != nil {
+		<-g.sem
+		return err
+	}
+	return nil
+}
+
+func (g *hostGate) release() { <-g.sem }
+
+// pushBack delays the host's next request until at least t (Retry-After).
+func (g *hostGate) pushBack(t time.Time) {
+	g.mu.Lock()
+	if t.After(g.next) {
+		g.next = t
+	}
+	g.mu.Unlock()
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (t *transport) newSlot(sc *scope, depth int) (string, *slot) {
+	id := strconv.FormatUint(t.next.Add(1), 10)
+	s := &slot{scope: sc, depth: depth}
+	t.slots.Store(id, s)
+	return id, s
+}
+
+func (t *transport) dropSlot(id string) { t.slots.Delete(id) }
+
+func (t *transport) interval() time.Duration {
+	if t.cfg.Rate <= 0 {
+		return 0
+	}
+	return time.Duration(float64(time.Second) / t.cfg.Rate)
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	id := req.Header.Get(hdrFetchID)
+	var sl *slot
+	limit := int64(robotsMaxBody)
+	if id != "" {
+		if v, ok := t.slots.Load(id); ok {
+			sl = v.(*slot)
+			limit = t.cfg.MaxBodySize
+		}
+	}
+	out := req.Clone(req.Context())
+	out.Header.Del(hdrFetchID)
+	out.Header.Set("Accept-Encoding", "gzip")
+	if out.Header.Get("Accept") == "*/*" {
+		out.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	}
+	g := t.gate(req.URL.Host)
+
+	var res attempt
+	for n := 0; ; n++ {
+		if n > 0 && out.GetBody != nil {
+			b, err := out.GetBody()
+			if err != nil {
+				return nil, fmt.Errorf("replay body of %s: %w", req.URL, err)
+			}
+			out.Body = b
+		}
+		if err := g.acquire(req.Context(), t.interval()); err != nil {
+			return nil, &fetchError{kind: "canceled", err: err}
+		}
+		res = t.once(out, limit)
+		g.release()
+		if sl != nil {
+			sl.attempts++
+		}
+		if req.Context().Err() != nil {
+			return nil, &fetchError{kind: "canceled", err: req.Context().Err()}
+		}
+		if n >= t.cfg.Retries || !retryable(res) {
+			break
+		}
+		wait := t.backoff(n)
+		if ra, ok := retryAfter(res.header); ok && (res.status == 429 || res.status == 503) {
+			if ra > t.cfg.MaxRetryWait {
+				res.err = fmt.Errorf("Retry-After %s exceeds the %s cap", ra, t.cfg.MaxRetryWait)
+				break
+			}
+			wait = ra
+		}
+		g.pushBack(time.Now().Add(wait))
+		if err := sleepCtx(req.Context(), wait); err != nil {
+			return nil, &fetchError{kind: "canceled", err: err}
+		}
+	}
+	if sl != nil {
+		sl.hops++
+		sl.finalURL = req.URL.String()
+		sl.status, sl.proto, sl.header, sl.body, sl.kind = res.status, res.proto, res.header, res.body, res.kind
+		sl.err = ""
+		if res.err != nil {
+			sl.err = res.err.Error()
+		}
+	}
+	if res.kind != "" {
+		return nil, &fetchError{kind: res.kind, err: res.err}
+	}
+	h := res.header.Clone()
+	h.Del("Content-Encoding")
+	h.Del("Content-Length")
+	return &http.Response{
+		Status: fmt.Sprintf("%d %s", res.status, http.StatusText(res.status)), StatusCode: res.status,
+		Proto: res.proto, ProtoMajor: 1, ProtoMinor: 1, Header: h,
+		Body: io.NopCloser(bytes.NewReader(res.body)), ContentLength: int64(len(res.body)),
+		Request: req,
+	}, nil
+}
+
+// attempt is the outcome of one request on the wire.
+type attempt struct {
+	status int
+	proto  string
+	header http.Header
+	body   []byte
+	kind   string // "" when the body was read whole
+	err    error
+}
+
+func retryable(a attempt) bool {
+	switch a.kind {
+	case "timeout", "reset", "refused", "eof", "truncated", "network":
+		return true
+	case "":
+		return a.status >= 500 || a.status == 429
+	}
+	return false
+}
+
+// backoff is RetryBase·2ⁿ plus up to 10% jitter, capped.
+func (t *transport) backoff(n int) time.Duration {
+	d := t.cfg.RetryBase << n
+	if d <= 0 || d > t.cfg.MaxRetryWait {
+		d = t.cfg.MaxRetryWait
+	}
+	return d + time.Duration(rand.Int64N(int64(d)/10+1))
+}
+
+// retryAfter reads a Retry-After header in seconds or as an HTTP date.
+func retryAfter(h http.Header) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(time.Until(at), 0), true
+	}
+	return 0, false
+}
+
+// once sends one request and reads its whole body within the deadline.
+func (t *transport) once(req *http.Request, limit int64) attempt {
+	ctx, cancel := context.WithTimeout(req.Context(), t.cfg.Timeout)
+	defer cancel()
+	t.requests.Add(1)
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		return attempt{kind: classify(err), err: fmt.Errorf("%s %s: %w", req.Method, req.URL, err)}
+	}
+	defer resp.Body.Close()
+	a := attempt{status: resp.StatusCode, proto: resp.Proto, header: resp.Header}
+	if req.Method == http.MethodHead || resp.StatusCode == http.StatusNotModified || resp.StatusCode == http.StatusNoContent {
+		return a
+	}
+	if resp.ContentLength > limit && resp.Header.Get("Content-Encoding") == "" {
+		a.kind, a.err = "too_large", fmt.Errorf("%s: Content-Length %d over the %d-byte limit", req.URL, resp.ContentLength, limit)
+		return a
+	}
+	wire := &countingReader{r: resp.Body}
+	var r io.Reader = wire
+	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+	switch enc {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(wire)
+		if err != nil {
+			a.kind, a.err = "bad_encoding", fmt.Errorf("%s: gzip: %w", req.URL, err)
+			return a
+		}
+		defer zr.Close()
+		r = zr
+	default:
+		a.kind, a.err = "bad_encoding", fmt.Errorf("%s: unsupported Content-Encoding %q", req.URL, enc)
+		return a
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(resp.ContentLength, 0), limit)+512))
+	n, err := io.Copy(buf, io.LimitReader(r, limit+1))
+	t.bytes.Add(wire.n)
+	switch {
+	case n > limit && enc != "" && enc != "identity":
+		a.kind, a.err = "bomb", fmt.Errorf("%s: %s body inflates past the %d-byte limit from %d bytes; stopped", req.URL, enc, limit, wire.n)
+	case n > limit:
+		a.kind, a.err = "too_large", fmt.Errorf("%s: body over the %d-byte limit; skipped", req.URL, limit)
+	case err != nil:
+		a.kind, a.err = classify(err), fmt.Errorf("%s: body after %d bytes: %w", req.URL, n, err)
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			a.kind = "truncated"
+		}
+	case resp.ContentLength >= 0 && (enc == "" || enc == "identity") && n != resp.ContentLength:
+		a.kind, a.err = "truncated", fmt.Errorf("%s: body has %d bytes, Content-Length %d", req.URL, n, resp.ContentLength)
+	default:
+		a.body = buf.Bytes()
+	}
+	return a
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
