@@ -214,7 +214,7 @@ func (t LayoutTable) Grid() [][]GridPos {
 			rs, cs := max(cell.RowSpan, 1), max(cell.ColSpan, 1)
 			for dr := 0; dr < rs && r+dr < len(grid); dr++ {
 				for dc := 0; dc < cs && c+dc < t.Width; dc++ {
-					grid[r+dr][c+dc] = GridPos{Cell: cell, Covered: true, Anchor: dr == 0 && dc == 0}
+					grid[r+dr][c+dc] = GridPos{Cell: cell, Covered: true, Anchor: dr == 0 && dc == 0, Row: r, Col: c}
 				}
 			}
 			c += cs
@@ -228,4 +228,6 @@ type GridPos struct {
 	Cell    LayoutCell
 	Covered bool // some cell covers this position
 	Anchor  bool // the covering cell starts here
+	Row     int  // where the covering cell starts
+	Col     int
 }
