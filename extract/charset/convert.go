@@ -19,16 +19,32 @@ func convert(b []byte, lab label) (string, int, error) {
 	}
 	var sb strings.Builder
 	sb.Grow(len(b) + len(b)/2) // 2-byte hanzi become 3 bytes
-	w := transform.NewWriter(&sb, lab.enc.NewDecoder())
-	if _, err := w.Write(b); err != nil {
-		return "", 0, fmt.Errorf("charset: decode %s: %w", lab.name, err)
+	dec := lab.enc.NewDecoder()
+	buf := make([]byte, 32<<10)
+	src := b
+	for {
+		// atEOF is false so that a character cut off at the very end is left
+		// over as ErrShortSrc instead of being decoded byte by byte (x/text
+		// would turn a cut GB18030 "81 30 84" into "\uFFFD0\uFFFD").
+		nDst, nSrc, err := dec.Transform(buf, src, false)
+		sb.Write(buf[:nDst])
+		src = src[nSrc:]
+		if err == transform.ErrShortDst {
+			continue
+		}
+		if err != nil && err != transform.ErrShortSrc {
+			return "", 0, fmt.Errorf("charset: decode %s: %w", lab.name, err)
+		}
+		break
 	}
-	if err := w.Close(); err != nil {
-		return "", 0, fmt.Errorf("charset: decode %s: %w", lab.name, err)
+	tailCut := 0
+	if len(src) > 0 {
+		sb.WriteString("\uFFFD") // one for the cut character, as browsers do
+		tailCut = 1
 	}
 	s := sb.String()
 	added := strings.Count(s, "\uFFFD") - genuineFFFD(b, lab)
-	return s, max(added, 0), nil
+	return s, max(added, tailCut), nil
 }
 
 // genuineFFFD counts U+FFFD that the input itself encodes (GB18030 can:
@@ -41,21 +57,41 @@ func genuineFFFD(b []byte, lab label) int {
 	return bytes.Count(b, enc)
 }
 
-// convertUTF8 copies valid UTF-8 and replaces each invalid byte with U+FFFD.
+// convertUTF8 copies valid UTF-8, replaces each invalid byte with U+FFFD,
+// and a character cut off at the end with one U+FFFD.
 func convertUTF8(b []byte) (string, int) {
-	if utf8.Valid(b) {
+	end := len(b) - cutTail(b)
+	if end == len(b) && utf8.Valid(b) {
 		return string(b), 0
 	}
 	var sb strings.Builder
 	sb.Grow(len(b) + 16)
 	added := 0
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
+	for rest := b[:end]; len(rest) > 0; {
+		r, size := utf8.DecodeRune(rest)
 		if r == utf8.RuneError && size == 1 {
 			added++
 		}
 		sb.WriteRune(r)
-		b = b[size:]
+		rest = rest[size:]
+	}
+	if end < len(b) {
+		sb.WriteRune(utf8.RuneError)
+		added++
 	}
 	return sb.String(), added
+}
+
+// cutTail returns the length of an incomplete UTF-8 sequence at the end of b
+// (a lead byte and fewer continuation bytes than it announces), or 0.
+func cutTail(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-3; i-- {
+		if utf8.RuneStart(b[i]) {
+			if b[i] >= 0xC0 && !utf8.FullRune(b[i:]) {
+				return len(b) - i
+			}
+			return 0
+		}
+	}
+	return 0
 }

@@ -27,7 +27,9 @@ const (
 func TestDecode(t *testing.T) {
 	gbk := func(s string) string { return enc(t, simplifiedchinese.GBK, s) }
 	big5 := func(s string) string { return enc(t, traditionalchinese.Big5, s) }
-	page := func(head, text string) string { return "<html><head>" + head + "</head><body><p>" + text + "</p></body></html>" }
+	page := func(head, text string) string {
+		return "<html><head>" + head + "</head><body><p>" + text + "</p></body></html>"
+	}
 	tests := []struct {
 		name        string
 		body, ctype string
@@ -51,14 +53,14 @@ func TestDecode(t *testing.T) {
 			wantText: page(`<meta charset="gb2312">`, simp), charset: "utf-8", source: SourceSniffed},
 		{name: "utf-8 bom, header says gbk", body: "\xEF\xBB\xBF" + page("", simp), ctype: "text/html; charset=gbk",
 			wantText: page("", simp), charset: "utf-8", source: SourceBOM},
-		{name: "gb18030 four-byte no-break space", body: page("", gbk("报告") + "\x81\x30\x84\x32" + gbk("公开")), // U+00A0; GBK decoders reject it
+		{name: "gb18030 four-byte no-break space", body: page("", gbk("报告")+"\x81\x30\x84\x32"+gbk("公开")), // U+00A0; GBK decoders reject it
 			wantText: page("", "报告\u00a0公开"), charset: "gb18030", source: SourceSniffed},
 		{name: "big5 without label", body: page("", big5(trad)), wantText: page("", trad), charset: "big5", source: SourceSniffed},
 		{name: "big5, header says gbk", body: page("", big5(trad)), ctype: "text/html; charset=gbk",
 			wantText: page("", trad), charset: "big5", source: SourceSniffed},
 		{name: "utf-8 cut inside the last character", body: page("", simp)[:len(page("", simp))-len("。</p></body></html>")+1],
 			wantText: page("", simp)[:len(page("", simp))-len("。</p></body></html>")] + "\uFFFD",
-			charset: "utf-8", source: SourceSniffed, repl: 1, degraded: true},
+			charset:  "utf-8", source: SourceSniffed, repl: 1, degraded: true},
 		{name: "gbk cut inside the last character", body: gbk(simp)[:len(gbk(simp))-1],
 			wantText: strings.TrimSuffix(simp, "。") + "\uFFFD", charset: "gb18030", source: SourceSniffed, repl: 1, degraded: true},
 		{name: "ascii only with gbk label", body: page("", "annual report"), ctype: "text/html;charset=gbk",

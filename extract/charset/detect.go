@@ -117,16 +117,7 @@ func looksUTF8(b []byte) bool {
 	if !utf8.RuneStart(b[0]) {
 		return false
 	}
-	end := len(b)
-	// Step back over at most one incomplete final sequence.
-	for i := len(b) - 1; i >= 0 && i >= len(b)-3; i-- {
-		if utf8.RuneStart(b[i]) {
-			if !utf8.FullRune(b[i:]) {
-				end = i
-			}
-			break
-		}
-	}
+	end := len(b) - cutTail(b)
 	if end == 0 {
 		return false
 	}
