@@ -133,11 +133,41 @@ func mainContent(root *html.Node) *html.Node {
 				best, bestLen = c, l
 			}
 		}
-		if best == nil || bestLen*10 < total*7 || !blocks[best.DataAtom] || isTablePart(best) {
+		if best == nil || bestLen*10 < total*7 || !blocks[best.DataAtom] {
 			return n
+		}
+		if isTablePart(best) {
+			// Enter a table only as a page layout: when one of its cells
+			// holds the article. A data table is never entered, so the
+			// report's tables stay with its paragraphs.
+			td := layoutCell(best, stats, total)
+			if td == nil {
+				return n
+			}
+			best = td
 		}
 		n = best
 	}
+}
+
+// layoutCell follows table → tbody → tr → td while one child holds 70% of
+// the page's text, and returns the td reached, or nil.
+func layoutCell(n *html.Node, stats map[*html.Node]textStats, total int) *html.Node {
+	for n != nil {
+		if n.DataAtom == atom.Td || n.DataAtom == atom.Th {
+			return n
+		}
+		var best *html.Node
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && isTablePart(c) {
+				if s := stats[c]; (s.text-s.link)*10 >= total*7 {
+					best = c
+				}
+			}
+		}
+		n = best
+	}
+	return nil
 }
 
 // isTablePart stops the density walk at a table: a report's tables and its
@@ -165,7 +195,7 @@ var chromeClassParts = []string{
 }
 
 // chromeClassWords are whole class/id tokens of page furniture.
-var chromeClassWords = map[string]bool{"nav": true, "header": true, "menu": true, "foot": true, "close": true}
+var chromeClassWords = map[string]bool{"nav": true, "header": true, "menu": true, "foot": true, "close": true, "bottom": true, "top": true}
 
 // removeChrome drops page furniture under body, sparing anything that holds
 // a large share of the body's text (a wrongly named wrapper).
@@ -212,7 +242,7 @@ func isChromeClass(n *html.Node) bool {
 }
 
 // chromeTextRe is furniture that survives as text inside the article.
-var chromeTextRe = regexp.MustCompile(`【\s*(?:打印本页|关闭本页|关闭窗口|打印|关闭|返回顶部|收藏|我要纠错|纠错|大|中|小|字体[^】]*)\s*】|\[\s*(?:打印本页|关闭本页|关闭窗口|打印|关闭|返回顶部)\s*\]|(?:字体|字号)[:：]\s*[\[【]?\s*(?:大\s*中\s*小)?\s*[\]】]?|扫一扫在手机(?:上)?打开当前页|分享到[:：]?.*$|(?:浏览次数|访问次数|点击数|阅读次数)[:：]?\s*\d*`)
+var chromeTextRe = regexp.MustCompile(`【\s*(?:打印本页|关闭本页|关闭窗口|打印|关闭|返回顶部|收藏|我要纠错|纠错|大|中|小|字体[^】]*)\s*】|\[\s*(?:打印本页|关闭本页|关闭窗口|打印|关闭|返回顶部)\s*\]|字体[:：]\s*[\[【]?\s*(?:大\s*中\s*小)?\s*[\]】]?|字号[:：]?\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?|扫一扫在手机(?:上)?打开当前页|分享到[:：]?.*$|(?:浏览次数|访问次数|点击数|阅读次数)[:：]?\s*\d*`)
 
 // dropChromeLines removes furniture text from short lines and drops lines
 // it leaves empty. Blank lines that were blank before stay (blank cells).

@@ -64,7 +64,7 @@ var metaLabelRe = func() *regexp.Regexp {
 
 // chromeInMetaRe is page furniture that shares the metadata lines
 // ("来源: 新前街道 字体:[ ]", "浏览次数: 12", "【打印】").
-var chromeInMetaRe = regexp.MustCompile(`(?:字体|字号)[:：]?\s*[\[【(（]?\s*(?:大\s*中\s*小)?\s*[\]】)）]?|(?:浏览次数|访问次数|点击数|阅读次数|浏览量)[:：]?\s*\d*|【[^】]{0,8}】|\[\s*(?:打印|关闭|收藏)[^\]]{0,6}\]|分享到[:：]?.*$`)
+var chromeInMetaRe = regexp.MustCompile(`字体[:：]?\s*[\[【(（]?\s*(?:大\s*中\s*小)?\s*[\]】)）]?|字号[:：]?\s*[\[【(（]?\s*大\s*中\s*小\s*[\]】)）]?|(?:浏览次数|访问次数|点击数|阅读次数|浏览量)[:：]?\s*\d*|【[^】]{0,8}】|\[\s*(?:打印|关闭|收藏)[^\]]{0,6}\]|分享到[:：]?.*$`)
 
 func fieldOf(label string) metaField {
 	label = strings.Map(func(r rune) rune {

@@ -41,6 +41,8 @@ var sectionWords = [numSections]*regexp.Regexp{
 	secOther:     regexp.MustCompile(`^其他需要报告`),
 }
 
+var attachmentsLineRe = regexp.MustCompile(`^附件\s*[:：\d]`)
+
 // heading is one section heading found in the lines.
 type heading struct {
 	id   sectionID
@@ -82,6 +84,13 @@ func sectionsOf(lines []string, hs []heading) Sections {
 		end := len(lines)
 		if i+1 < len(hs) {
 			end = hs[i+1].line
+		}
+		// The list of attachments closes the article.
+		for j := h.line + 1; j < end; j++ {
+			if attachmentsLineRe.MatchString(lines[j]) {
+				end = j
+				break
+			}
 		}
 		text := joinText(lines[h.line+1 : end])
 		switch h.id {
