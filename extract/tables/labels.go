@@ -146,8 +146,8 @@ var exact = map[string]label{
 	"信息内容":     {kind: kindHeaderOnly, table: TableProactive},
 
 	// 三、依申请 rows
-	"本年新收政府信息公开申请数量":     {kind: kindRow, table: TableRequests, id: "received"},
-	"上年结转政府信息公开申请数量":     {kind: kindRow, table: TableRequests, id: "carried_in"},
+	"本年新收政府信息公开申请数量": {kind: kindRow, table: TableRequests, id: "received"},
+	"上年结转政府信息公开申请数量": {kind: kindRow, table: TableRequests, id: "carried_in"},
 	"予以公开":               {kind: kindRow, table: TableRequests, id: "granted"},
 	"属于国家秘密":             {kind: kindRow, table: TableRequests, id: "denied.state_secret"},
 	"其他法律行政法规禁止公开":       {kind: kindRow, table: TableRequests, id: "denied.prohibited_by_law"},
