@@ -55,7 +55,7 @@ func encodePage(page, charset string, modified time.Time) (resource, error) {
 		}
 		body = enc
 	}
-	return resource{body: body, contentType: "text/html; charset=" + charset, modified: modified}, nil
+	return resource{body: body, contentType: "text/html; charset=" + charset, charset: charset, modified: modified}, nil
 }
 
 // link is an anchor on a navigation page.

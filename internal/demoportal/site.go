@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 )
@@ -20,6 +19,7 @@ import (
 type resource struct {
 	body        []byte
 	contentType string
+	charset     string // true encoding of body, for Truth ("" for binary)
 	modified    time.Time
 }
 
@@ -149,14 +149,4 @@ func (h *host) shutdown(ctx context.Context) error {
 		return fmt.Errorf("demoportal: shut down %s: %w", h.name, err)
 	}
 	return nil
-}
-
-// hasPrefixAny reports whether s starts with one of the prefixes.
-func hasPrefixAny(s string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }
