@@ -101,6 +101,78 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
+func TestFixtureDOCX(t *testing.T) {
+	cells := tablesReady(t)
+	reports, err := corpus.Reports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reports {
+		if r.Template == corpus.TemplateLegacy {
+			continue // no DOCX of the essay-site copy
+		}
+		t.Run(r.ID, func(t *testing.T) {
+			b, err := fixture.DOCX(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := extract.Extract(context.Background(), extract.Input{URL: pageURL(r) + ".docx", Body: b})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cells && rec.TablesSource != "docx" {
+				t.Errorf("tables_source = %q, want docx", rec.TablesSource)
+			}
+			compareRecord(t, r, fixture.MetaNone, rec, cells)
+		})
+	}
+}
+
+func TestFixtureNegative(t *testing.T) {
+	for _, n := range fixture.Negative() {
+		t.Run(n.Name, func(t *testing.T) {
+			rec, err := extract.Extract(context.Background(), extract.Input{
+				URL: "http://www.example.gov.cn/xxgk/" + n.Name + ".html", Body: n.Page.Body, ContentType: n.Page.ContentType,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Kind != n.Kind {
+				t.Errorf("kind = %q, want %q (title %q)", rec.Kind, n.Kind, rec.Title)
+			}
+		})
+	}
+}
+
+func TestFixtureEssayCopy(t *testing.T) {
+	reports, err := corpus.Reports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reports {
+		for _, e := range []fixture.Encoding{fixture.EncUTF8, fixture.EncGBK} {
+			t.Run(r.ID+"/"+string(e), func(t *testing.T) {
+				page, err := fixture.EssayCopy(r, e)
+				if err != nil {
+					t.Skipf("no essay copy: %v", err)
+				}
+				rec, err := extract.Extract(context.Background(), extract.Input{
+					URL: "http://www.fanwen.example/baogao/" + r.ID + ".html", Body: page.Body, ContentType: page.ContentType,
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rec.Kind != extract.KindCopy {
+					t.Errorf("kind = %q, want copy", rec.Kind)
+				}
+				if rec.Year != r.Year {
+					t.Errorf("year = %d, want %d", rec.Year, r.Year)
+				}
+			})
+		}
+	}
+}
+
 func compareRecord(t *testing.T, r corpus.Report, layout fixture.MetaLayout, rec *extract.Record, cells bool) {
 	t.Helper()
 	if rec.Kind != r.Kind {
