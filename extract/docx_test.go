@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
 )
 
 // buildDOCX writes a minimal .docx: paragraphs and the review/litigation
