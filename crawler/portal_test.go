@@ -132,10 +132,35 @@ func testConfig() Config {
 }
 
 func crawl(t testing.TB, st *archive.Store, cfg Config, urls ...string) Summary {
+	return crawlWith(t, st, cfg, nil, urls...)
+}
+
+// sendLog wraps the network side of the transport and records when each
+// request left, per host.
+type sendLog struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	at   map[string][]time.Time
+}
+
+func (s *sendLog) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	if s.at == nil {
+		s.at = map[string][]time.Time{}
+	}
+	s.at[r.URL.Host] = append(s.at[r.URL.Host], time.Now())
+	s.mu.Unlock()
+	return s.base.RoundTrip(r)
+}
+
+func crawlWith(t testing.TB, st *archive.Store, cfg Config, hook func(*Crawler), urls ...string) Summary {
 	t.Helper()
 	c, err := New(st, cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if hook != nil {
+		hook(c)
 	}
 	var list []seeds.Seed
 	for _, u := range urls {
@@ -158,3 +183,7 @@ func sortedKeys(m map[string]int) []string {
 	sort.Strings(out)
 	return out
 }
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+func fmtSscan(s string, v *int) (int, error) { return fmt.Sscan(s, v) }

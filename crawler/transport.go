@@ -85,18 +85,22 @@ func (g *hostGate) acquire(ctx context.Context, interval time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	g.mu.Lock()
-	start := time.Now()
-	if g.next.After(start) {
-		start = g.next
+	// Sleep until the host's next slot, then stamp the slot from the real
+	// clock, so late wake-ups never bring two starts closer than interval.
+	for {
+		g.mu.Lock()
+		wait := time.Until(g.next)
+		if wait <= 0 {
+			g.next = time.Now().Add(interval)
+			g.mu.Unlock()
+			return nil
+		}
+		g.mu.Unlock()
+		if err := sleepCtx(ctx, wait); err != nil {
+			<-g.sem
+			return err
+		}
 	}
-	g.next = start.Add(interval)
-	g.mu.Unlock()
-	if err := sleepCtx(ctx, time.Until(start)); err != nil {
-		<-g.sem
-		return err
-	}
-	return nil
 }
 
 func (g *hostGate) release() { <-g.sem }
