@@ -66,9 +66,10 @@ func sites() []site {
 			robots: "User-agent: *\nDisallow: /search\nDisallow: /cms/\n",
 			reports: []placement{
 				{reportID: "002", path: "/zwgk/zfxxgknb/202101/t20210128_3318.html", date: "2021-01-28",
-					opts: fixture.Options{Style: fixture.StyleFlat, Meta: fixture.MetaDL, Encoding: fixture.EncGB18030, Label: fixture.LabelWrongHeader, Chrome: true}},
+					opts: fixture.Options{Style: fixture.StyleFlat, Meta: fixture.MetaDL, Encoding: fixture.EncGB18030, Label: fixture.LabelCorrect, Chrome: true}},
 				{reportID: "000", path: "/zwgk/zfxxgknb/202101/t20210126_3301.html", date: "2021-01-26",
-					opts: fixture.Options{Style: fixture.StyleGrid, Meta: fixture.MetaTable, Encoding: fixture.EncGBK, Label: fixture.LabelCorrect, Chrome: true}},
+					// GBK bytes under a "charset=utf-8" header: the classic lie.
+					opts: fixture.Options{Style: fixture.StyleGrid, Meta: fixture.MetaTable, Encoding: fixture.EncGBK, Label: fixture.LabelWrongHeader, Chrome: true}},
 			},
 		},
 		{

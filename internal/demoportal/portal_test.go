@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 )
@@ -100,6 +101,50 @@ func TestEveryTruthPageReachable(t *testing.T) {
 	}
 	if kinds[KindReport] < 6 || kinds[KindCopy] != 1 || kinds[KindNotReport] < 2 {
 		t.Errorf("truth kinds %v: want ≥6 reports, 1 copy, ≥2 not_report", kinds)
+	}
+	// Both traps are linked from the portal, so a crawler meets them.
+	var calendar, deep bool
+	for u := range w.depth {
+		calendar = calendar || strings.Contains(u, calendarPath+"?date=")
+		deep = deep || strings.Contains(u, "/zwgk/"+deepDir+deepDir)
+	}
+	if !calendar || !deep {
+		t.Errorf("walker met calendar trap %v, deep trap %v", calendar, deep)
+	}
+}
+
+func TestTruthInvariants(t *testing.T) {
+	p := startPortal(t)
+	seeds := map[string]bool{}
+	for _, s := range p.Seeds() {
+		seeds[s.URL] = true
+	}
+	urls := map[string]bool{}
+	for _, s := range p.Truth() {
+		if urls[s.URL] {
+			t.Errorf("%s: twice in Truth", s.URL)
+		}
+		urls[s.URL] = true
+		if !seeds[s.Seed] || s.Version != 1 || s.ContentType == "" {
+			t.Errorf("%s: seed %q version %d type %q", s.URL, s.Seed, s.Version, s.ContentType)
+		}
+		switch s.Charset {
+		case "utf-8", "gbk", "gb18030":
+		default:
+			t.Errorf("%s: charset %q", s.URL, s.Charset)
+		}
+		if s.Kind == KindNotReport {
+			if s.Report.ID != "" || s.Year != 0 {
+				t.Errorf("%s: not_report carries report %q year %d", s.URL, s.Report.ID, s.Year)
+			}
+			continue
+		}
+		if s.Agency != s.Report.Agency || s.Year != s.Report.Year || s.Template != s.Report.Template || s.Kind != s.Report.Kind {
+			t.Errorf("%s: identity %s/%d/%s/%s differs from report %s", s.URL, s.Agency, s.Year, s.Template, s.Kind, s.Report.ID)
+		}
+		if s.InAttachment != (len(s.Attachments) == 1) {
+			t.Errorf("%s: InAttachment %v with %d attachments", s.URL, s.InAttachment, len(s.Attachments))
+		}
 	}
 }
 
@@ -190,6 +235,21 @@ func TestServedBytesCarryTheTruth(t *testing.T) {
 					t.Errorf("cell text %q: %d in the served document, %d in the truth", raw, got[raw], n)
 				}
 			}
+			text := strings.Join(nodes, "\n")
+			for _, f := range s.Report.Legacy {
+				if !strings.Contains(text, f.Sentence) {
+					t.Errorf("legacy figure %s: sentence %q not in the page", f.Name, f.Sentence)
+				}
+			}
+			if d := s.Report.Meta.PublishedDate; d != "" {
+				cn := d[:4] + "年" + d[5:7] + "月" + d[8:] + "日" // how a metadata table prints it
+				if !strings.Contains(page, d) && !strings.Contains(page, cn) {
+					t.Errorf("published date %s not on the page", d)
+				}
+			}
+			if first, _, _ := strings.Cut(s.Report.Overview, "\n"); !s.InAttachment && !strings.Contains(text, strings.TrimSpace(first)) {
+				t.Errorf("overview %.40q… not in the page text", first)
+			}
 			checkLabel(t, s, body, hdr)
 		})
 	}
@@ -235,6 +295,9 @@ func decodeLoose(b []byte, charset string) string {
 		return string(out)
 	case "gb18030":
 		out, _ := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+		return string(out)
+	case "iso-8859-1":
+		out, _ := charmap.ISO8859_1.NewDecoder().Bytes(b)
 		return string(out)
 	}
 	return strings.ToValidUTF8(string(b), "\uFFFD")
@@ -387,6 +450,30 @@ func TestConditionalAndRevise(t *testing.T) {
 	}
 	if page := decode(t, v2, revised.Charset); !strings.Contains(page, reviseNote(2)) {
 		t.Errorf("version 2 does not show the correction %q", reviseNote(2))
+	}
+}
+
+func TestReviseDOCXReport(t *testing.T) {
+	p := startPortal(t)
+	var s Served
+	for _, x := range p.Truth() {
+		if x.InAttachment {
+			s = x
+		}
+	}
+	if s.URL == "" {
+		t.Fatal("no DOCX report")
+	}
+	_, before := fetch(t, s.Attachments[0], nil)
+	if err := p.Revise(s.Report.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, after := fetch(t, s.Attachments[0], nil)
+	if bytes.Equal(before, after) {
+		t.Fatal("attachment bytes unchanged by Revise")
+	}
+	if text := strings.Join(docxText(t, after), ""); !strings.Contains(text, reviseNote(2)) {
+		t.Errorf("revised DOCX lacks %q", reviseNote(2))
 	}
 }
 
