@@ -35,10 +35,12 @@ func analyze(in Input, rec *Record, p *page) {
 	}
 
 	rec.Kind = kindOf(rec.Title, in.URL, len(hs), p.tab.found(), len(figs), p.pageText)
-	rec.Agency = agencyOf(rec.Meta.Publisher, agencyFromTitle(rec.Title), in.Agency)
 	if rec.Kind == KindNotReport {
+		// The title of a news item or list names no publishing body.
+		rec.Agency = firstNonEmpty(rec.Meta.Publisher, in.Agency)
 		return
 	}
+	rec.Agency = agencyOf(rec.Meta.Publisher, agencyFromTitle(rec.Title), in.Agency)
 	rec.Year = year
 	rec.Template = templateFor(p.tab.res.Template, year, legacyWords)
 	if rec.Template == TemplateLegacy {

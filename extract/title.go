@@ -46,9 +46,6 @@ func pickTitle(root, body *html.Node, tags metaTags, bodyLines []string) string 
 			return h
 		}
 	}
-	if t := titleFromLines(bodyLines); t != "" {
-		return t
-	}
 	docTitle := ""
 	if t := findFirst(root, atom.Title); t != nil {
 		docTitle = cleanLine(textOf(t))
@@ -57,6 +54,9 @@ func pickTitle(root, body *html.Node, tags metaTags, bodyLines []string) string 
 		if isReportTitle(part) {
 			return part
 		}
+	}
+	if t := titleFromLines(bodyLines); t != "" {
+		return t
 	}
 	for _, h := range heads {
 		if h != "" {
@@ -97,8 +97,8 @@ func titleFromLines(lines []string) string {
 		if seen++; seen > 12 {
 			break
 		}
-		if utf8.RuneCountInString(l) > 60 {
-			continue
+		if utf8.RuneCountInString(l) > 60 || headingRe.MatchString(l) || strings.ContainsAny(l, "。，,；;") {
+			continue // a section heading (四、…年度报告) or a sentence is not the title
 		}
 		f := fold(l)
 		if isReportTitle(l) && strings.Contains(f, "公开") {
