@@ -192,10 +192,13 @@ func (p *Portal) buildSite(s site, byID map[string]corpus.Report, negs map[strin
 		if !ok {
 			return fmt.Errorf("demoportal: site %s: fixture has no negative page %q", s.name, np.name)
 		}
-		modified, _ := time.Parse("2006-01-02", np.date)
+		modified, err := time.Parse("2006-01-02", np.date)
+		if err != nil {
+			return fmt.Errorf("demoportal: %s: bad date %q: %w", np.path, np.date, err)
+		}
 		h.put(np.path, resource{body: n.Page.Body, contentType: n.Page.ContentType, charset: n.Page.Charset, modified: modified.Add(9 * time.Hour)})
 		p.entries = append(p.entries, &entry{host: h, served: Served{
-			URL: h.url(np.path), Agency: s.look.agency, Kind: KindNotReport,
+			URL: h.url(np.path), Agency: s.look.agency, Region: seed.Region, Kind: KindNotReport,
 			Charset: n.Page.Charset, ContentType: n.Page.ContentType, Label: string(fixture.LabelCorrect),
 			Version: 1, Seed: seed.URL,
 		}})

@@ -22,7 +22,7 @@ func (p *Portal) placeReport(h *host, s site, seed Seed, r corpus.Report, pl pla
 		return nil, fmt.Errorf("demoportal: %s: bad date %q: %w", pl.path, pl.date, err)
 	}
 	e := &entry{host: h, served: Served{
-		URL: h.url(pl.path), Agency: r.Agency, Year: r.Year, Template: r.Template, Kind: r.Kind,
+		URL: h.url(pl.path), Agency: r.Agency, Region: seed.Region, Year: r.Year, Template: r.Template, Kind: r.Kind,
 		Style: string(pl.opts.Style), MetaLayout: string(pl.opts.Meta), Label: string(pl.opts.Label),
 		Report: r, Version: 1, Seed: seed.URL,
 	}}

@@ -46,6 +46,7 @@ const (
 type Served struct {
 	URL      string
 	Agency   string // the report's publishing body; for not_report pages the site's agency
+	Region   string // the Region of its seed, as the export record carries it
 	Year     int    // year reported on; 0 for not_report
 	Template string // legacy | 2019 | 2021; "" for not_report
 	Kind     string // KindReport | KindCopy | KindNotReport

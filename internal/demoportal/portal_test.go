@@ -115,9 +115,9 @@ func TestEveryTruthPageReachable(t *testing.T) {
 
 func TestTruthInvariants(t *testing.T) {
 	p := startPortal(t)
-	seeds := map[string]bool{}
+	seeds := map[string]Seed{}
 	for _, s := range p.Seeds() {
-		seeds[s.URL] = true
+		seeds[s.URL] = s
 	}
 	urls := map[string]bool{}
 	for _, s := range p.Truth() {
@@ -125,8 +125,9 @@ func TestTruthInvariants(t *testing.T) {
 			t.Errorf("%s: twice in Truth", s.URL)
 		}
 		urls[s.URL] = true
-		if !seeds[s.Seed] || s.Version != 1 || s.ContentType == "" {
-			t.Errorf("%s: seed %q version %d type %q", s.URL, s.Seed, s.Version, s.ContentType)
+		seed, ok := seeds[s.Seed]
+		if !ok || seed.Region != s.Region || s.Version != 1 || s.ContentType == "" {
+			t.Errorf("%s: seed %q region %q version %d type %q", s.URL, s.Seed, s.Region, s.Version, s.ContentType)
 		}
 		switch s.Charset {
 		case "utf-8", "gbk", "gb18030":
