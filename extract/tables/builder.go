@@ -155,7 +155,7 @@ func (b *builder) finish(source string) Result {
 	}
 	res := Result{Template: b.template, Tables: b.tables, Source: source, Warnings: b.warnings}
 	if len(b.tables) == 0 {
-		res.Tables = nil
+		res.Tables, res.Template = nil, ""
 	}
 	return res
 }
@@ -167,7 +167,8 @@ func detectTemplate(labels func(yield func(label) bool)) string {
 		if l.only2021 {
 			return Template2021
 		}
-		if l.kind == kindRow || (l.kind == kindColumn && l.table == TableProactive) {
+		// Table 四 is the same in both templates: alone it reads as 2019.
+		if l.kind == kindRow || (l.kind == kindColumn && l.table != "") {
 			t = Template2019
 		}
 	}

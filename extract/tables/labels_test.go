@@ -1,0 +1,81 @@
+package tables
+
+import "testing"
+
+// TestClassifyVariants: the label variants of report-format.md all name the
+// same row or column.
+func TestClassifyVariants(t *testing.T) {
+	cases := []struct {
+		text  string
+		kind  labelKind
+		table string
+		id    string
+	}{
+		{"（二）部分公开（区分处理的，只计这一情形，不计其他情形）", kindRow, TableRequests, "partial"},
+		{"(二)部分公开(区分处理的,只记这一情形,不计其他情形)", kindRow, TableRequests, "partial"},
+		{"（二）部分公开（区分处理的，只计这一情形，\n不计其他情形）", kindRow, TableRequests, "partial"},
+		{"3.危及“三安全一稳定”", kindRow, TableRequests, "denied.three_safeties"},
+		{"3．危及\"三安全一稳定\"", kindRow, TableRequests, "denied.three_safeties"},
+		{"１．属于国家秘密", kindRow, TableRequests, "denied.state_secret"},
+		{"1、 属于国家秘密", kindRow, TableRequests, "denied.state_secret"},
+		{"一、本年新收政府信息公开申请数量", kindRow, TableRequests, "received"},
+		{"一、本年新收 政府信息公开申请数量", kindRow, TableRequests, "received"},
+		{"四、结转下年度继续办理", kindRow, TableRequests, "carried_out"},
+		{"四、政府信息公开行政复议、行政诉讼情况", kindSection, TableReviewLitigation, ""},
+		{"二、主动公开政府信息情况", kindSection, TableProactive, ""},
+		{"行政规范性文件", kindRow, TableProactive, "normative_docs"},
+		{"规范性文件", kindRow, TableProactive, "normative_docs"},
+		{" 规　章 ", kindRow, TableProactive, "rules"},
+		{"本年新\n制作数量", kindColumn, TableProactive, "made"},
+		{"本年新 制作数量", kindColumn, TableProactive, "made"},
+		{"本年增/减", kindColumn, TableProactive, "change"},
+		{"本年增／减", kindColumn, TableProactive, "change"},
+		{"采购总金额（万元）", kindColumn, TableProactive, "amount"},
+		{"本年收费金额（单位：万元）", kindColumn, TableProactive, "amount"},
+		{"第二十条第（一）项", kindHeaderOnly, TableProactive, ""},
+		{"第二十条第(五)项", kindHeaderOnly, TableProactive, ""},
+		{"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", kindHeaderOnly, TableRequests, ""},
+		{"1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", kindRow, TableRequests, "other.no_correction"},
+		{"2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", kindRow, TableRequests, "other.no_fee"},
+		{"（六）其他处理", kindRow, TableRequests, "other"},
+		{"（三）不予公开", kindGroup, TableRequests, "denied"},
+		{"三、本年度办理结果", kindGroup, TableRequests, ""},
+		{"未经复议直接起诉", kindColumn, TableReviewLitigation, "group:suit_direct"},
+		{"结果维持", kindColumn, TableReviewLitigation, "upheld"},
+		{"一是加强组织领导", kindNone, "", ""},
+		{"2020年,新前街道认真贯彻", kindNone, "", ""},
+		{"0", kindNone, "", ""},
+	}
+	for _, c := range cases {
+		l := classify(c.text)
+		if l.kind != c.kind || l.table != c.table || l.id != c.id {
+			t.Errorf("classify(%q) = kind %d table %q id %q, want kind %d table %q id %q",
+				c.text, l.kind, l.table, l.id, c.kind, c.table, c.id)
+		}
+	}
+}
+
+// TestAmbiguousLabels: 总计 and 其他 are columns or rows by context.
+func TestAmbiguousLabels(t *testing.T) {
+	b := newBuilder(Template2021)
+	if _, _, ok := b.resolveRow([]label{classify("总计")}); ok {
+		t.Error("总计 outside the requests rows read as a row")
+	}
+	if table, row, ok := b.resolveRow([]label{classify("（七）总计")}); !ok || table != TableRequests || row != "total" {
+		t.Errorf("（七）总计 = %q %q %v", table, row, ok)
+	}
+	if _, _, ok := b.resolveRow([]label{classify("其他")}); ok {
+		t.Error("其他 header read as a row")
+	}
+	path := []label{classify("（六）其他处理"), classify("3.其他")}
+	if _, row, ok := b.resolveRow(path); !ok || row != "other.other" {
+		t.Errorf("（六）其他处理 / 3.其他 = %q %v", row, ok)
+	}
+	if _, _, ok := b.resolveRow([]label{classify("（六）其他处理")}); ok {
+		t.Error("（六）其他处理 is a group under 2021, read as a row")
+	}
+	b19 := newBuilder(Template2019)
+	if _, row, ok := b19.resolveRow([]label{classify("（六）其他处理")}); !ok || row != "other" {
+		t.Errorf("2019 （六）其他处理 = %q %v", row, ok)
+	}
+}
