@@ -59,11 +59,11 @@ func TestMakeCell(t *testing.T) {
 
 func TestUnitOf(t *testing.T) {
 	cases := map[string]unitScale{
-		"采购总金额":          unitNone,
-		"采购总金额（万元）":      unitWan,
-		"本年收费金额（单位：万元）":  unitWan,
-		"采购总金额(元)":       unitYuan,
-		"采购总金额（单位：亿元）":   unitYi,
+		"采购总金额":         unitNone,
+		"采购总金额（万元）":     unitWan,
+		"本年收费金额（单位：万元）": unitWan,
+		"采购总金额(元)":      unitYuan,
+		"采购总金额（单位：亿元）":  unitYi,
 	}
 	for label, want := range cases {
 		if got := unitOf(label); got != want {
