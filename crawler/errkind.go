@@ -59,7 +59,7 @@ func classify(err error) string {
 	case strings.Contains(err.Error(), "connection reset"):
 		return "reset"
 	case strings.Contains(err.Error(), "EOF"):
-		return "eof"
+		return "reset" // closed before a whole response: the same to the user as a reset
 	case strings.Contains(err.Error(), "tls:"), strings.Contains(err.Error(), "x509:"):
 		return "tls"
 	}

@@ -125,7 +125,7 @@ func TestRetriesAndBackoff(t *testing.T) {
 			w.Write([]byte(htmlPage("ok", a("/xxgk/ndbg/list1.html", "政府信息公开年报"))))
 		}
 	}
-	p.handle("/xxgk/index.html", flaky(2, 503, ""))      // two 503s, then ok
+	p.handle("/xxgk/index.html", flaky(2, 503, ""))           // two 503s, then ok
 	p.handle("/xxgk/zfxxgkzn/index.html", flaky(99, 500, "")) // always 500
 	p.handle("/xxgk/ndbg/list3.html", flaky(1, 429, "1"))     // 429, Retry-After 1s
 	p.handle("/files/ndbg2014.pdf", flaky(99, 404, ""))       // 404: not retried

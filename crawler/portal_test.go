@@ -33,6 +33,9 @@ type portal struct {
 	pages map[string]string // path?query → HTML (UTF-8)
 	funcs map[string]http.HandlerFunc
 	hits  []hit
+	// validators: "etag" or "lastmod" makes static pages answer
+	// conditional requests with 304.
+	validators string
 }
 
 func newPortal(t testing.TB) *portal {
@@ -63,6 +66,23 @@ func (p *portal) serve(w http.ResponseWriter, r *http.Request) {
 			ct = "application/pdf"
 		}
 		w.Header().Set("Content-Type", ct)
+		switch p.validators {
+		case "etag":
+			etag := `"` + hexSHA([]byte(page))[:16] + `"`
+			w.Header().Set("ETag", etag)
+			if r.Header.Get("If-None-Match") == etag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		case "lastmod":
+			// Last-Modified derived from the content, so a change moves it.
+			lm := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(len(page)) * time.Hour)
+			w.Header().Set("Last-Modified", lm.Format(http.TimeFormat))
+			if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && !lm.After(ims) {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
 		io.WriteString(w, page)
 	default:
 		http.NotFound(w, r)

@@ -234,7 +234,7 @@ type attempt struct {
 
 func retryable(a attempt) bool {
 	switch a.kind {
-	case "timeout", "reset", "refused", "eof", "truncated", "network":
+	case "timeout", "reset", "refused", "truncated", "network":
 		return true
 	case "":
 		return a.status >= 500 || a.status == 429
