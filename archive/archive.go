@@ -36,6 +36,10 @@ var (
 type Options struct {
 	ReadOnly    bool
 	LockTimeout time.Duration // how long to wait for another process's lock before ErrLocked; default 1s
+	// CompressionLevel is the zstd level for new payloads: 1 fastest
+	// (default; see BENCHMARKS.md), 2 default, 3 better, 4 best. Stored
+	// payloads are readable whatever the level.
+	CompressionLevel int
 }
 
 // Capture is one fetch of one URL, successful or not.

@@ -60,8 +60,7 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 	err := s.write(ctx, func(tx *bolt.Tx) error {
 		added = Added{}
 		cc := c
-		pb := tx.Bucket(bPayloads)
-		if dkey != nil && pb.Get(dkey) == nil {
+		if dkey != nil && !hasPayload(tx, dkey) {
 			if body == nil {
 				return fmt.Errorf("add capture %s: digest %s confirms a payload the archive does not hold: %w", c.URL, c.Digest, ErrNotFound)
 			}
@@ -69,7 +68,7 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 			if v == nil { // raced with nothing: the payload vanished? compress here
 				v = s.encodePayload(body)
 			}
-			if err := pb.Put(dkey, v); err != nil {
+			if err := putPayload(tx, dkey, v); err != nil {
 				return err
 			}
 			added.NewPayload = true
@@ -83,6 +82,7 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 			}
 		}
 		cb := tx.Bucket(bCaptures)
+		cb.FillPercent = 1.0 // IDs only grow
 		id, err := cb.NextSequence()
 		if err != nil {
 			return err

@@ -61,8 +61,9 @@ func TestDigestMismatchIsCorrupt(t *testing.T) {
 			s.Close()
 			key, _ := digestKey(a.Capture.Digest)
 			rawUpdate(t, path, func(tx *bolt.Tx) error {
-				b := tx.Bucket(bPayloads)
-				return b.Put(key, tc.damage(otherVal, b.Get(key)))
+				id := tx.Bucket(bPayloads).Get(key)
+				b := tx.Bucket(bBlobs)
+				return b.Put(id, tc.damage(otherVal, b.Get(id)))
 			})
 			s2, err := Open(path, nil)
 			if err != nil {

@@ -20,7 +20,8 @@ var ErrClosed = errors.New("archive: store is closed")
 // paragraph and in doc.go.
 var (
 	bMeta        = []byte("meta")         // "schema" → uvarint version
-	bPayloads    = []byte("payloads")     // sha256(32) → codec byte, raw len, zstd bytes
+	bPayloads    = []byte("payloads")     // sha256(32) → blob id(8 BE)
+	bBlobs       = []byte("blobs")        // blob id(8 BE) → codec byte, raw len, zstd bytes (append-only)
 	bCaptures    = []byte("captures")     // id(8 BE) → capture record
 	bURLCaptures = []byte("url_captures") // url \x00 id(8) → empty
 	bURLs        = []byte("urls")         // url → url state (latest version, validators)
@@ -30,7 +31,7 @@ var (
 	bRuns        = []byte("runs")         // id(8) → run record (JSON)
 	bCounters    = []byte("counters")     // name → uvarint, kept in step with every write
 	bFrontier    = []byte("frontier")     // name → nested bucket, see frontier.go
-	allBuckets   = [][]byte{bMeta, bPayloads, bCaptures, bURLCaptures, bURLs, bVersions, bParsed, bIndex, bRuns, bCounters, bFrontier}
+	allBuckets   = [][]byte{bMeta, bPayloads, bBlobs, bCaptures, bURLCaptures, bURLs, bVersions, bParsed, bIndex, bRuns, bCounters, bFrontier}
 	keySchema    = []byte("schema")
 )
 
@@ -41,6 +42,10 @@ type Store struct {
 	ro   bool
 
 	zenc *zstd.Encoder // EncodeAll is safe for concurrent use; one per store
+	// zsem bounds concurrent compressions below GOMAXPROCS so the writer
+	// goroutine finds a free P when its fsync returns; otherwise every
+	// commit waits behind a time slice of CPU-bound compressors.
+	zsem chan struct{}
 	zdec *zstd.Decoder // DecodeAll likewise
 
 	mu     sync.RWMutex // guards closed and sends on ops
@@ -82,13 +87,17 @@ func Open(path string, opts *Options) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
-	s := &Store{path: path, db: db, ro: o.ReadOnly}
+	s := &Store{path: path, db: db, ro: o.ReadOnly, zsem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	if err := s.initSchema(); err != nil {
 		db.Close()
 		return nil, err
 	}
+	level := zstd.SpeedFastest
+	if o.CompressionLevel > 1 {
+		level = zstd.EncoderLevelFromZstd(map[int]int{2: 3, 3: 7, 4: 11}[min(o.CompressionLevel, 4)])
+	}
 	s.zenc, err = zstd.NewWriter(nil,
-		zstd.WithEncoderLevel(zstd.SpeedFastest),
+		zstd.WithEncoderLevel(level),
 		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
 		zstd.WithZeroFrames(true))
 	if err != nil {

@@ -10,7 +10,13 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// A payload value is: codec byte, uvarint raw length, then the body.
+// Payload bytes live in bBlobs under a sequential id and bPayloads maps
+// the digest to that id. bbolt keeps values inline in (multi-page) leaf
+// nodes, so inserting 20 KB values at random digest positions would
+// rewrite neighbouring large values on every commit; appending at the end
+// of bBlobs (filled to 100%) writes each payload once.
+//
+// A blob value is: codec byte, uvarint raw length, then the body.
 // codecZstd bodies are one zstd frame; codecRaw is kept for bodies that
 // zstd would make larger (already-compressed PDFs, images).
 const (
@@ -32,6 +38,8 @@ func sum(body []byte) (string, []byte) {
 // caller's goroutine, outside the write transaction, so compression uses
 // every core while the writer only copies bytes.
 func (s *Store) encodePayload(body []byte) []byte {
+	s.zsem <- struct{}{}
+	defer func() { <-s.zsem }()
 	e := enc{b: make([]byte, 0, len(body)/3+16)}
 	e.byte1(codecZstd)
 	e.uvarint(uint64(len(body)))
@@ -81,6 +89,32 @@ func (s *Store) decodePayload(key, src []byte) ([]byte, error) {
 	return body, nil
 }
 
+// payloadValue returns the stored blob of a digest key (nil if absent).
+func payloadValue(tx *bolt.Tx, dkey []byte) []byte {
+	id := tx.Bucket(bPayloads).Get(dkey)
+	if id == nil {
+		return nil
+	}
+	return tx.Bucket(bBlobs).Get(id)
+}
+
+// hasPayload reports whether a digest key is stored.
+func hasPayload(tx *bolt.Tx, dkey []byte) bool { return tx.Bucket(bPayloads).Get(dkey) != nil }
+
+// putPayload appends a blob and indexes it by digest.
+func putPayload(tx *bolt.Tx, dkey, val []byte) error {
+	bb := tx.Bucket(bBlobs)
+	bb.FillPercent = 1.0 // append-only: pack leaves full
+	id, err := bb.NextSequence()
+	if err != nil {
+		return err
+	}
+	if err := bb.Put(u64key(id), val); err != nil {
+		return err
+	}
+	return tx.Bucket(bPayloads).Put(dkey, u64key(id))
+}
+
 // Payload returns the raw bytes with the given digest, verified: a mismatch
 // is ErrCorrupt, never data.
 func (s *Store) Payload(digest string) ([]byte, error) {
@@ -90,7 +124,7 @@ func (s *Store) Payload(digest string) ([]byte, error) {
 	}
 	var body []byte
 	err = s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bPayloads).Get(key)
+		v := payloadValue(tx, key)
 		if v == nil {
 			return fmt.Errorf("payload %s: %w", digest, ErrNotFound)
 		}
@@ -112,7 +146,7 @@ func (s *Store) HasPayload(digest string) (bool, error) {
 	}
 	var ok bool
 	err = s.view(func(tx *bolt.Tx) error {
-		ok = tx.Bucket(bPayloads).Get(key) != nil
+		ok = hasPayload(tx, key)
 		return nil
 	})
 	return ok, err
@@ -123,9 +157,9 @@ func (s *Store) HasPayload(digest string) (bool, error) {
 // chunks so it never holds a read transaction across the callback.
 func (s *Store) VerifyPayloads(ctx context.Context, bad func(digest string, err error) error) (int, error) {
 	n := 0
-	err := s.scanChunks(ctx, bPayloads, nil, func(k, v []byte) error {
+	err := s.scanChunks(ctx, bPayloads, nil, func(k, _ []byte) error {
 		n++
-		if _, err := s.decodePayload(k, v); err != nil {
+		if _, err := s.Payload(digestHex(k)); err != nil {
 			if bad == nil {
 				return err
 			}
