@@ -8,7 +8,7 @@ package corpus
 // LayoutCell is one <td> of an official table: a label, or the value cell
 // of (Row, Col).
 type LayoutCell struct {
-	Text    string // label text, "\n" where Word exports a <br>; "" for a value cell
+	Text    string // label text, "\n" where the corpus shows a <br> (本年新\n制作数量); "" for a value cell
 	Row     string // value cells: row id, e.g. "denied.state_secret"
 	Col     string // value cells: column id, e.g. "natural_person"
 	RowSpan int    // 0 or 1: no span
@@ -136,7 +136,7 @@ func requestsLayout(template string) LayoutTable {
 	rows := [][]LayoutCell{
 		{lblSpan("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), lblSpan("申请人情况", 1, 7)},
 		{lblSpan("自然人", 2, 1), lblSpan("法人或其他组织", 1, 5), lblSpan("总计", 2, 1)},
-		{lbl("商业\n企业"), lbl("科研\n机构"), lbl("社会公益\n组织"), lbl("法律服务\n机构"), lbl("其他")},
+		{lbl("商业企业"), lbl("科研机构"), lbl("社会公益组织"), lbl("法律服务机构"), lbl("其他")},
 		requestRow("received", lblSpan("一、本年新收政府信息公开申请数量", 1, 3)),
 		requestRow("carried_in", lblSpan("二、上年结转政府信息公开申请数量", 1, 3)),
 		requestRow("granted", lblSpan("三、本年度\n办理结果", results, 1), lblSpan("（一）予以公开", 1, 2)),
@@ -173,7 +173,7 @@ func requestsLayout(template string) LayoutTable {
 }
 
 func reviewLayout() LayoutTable {
-	sub := []LayoutCell{lbl("结果\n维持"), lbl("结果\n纠正"), lbl("其他\n结果"), lbl("尚未\n审结"), lbl("总计")}
+	sub := []LayoutCell{lbl("结果维持"), lbl("结果纠正"), lbl("其他结果"), lbl("尚未审结"), lbl("总计")}
 	row2 := []LayoutCell{}
 	for _, c := range sub {
 		c.RowSpan = 2
