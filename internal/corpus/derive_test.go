@@ -93,7 +93,15 @@ func isValueLine(s string) bool {
 func cellOf(raw string) (tables.Cell, error) {
 	raw = strings.Trim(raw, trimSet)
 	c := tables.Cell{Raw: raw}
-	num := strings.TrimSuffix(strings.TrimSuffix(raw, "万元"), "万")
+	num, scale := raw, 1.0
+	switch {
+	case strings.HasSuffix(raw, "万元"):
+		num = strings.TrimSuffix(raw, "万元")
+	case strings.HasSuffix(raw, "万"):
+		num = strings.TrimSuffix(raw, "万")
+	case strings.HasSuffix(raw, "元"):
+		num, scale = strings.TrimSuffix(raw, "元"), 10000
+	}
 	if num == "" || num == "—" || num == "-" || num == "/" {
 		return c, nil
 	}
@@ -101,6 +109,7 @@ func cellOf(raw string) (tables.Cell, error) {
 	if err != nil {
 		return c, fmt.Errorf("cell %q: %w", raw, err)
 	}
+	v /= scale
 	c.Value = &v
 	return c, nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gongkai/gongkai/extract/tables"
@@ -218,5 +220,44 @@ func TestMetaAndIdentity(t *testing.T) {
 	}
 	if _, err := ReportByID("nope"); err == nil {
 		t.Error("unknown id: no error")
+	}
+}
+
+// Every legacy figure's sentence is in the text as captured, and states the
+// figure's value (or a "未接到/未接收到" zero).
+func TestLegacySentencesInText(t *testing.T) {
+	r := mustReport(t, "004")
+	body := strings.Join(r.Lines, "\n")
+	for _, f := range r.Legacy {
+		if !strings.Contains(body, f.Sentence) {
+			t.Errorf("%s: sentence not in the text: %q", f.Name, f.Sentence)
+		}
+		if f.Value != 0 && !strings.Contains(f.Sentence, strconv.FormatFloat(f.Value, 'f', -1, 64)) {
+			t.Errorf("%s: %v not in %q", f.Name, f.Value, f.Sentence)
+		}
+		if f.Value == 0 && !strings.Contains(f.Sentence, "未接") {
+			t.Errorf("%s: zero without a 未接 sentence", f.Name)
+		}
+	}
+}
+
+// Synthetic lines carry every cell on a line of its own, in layout order.
+func TestGenerateLines(t *testing.T) {
+	r := mustReport(t, "syn2019-c")
+	lines := r.Lines
+	if lines[0] != r.Title {
+		t.Fatalf("first line %q", lines[0])
+	}
+	i := indexOf(lines, "政府集中采购", 0)
+	if i < 0 || lines[i+1] != "23" || lines[i+2] != "1054600元" {
+		t.Errorf("procurement lines %q", lines[i:i+3])
+	}
+	// the positional reader finds the 2019 tables in the generated lines
+	d, err := derive2019(capture{id: r.ID, bodyStart: 1}, strings.Join(lines, "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(d.Tables, r.Tables) {
+		t.Error("positional reading of generated lines differs from the tables")
 	}
 }
