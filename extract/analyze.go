@@ -10,12 +10,11 @@ func analyze(in Input, rec *Record, p *page) {
 	rec.Warnings = append(rec.Warnings, p.warnings...)
 	rec.Title = p.title
 	rec.Meta = p.meta
-	rec.Text = joinText(p.lines)
-
 	clean := make([]string, len(p.lines))
 	for i, l := range p.lines {
 		clean[i] = cleanLine(l)
 	}
+	rec.Text = joinClean(clean)
 	hs := findHeadings(clean)
 	rec.Sections = sectionsOf(clean, hs)
 

@@ -181,7 +181,7 @@ var notReportTitleRe = regexp.MustCompile(`指南|目录|通知|会议|召开|�
 //     of an essay site;
 //   - not_report: everything else (news that mentions 年度报告, list pages,
 //     the 信息公开指南).
-func kindOf(title, url string, headings int, hasTables bool, legacyFigs int, pageText string) string {
+func kindOf(title, url string, headings int, hasTables bool, legacyFigs int, pageText func() string) string {
 	ft := fold(title)
 	reportTitle := strings.Contains(ft, "年度报告") || strings.Contains(ft, "年报") || (strings.Contains(ft, "工作") && strings.Contains(ft, "报告"))
 	negTitle := notReportTitleRe.MatchString(ft) && !strings.HasSuffix(strings.TrimSpace(ft), "报告")
@@ -198,7 +198,7 @@ func kindOf(title, url string, headings int, hasTables bool, legacyFigs int, pag
 	if known {
 		need = 2 // a non-government host needs fewer signs
 	}
-	if copyScore(title, pageText) >= need {
+	if copyScore(title, pageText()) >= need {
 		return KindCopy
 	}
 	return KindReport

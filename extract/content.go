@@ -94,13 +94,18 @@ func measure(root *html.Node) map[*html.Node]textStats {
 	return stats
 }
 
-// mainContent returns the node holding the article body.
-func mainContent(root *html.Node) *html.Node {
+// mainContent returns the node holding the article body, and the text
+// statistics of every element (reused by removeChrome).
+func mainContent(root *html.Node) (*html.Node, map[*html.Node]textStats) {
 	body := findFirst(root, atom.Body)
 	if body == nil {
 		body = root
 	}
 	stats := measure(body)
+	return pickContent(body, stats), stats
+}
+
+func pickContent(body *html.Node, stats map[*html.Node]textStats) *html.Node {
 	total := stats[body].text - stats[body].link
 	if total <= 0 {
 		return body
@@ -199,8 +204,7 @@ var chromeClassWords = map[string]bool{"nav": true, "header": true, "menu": true
 
 // removeChrome drops page furniture under body, sparing anything that holds
 // a large share of the body's text (a wrongly named wrapper).
-func removeChrome(body *html.Node) {
-	stats := measure(body)
+func removeChrome(body *html.Node, stats map[*html.Node]textStats) {
 	limit := (stats[body].text - stats[body].link) / 3
 	var drop []*html.Node
 	walkElements(body, func(n *html.Node) bool {

@@ -2,7 +2,9 @@ package extract_test
 
 // Golden files: the full Record of each fixture as JSON under
 // testdata/golden/. `go test ./extract -run Golden -update` rewrites them;
-// review the diff by eye before committing.
+// review the diff by eye before committing. The input bytes are snapshot
+// next to them (testdata/golden/in/), so a change in internal/fixture's
+// rendering does not move the goldens; TestFixtures covers live renderings.
 
 import (
 	"bytes"
@@ -94,6 +96,19 @@ func goldenCases(t *testing.T) []goldenCase {
 func TestGolden(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		t.Run(c.name, func(t *testing.T) {
+			in := filepath.Join("testdata", "golden", "in", c.name+".bin")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(in), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(in, c.in.Body, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			} else if b, err := os.ReadFile(in); err == nil {
+				c.in.Body = b
+			} else {
+				t.Fatalf("no input snapshot (run with -update): %v", err)
+			}
 			rec, err := extract.Extract(context.Background(), c.in)
 			if err != nil {
 				t.Fatal(err)

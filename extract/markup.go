@@ -67,7 +67,7 @@ type page struct {
 	title       string
 	meta        Meta
 	lines       []string // the article body, one visual line each, raw
-	pageText    string   // everything visible, for the copy-site signs
+	pageText    func() string // everything visible, for the copy-site signs (built only when asked)
 	tab         tableResult
 	attachments []Attachment
 	warnings    []string
@@ -80,21 +80,31 @@ func readHTML(root *html.Node, pageURL string) *page {
 	if bodyEl == nil {
 		bodyEl = root
 	}
-	full := renderLines(bodyEl)
+	main, stats := mainContent(root)
+	around, at := renderAround(bodyEl, main)
+	removeChrome(main, stats)
+	p.lines = dropChromeLines(renderLines(main))
+	if main == bodyEl {
+		around, at = nil, 0
+	}
+	// The whole page in reading order: what surrounds the article, with
+	// the article's own lines in its place.
+	full := make([]string, 0, len(around)+len(p.lines))
+	full = append(append(append(full, around[:at]...), p.lines...), around[at:]...)
 	var warn string
 	p.meta, warn = parseMetaLines(full)
 	if warn != "" {
 		p.warnings = append(p.warnings, warn)
 	}
 	mergeMetaTags(&p.meta, tags)
-	p.pageText = joinText(full)
-	if t := findFirst(root, atom.Title); t != nil {
-		p.pageText = cleanLine(textOf(t)) + "\n" + p.pageText
+	p.pageText = func() string {
+		s := joinText(full)
+		if t := findFirst(root, atom.Title); t != nil {
+			s = cleanLine(textOf(t)) + "\n" + s
+		}
+		return s
 	}
 
-	main := mainContent(root)
-	removeChrome(main)
-	p.lines = dropChromeLines(renderLines(main))
 	p.title = pickTitle(root, main, tags, p.lines)
 	p.attachments = findAttachments(main, baseURL(root, pageURL))
 
@@ -114,7 +124,7 @@ func extractPlain(ctx context.Context, in Input, rec *Record, text string) error
 		p.warnings = append(p.warnings, warn)
 	}
 	p.title = titleFromLines(lines)
-	p.pageText = text
+	p.pageText = func() string { return text }
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("extract %s: %w", in.URL, err)
 	}

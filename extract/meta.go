@@ -89,12 +89,12 @@ func parseMetaLines(lines []string) (Meta, string) {
 	set := map[metaField]bool{}
 	var bad []string
 	for i := 0; i < len(lines); i++ {
+		if len(lines[i]) > 1200 || !mayHoldLabel(lines[i]) {
+			continue // no label here; keeps the scan cheap on long pages
+		}
 		line := cleanLine(lines[i])
 		if line == "" || utf8.RuneCountInString(line) > 300 {
 			continue
-		}
-		if !strings.ContainsAny(line, "索文发成公来主信生") {
-			continue // no label can start here; keeps the scan cheap
 		}
 		line = strings.TrimSpace(chromeInMetaRe.ReplaceAllString(line, " "))
 		locs := metaLabelRe.FindAllStringSubmatchIndex(line, -1)
@@ -125,7 +125,7 @@ func parseMetaLines(lines []string) (Meta, string) {
 				// Label cell at the end of the line: the value is the next cell,
 				// unless the next line is itself a label.
 				next := cleanLine(lines[i+1])
-				if utf8.RuneCountInString(next) <= 100 && !startsWithLabel(next) {
+				if utf8.RuneCountInString(next) <= 100 && !(mayHoldLabel(next) && startsWithLabel(next)) {
 					val = strings.TrimSpace(chromeInMetaRe.ReplaceAllString(next, " "))
 					if val != "" {
 						i++
@@ -158,6 +158,19 @@ func parseMetaLines(lines []string) (Meta, string) {
 		warn = "metadata date not understood: " + strings.Join(bad, "; ")
 	}
 	return m, warn
+}
+
+// labelHints are substrings every label contains (索引号 → 索, 发布机构 → 机构, …).
+// Single characters, because labels come letter-spaced (来　　源).
+var labelHints = []string{"索", "号", "构", "关", "位", "期", "间", "式", "围", "源", "类"}
+
+func mayHoldLabel(s string) bool {
+	for _, h := range labelHints {
+		if strings.Contains(s, h) {
+			return true
+		}
+	}
+	return false
 }
 
 func startsWithLabel(s string) bool {

@@ -92,7 +92,7 @@ func sectionsOf(lines []string, hs []heading) Sections {
 				break
 			}
 		}
-		text := joinText(lines[h.line+1 : end])
+		text := joinClean(lines[h.line+1 : end])
 		switch h.id {
 		case secOverview:
 			s.Overview = text

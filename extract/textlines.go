@@ -49,6 +49,9 @@ type lineWriter struct {
 	inPre   int
 	emitted int // lines emitted so far, to tell whether a block produced any
 	limit   int // stop after this many lines (bounded output on hostile pages)
+
+	exclude    *html.Node // a subtree left out (the article, rendered on its own)
+	excludedAt int        // index in lines where it would have been
 }
 
 func (w *lineWriter) flush(force bool) {
@@ -72,6 +75,18 @@ func renderLines(n *html.Node) []string {
 	w.walk(n)
 	w.flush(false)
 	return w.lines
+}
+
+// renderAround renders n without the subtree ex, and says at which line ex
+// sits: the page around its article.
+func renderAround(n, ex *html.Node) (lines []string, at int) {
+	w := &lineWriter{limit: 1 << 20, exclude: ex, excludedAt: -1}
+	w.walk(n)
+	w.flush(false)
+	if w.excludedAt < 0 {
+		w.excludedAt = len(w.lines)
+	}
+	return w.lines, w.excludedAt
 }
 
 func (w *lineWriter) walk(n *html.Node) {
@@ -113,15 +128,16 @@ func (w *lineWriter) walk(n *html.Node) {
 		default:
 			continue
 		}
+		if n == w.exclude {
+			w.flush(false)
+			w.excludedAt = len(w.lines)
+			continue
+		}
 		before := w.enter(n)
 		stack = append(stack, frame{n: n, exiting: true, before: before})
 		// Push children in reverse so the first child is handled first.
-		var kids []*html.Node
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			kids = append(kids, c)
-		}
-		for i := len(kids) - 1; i >= 0; i-- {
-			stack = append(stack, frame{n: kids[i]})
+		for c := n.LastChild; c != nil; c = c.PrevSibling {
+			stack = append(stack, frame{n: c})
 		}
 	}
 }
@@ -234,11 +250,18 @@ func cleanLine(s string) string {
 
 // joinText is Record.Text: cleaned lines, one per line, runs of blank lines
 // collapsed to one.
-func joinText(lines []string) string {
+func joinText(lines []string) string { return join(lines, true) }
+
+// joinClean is joinText for lines already cleaned.
+func joinClean(lines []string) string { return join(lines, false) }
+
+func join(lines []string, clean bool) string {
 	var b strings.Builder
 	blank := true // no blank line at the start
 	for _, l := range lines {
-		l = cleanLine(l)
+		if clean {
+			l = cleanLine(l)
+		}
 		if l == "" {
 			if !blank {
 				b.WriteByte('\n')

@@ -1,0 +1,77 @@
+package extract_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/corpus"
+	"github.com/gongkai/gongkai/internal/fixture"
+)
+
+// benchPage is a ~100 KB GBK report page: corpus 001 in the official grid
+// layout with portal chrome, padded with the furniture real portals carry
+// (inline scripts, a long site map in the footer) to the size of a real page.
+func benchPage(b *testing.B) extract.Input {
+	b.Helper()
+	r, err := corpus.ReportByID("001")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := fixture.Render(r, fixture.Options{Style: fixture.StyleGrid, Meta: fixture.MetaInline, Encoding: fixture.EncGBK, Chrome: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pad strings.Builder
+	pad.WriteString("<script>var _config = {")
+	for i := 0; pad.Len() < 30000; i++ {
+		fmt.Fprintf(&pad, "item%d: 'value-%d', ", i, i)
+	}
+	pad.WriteString("};</script>\n<div class=\"sitemap\"><ul>")
+	for i := 0; pad.Len() < 100000-len(p.Body); i++ {
+		fmt.Fprintf(&pad, "<li><a href=\"/col/col%d/index.html\">column %d</a></li>", i, i)
+	}
+	pad.WriteString("</ul></div>\n")
+	body := bytes.Replace(p.Body, []byte("</body>"), append([]byte(pad.String()), []byte("</body>")...), 1)
+	return extract.Input{URL: "http://www.zjhy.gov.cn/xxgk/ndbg/001.html", Body: body, ContentType: p.ContentType}
+}
+
+// BenchmarkExtract is the whole extraction of one page, charset included.
+// go test -bench=Extract -benchmem -cpu=1 ./extract
+func BenchmarkExtract(b *testing.B) {
+	in := benchPage(b)
+	rec, err := extract.Extract(context.Background(), in)
+	if err != nil || rec.Kind != extract.KindReport {
+		b.Fatalf("bench page does not extract as a report: %v", err)
+	}
+	b.SetBytes(int64(len(in.Body)))
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := extract.Extract(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
+	// On a shared machine wall time counts other processes' work too; the
+	// process CPU time (GC included) is what one core spends per report.
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(b.N)/cpu.Seconds(), "reports/cpu-s")
+	}
+}
+
+// cpuTime is the user+system CPU time of this process.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
