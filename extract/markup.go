@@ -66,7 +66,7 @@ func extractMarkup(ctx context.Context, in Input, rec *Record) error {
 type page struct {
 	title       string
 	meta        Meta
-	lines       []string // the article body, one visual line each, raw
+	lines       []string      // the article body, one visual line each, raw
 	pageText    func() string // everything visible, for the copy-site signs (built only when asked)
 	tab         tableResult
 	attachments []Attachment
