@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -39,7 +39,7 @@ same archive stores its reports under new URLs again.`,
 
 // demoSite is a running demo portal, as the demo needs it.
 type demoSite struct {
-	seedCSV []byte
+	seeds   []seeds.Seed
 	served  []demoServed
 	close   func()
 }
@@ -59,10 +59,7 @@ func runDemo(ctx context.Context, e *env, fs *flagSet) (err error) {
 		return failed(fmt.Errorf("start the demo portal: %w", err))
 	}
 	defer site.close()
-	list, errs := seeds.Load(bytes.NewReader(site.seedCSV), "demo seeds")
-	if len(errs) > 0 {
-		return failed(fmt.Errorf("demo seed list: %w", errs[0]))
-	}
+	list := site.seeds
 	s, err := openArchive(*fs.db, false)
 	if err != nil {
 		return err
@@ -104,24 +101,37 @@ type demoRecord struct {
 // demoSummary prints what the crawl of this portal found.
 func demoSummary(ctx context.Context, e *env, s *archive.Store, hosts map[string]bool, served []demoServed, db string) error {
 	reports := map[string]map[int][]demoRecord{}
-	found := map[string]bool{}
+	found := map[string]string{} // URL → kind parsed
 	kinds := map[string]int{}
 	var copies []demoRecord
-	err := s.ForEachParsed(ctx, archive.Filter{}, func(p archive.Parsed) error {
-		u, err := url.Parse(p.URL)
+	// Walk this portal's URLs (not the parsed index: a page whose bytes an
+	// earlier demo run already parsed keeps that run's URL in the index).
+	err := s.ForEachURL(ctx, func(pu string) error {
+		u, err := url.Parse(pu)
 		if err != nil || !hosts[u.Host] {
-			return nil // an earlier crawl's record
+			return nil // an earlier crawl's page
+		}
+		versions, err := s.Versions(pu)
+		if err != nil || len(versions) == 0 {
+			return err
+		}
+		p, err := s.GetParsed(versions[len(versions)-1].Digest)
+		if errors.Is(err, archive.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 		kinds[p.Kind]++
-		found[p.URL] = true
+		found[pu] = p.Kind
 		if p.Kind == extract.KindNotReport {
 			return nil
 		}
 		var r extract.Record
 		if err := json.Unmarshal(p.JSON, &r); err != nil {
-			return fmt.Errorf("decode record of %s: %w", p.URL, err)
+			return fmt.Errorf("decode record of %s: %w", pu, err)
 		}
-		dr := demoRecord{url: p.URL, agency: p.Agency, template: p.Template, year: p.Year,
+		dr := demoRecord{url: pu, agency: p.Agency, template: p.Template, year: p.Year,
 			charset: r.Charset, source: r.CharsetSource}
 		for _, c := range r.Checks {
 			if c.Status == extract.CheckFailed {
@@ -161,24 +171,23 @@ func demoSummary(ctx context.Context, e *env, s *archive.Store, hosts map[string
 		sort.Ints(years)
 		for _, y := range years {
 			for _, r := range reports[a][y] {
-				fmt.Fprintf(w, "    %d  %-6s  %-8s %-12s  %s\n", y, r.template, r.charset, "("+r.source+")", failedList(r.failed))
+				fmt.Fprintf(w, "    %d  %-6s  %-8s %-14s %s\n", y, r.template, r.charset, "("+r.source+")", failedList(r.failed))
 			}
 		}
 	}
 	for _, r := range copies {
 		fmt.Fprintf(w, "  copy on a non-government site: %s (%d, %s)\n", r.url, r.year, r.charset)
 	}
-	want, got := 0, 0
+	published, recognised := map[string]int{}, map[string]int{}
 	for _, sv := range served {
-		if sv.Kind == extract.KindReport {
-			want++
-			if found[sv.URL] {
-				got++
-			}
+		published[sv.Kind]++
+		if found[sv.URL] == sv.Kind {
+			recognised[sv.Kind]++
 		}
 	}
-	fmt.Fprintf(w, "\n%d reports, %d copies, %d other pages parsed; the portal published %d reports, %d of them found\n",
-		kinds[extract.KindReport], kinds[extract.KindCopy], kinds[extract.KindNotReport], want, got)
+	fmt.Fprintf(w, "\nparsed %d reports, %d copies, %d other pages\n", kinds[extract.KindReport], kinds[extract.KindCopy], kinds[extract.KindNotReport])
+	fmt.Fprintf(w, "the portal published %d reports and %d copies: %d reports and %d copies recognised\n",
+		published[extract.KindReport], published[extract.KindCopy], recognised[extract.KindReport], recognised[extract.KindCopy])
 	example := "新前街道"
 	if len(agencies) > 0 && agencies[0] != "" {
 		example = agencies[0]

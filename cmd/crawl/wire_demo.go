@@ -2,10 +2,36 @@ package main
 
 import (
 	"context"
-	"errors"
+
+	"github.com/gongkai/gongkai/internal/demoportal"
+	"github.com/gongkai/gongkai/seeds"
 )
 
-// startDemo starts the demo portal.
+// startDemo starts the demo portal and lists what it serves. A report whose
+// text is only in its DOCX attachment is looked for at the attachment's URL;
+// a page under robots.txt Disallow is left out (a polite crawl never sees it).
 func startDemo(ctx context.Context) (*demoSite, error) {
-	return nil, errors.New("the demo portal is not built into this binary yet")
+	p, err := demoportal.Start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	site := &demoSite{close: func() { p.Close() }}
+	for _, sd := range p.Seeds() {
+		level := sd.Level
+		if level == "other" { // the essay site; not a level of the seed-list format
+			level = ""
+		}
+		site.seeds = append(site.seeds, seeds.Seed{URL: sd.URL, Agency: sd.Agency, Region: sd.Region, Level: level})
+	}
+	for _, sv := range p.Truth() {
+		if sv.Disallowed {
+			continue
+		}
+		u := sv.URL
+		if sv.InAttachment && len(sv.Attachments) > 0 {
+			u = sv.Attachments[0]
+		}
+		site.served = append(site.served, demoServed{URL: u, Agency: sv.Agency, Kind: sv.Kind, Year: sv.Year})
+	}
+	return site, nil
 }

@@ -110,7 +110,9 @@ func WriteStats(w io.Writer, st *Stats) error {
 	if len(st.Seeds) > 0 {
 		ew.printf("\nper seed\n")
 		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  seed\tagency\tcaptures\terrors\tblocked\treports\treach")
+		// The agency goes last: tabwriter counts a CJK character as one
+		// column, a terminal draws it as two.
+		fmt.Fprintln(tw, "  seed\tcaptures\terrors\tblocked\treports\treach\tagency")
 		for _, s := range st.Seeds {
 			reach := "ok"
 			if s.Unreachable {
@@ -120,7 +122,7 @@ func WriteStats(w io.Writer, st *Stats) error {
 			if seed == "" {
 				seed = "(no seed)"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\t%d\t%s\n", seed, s.Agency, s.Captures, s.Errors, s.Blocked, s.Reports, reach)
+			fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%d\t%s\t%s\n", seed, s.Captures, s.Errors, s.Blocked, s.Reports, reach, s.Agency)
 		}
 		tw.Flush()
 	}
