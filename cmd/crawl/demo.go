@@ -39,9 +39,9 @@ same archive stores its reports under new URLs again.`,
 
 // demoSite is a running demo portal, as the demo needs it.
 type demoSite struct {
-	seeds   []seeds.Seed
-	served  []demoServed
-	close   func()
+	seeds  []seeds.Seed
+	served []demoServed
+	close  func()
 }
 
 // demoServed is one page the demo portal knows it serves.
