@@ -5,7 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -15,49 +14,99 @@ import (
 // density walk for everything else.
 
 // contentSelectors are tried in order; the first whose largest match holds
-// enough of the page's text wins.
-var contentSelectors = func() []cascadia.Selector {
-	var out []cascadia.Selector
-	for _, s := range []string{
-		"div.TRS_Editor", "div.TRS_UEDITOR", "#zoom", "#Zoom", "#UCAP-CONTENT",
-		"td.bt_content", ".article-content", ".Custom_UnionStyle", ".zoom",
-		"#content", ".content", "article", ".article", "#article", ".main-content",
-		".detail-content", ".xxgk_content", ".pages_content", "#mainText", ".con",
-	} {
-		out = append(out, cascadia.MustCompile(s))
+// enough of the page's text wins. Written tag.class, #id or .class.
+var contentSelectors = []string{
+	"div.TRS_Editor", "div.TRS_UEDITOR", "#zoom", "#Zoom", "#UCAP-CONTENT",
+	"td.bt_content", ".article-content", ".Custom_UnionStyle", ".zoom",
+	"#content", ".content", "article", ".article", "#article", ".main-content",
+	".detail-content", ".xxgk_content", ".pages_content", "#mainText", ".con",
+}
+
+// simpleSel is one parsed content selector.
+type simpleSel struct{ tag, id, class string }
+
+var contentSels = func() []simpleSel {
+	out := make([]simpleSel, len(contentSelectors))
+	for i, s := range contentSelectors {
+		switch {
+		case strings.HasPrefix(s, "#"):
+			out[i].id = s[1:]
+		case strings.Contains(s, "."):
+			j := strings.Index(s, ".")
+			out[i].tag, out[i].class = s[:j], s[j+1:]
+		default:
+			out[i].tag = s
+		}
 	}
 	return out
 }()
+
+func (s simpleSel) match(n *html.Node, id string, classes []string) bool {
+	if s.tag != "" && n.Data != s.tag {
+		return false
+	}
+	if s.id != "" && id != s.id {
+		return false
+	}
+	if s.class != "" {
+		for _, c := range classes {
+			if c == s.class {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// contentMatches walks the tree once and returns, per selector, the elements it matches.
+func contentMatches(body *html.Node) [][]*html.Node {
+	out := make([][]*html.Node, len(contentSels))
+	walkElements(body, func(n *html.Node) bool {
+		if skipped[n.DataAtom] {
+			return false
+		}
+		id, class := attr(n, "id"), attr(n, "class")
+		classes := strings.Fields(class)
+		for i, s := range contentSels {
+			if s.match(n, id, classes) {
+				out[i] = append(out[i], n)
+			}
+		}
+		return true
+	})
+	return out
+}
 
 // textStats is the length in runes of the visible text under a node and of
 // the part of it inside links.
 type textStats struct{ text, link int }
 
-// measure computes textStats for every element under root in one pass.
-func measure(root *html.Node) map[*html.Node]textStats {
-	stats := make(map[*html.Node]textStats, 1024)
+// statCache measures subtrees on demand: most pages need the body, a few
+// container candidates and a few furniture candidates, not every element.
+type statCache map[*html.Node]textStats
+
+func (c statCache) get(n *html.Node) textStats {
+	if s, ok := c[n]; ok {
+		return s
+	}
+	s := measure(n)
+	c[n] = s
+	return s
+}
+
+// measure counts the visible text under root.
+func measure(root *html.Node) textStats {
+	var s textStats
 	type frame struct {
 		n    *html.Node
-		exit bool
+		link bool
 	}
-	inLink := 0
 	stack := []frame{{n: root}}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		n := f.n
-		if f.exit {
-			if n.DataAtom == atom.A {
-				inLink--
-			}
-			if p := n.Parent; p != nil {
-				s, ps := stats[n], stats[p]
-				ps.text += s.text
-				ps.link += s.link
-				stats[p] = ps
-			}
-			continue
-		}
 		switch n.Type {
 		case html.TextNode:
 			c := 0
@@ -66,55 +115,49 @@ func measure(root *html.Node) map[*html.Node]textStats {
 					c++
 				}
 			}
-			if c > 0 && n.Parent != nil {
-				ps := stats[n.Parent]
-				ps.text += c
-				if inLink > 0 {
-					ps.link += c
-				}
-				stats[n.Parent] = ps
+			s.text += c
+			if f.link {
+				s.link += c
 			}
 			continue
 		case html.ElementNode:
 			if skipped[n.DataAtom] {
 				continue
 			}
-			if n.DataAtom == atom.A {
-				inLink++
-			}
 		case html.DocumentNode:
 		default:
 			continue
 		}
-		stack = append(stack, frame{n: n, exit: true})
+		link := f.link || n.DataAtom == atom.A
 		for c := n.LastChild; c != nil; c = c.PrevSibling {
-			stack = append(stack, frame{n: c})
+			stack = append(stack, frame{n: c, link: link})
 		}
 	}
-	return stats
+	return s
 }
 
 // mainContent returns the node holding the article body, and the text
 // statistics of every element (reused by removeChrome).
-func mainContent(root *html.Node) (*html.Node, map[*html.Node]textStats) {
+func mainContent(root *html.Node) (*html.Node, statCache) {
 	body := findFirst(root, atom.Body)
 	if body == nil {
 		body = root
 	}
-	stats := measure(body)
+	stats := statCache{}
 	return pickContent(body, stats), stats
 }
 
-func pickContent(body *html.Node, stats map[*html.Node]textStats) *html.Node {
-	total := stats[body].text - stats[body].link
+func pickContent(body *html.Node, stats statCache) *html.Node {
+	bs := stats.get(body)
+	total := bs.text - bs.link
 	if total <= 0 {
 		return body
 	}
-	for _, sel := range contentSelectors {
+	for _, matches := range contentMatches(body) {
 		var best *html.Node
 		bestLen := 0
-		for _, n := range sel.MatchAll(body) {
-			s := stats[n]
+		for _, n := range matches {
+			s := stats.get(n)
 			if l := s.text - s.link; l > bestLen {
 				best, bestLen = n, l
 			}
@@ -133,7 +176,7 @@ func pickContent(body *html.Node, stats map[*html.Node]textStats) *html.Node {
 			if c.Type != html.ElementNode {
 				continue
 			}
-			s := stats[c]
+			s := stats.get(c)
 			if l := s.text - s.link; l > bestLen {
 				best, bestLen = c, l
 			}
@@ -157,7 +200,7 @@ func pickContent(body *html.Node, stats map[*html.Node]textStats) *html.Node {
 
 // layoutCell follows table → tbody → tr → td while one child holds 70% of
 // the page's text, and returns the td reached, or nil.
-func layoutCell(n *html.Node, stats map[*html.Node]textStats, total int) *html.Node {
+func layoutCell(n *html.Node, stats statCache, total int) *html.Node {
 	for n != nil {
 		if n.DataAtom == atom.Td || n.DataAtom == atom.Th {
 			return n
@@ -165,7 +208,7 @@ func layoutCell(n *html.Node, stats map[*html.Node]textStats, total int) *html.N
 		var best *html.Node
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type == html.ElementNode && isTablePart(c) {
-				if s := stats[c]; (s.text-s.link)*10 >= total*7 {
+				if s := stats.get(c); (s.text-s.link)*10 >= total*7 {
 					best = c
 				}
 			}
@@ -204,15 +247,16 @@ var chromeClassWords = map[string]bool{"nav": true, "header": true, "menu": true
 
 // removeChrome drops page furniture under body, sparing anything that holds
 // a large share of the body's text (a wrongly named wrapper).
-func removeChrome(body *html.Node, stats map[*html.Node]textStats) {
-	limit := (stats[body].text - stats[body].link) / 3
+func removeChrome(body *html.Node, stats statCache) {
+	bs := stats.get(body)
+	limit := (bs.text - bs.link) / 3
 	var drop []*html.Node
 	walkElements(body, func(n *html.Node) bool {
 		if n == body {
 			return true
 		}
 		if chromeTags[n.DataAtom] || isChromeClass(n) {
-			s := stats[n]
+			s := stats.get(n)
 			if s.text-s.link <= limit || n.DataAtom == atom.Script || n.DataAtom == atom.Style {
 				drop = append(drop, n)
 				return false

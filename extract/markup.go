@@ -87,10 +87,12 @@ func readHTML(root *html.Node, pageURL string) *page {
 	if main == bodyEl {
 		around, at = nil, 0
 	}
-	// The whole page in reading order: what surrounds the article, with
-	// the article's own lines in its place.
-	full := make([]string, 0, len(around)+len(p.lines))
-	full = append(append(append(full, around[:at]...), p.lines...), around[at:]...)
+	// The page in reading order, with the article's own lines in its
+	// place; of the article only its head and tail, where portals that put
+	// the block inside the article put it.
+	head, tail := metaEnds(p.lines)
+	full := make([]string, 0, len(around)+len(head)+len(tail))
+	full = append(append(append(append(full, around[:at]...), head...), tail...), around[at:]...)
 	var warn string
 	p.meta, warn = parseMetaLines(full)
 	if warn != "" {
@@ -119,7 +121,8 @@ func extractPlain(ctx context.Context, in Input, rec *Record, text string) error
 	lines := dropChromeLines(strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n"))
 	p := &page{lines: lines}
 	var warn string
-	p.meta, warn = parseMetaLines(lines)
+	head, tail := metaEnds(lines)
+	p.meta, warn = parseMetaLines(append(head[:len(head):len(head)], tail...))
 	if warn != "" {
 		p.warnings = append(p.warnings, warn)
 	}

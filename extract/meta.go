@@ -96,7 +96,9 @@ func parseMetaLines(lines []string) (Meta, string) {
 		if line == "" || utf8.RuneCountInString(line) > 300 {
 			continue
 		}
-		line = strings.TrimSpace(chromeInMetaRe.ReplaceAllString(line, " "))
+		if strings.ContainsAny(line, "字浏访点阅【[分") {
+			line = strings.TrimSpace(chromeInMetaRe.ReplaceAllString(line, " "))
+		}
 		locs := metaLabelRe.FindAllStringSubmatchIndex(line, -1)
 		// Keep only labels that start the line or follow a non-Han character,
 		// and that have a colon or end the line (a table/dl label cell).
@@ -126,7 +128,10 @@ func parseMetaLines(lines []string) (Meta, string) {
 				// unless the next line is itself a label.
 				next := cleanLine(lines[i+1])
 				if utf8.RuneCountInString(next) <= 100 && !(mayHoldLabel(next) && startsWithLabel(next)) {
-					val = strings.TrimSpace(chromeInMetaRe.ReplaceAllString(next, " "))
+					val = next
+					if strings.ContainsAny(val, "字浏访点阅【[分") {
+						val = strings.TrimSpace(chromeInMetaRe.ReplaceAllString(val, " "))
+					}
 					if val != "" {
 						i++
 					}
@@ -158,6 +163,18 @@ func parseMetaLines(lines []string) (Meta, string) {
 		warn = "metadata date not understood: " + strings.Join(bad, "; ")
 	}
 	return m, warn
+}
+
+// metaLines is how many lines at each end of an article may hold the block.
+const metaLines = 40
+
+// metaEnds returns the first and last metaLines lines of an article (all of
+// it, once, when it is short).
+func metaEnds(lines []string) (head, tail []string) {
+	if len(lines) <= 2*metaLines {
+		return lines, nil
+	}
+	return lines[:metaLines], lines[len(lines)-metaLines:]
 }
 
 // labelHints are substrings every label contains (索引号 → 索, 发布机构 → 机构, …).
