@@ -181,9 +181,29 @@ func metaEnds(lines []string) (head, tail []string) {
 // Single characters, because labels come letter-spaced (来　　源).
 var labelHints = []string{"索", "号", "构", "关", "位", "期", "间", "式", "围", "源", "类"}
 
+// mayHoldLabel is a cheap test before the label regexp: a label's last
+// letter is there, and a whole label once spaces are taken out.
 func mayHoldLabel(s string) bool {
+	hint := false
 	for _, h := range labelHints {
 		if strings.Contains(s, h) {
+			hint = true
+			break
+		}
+	}
+	if !hint {
+		return false
+	}
+	if strings.ContainsAny(s, " \u3000\u00a0\t") {
+		s = strings.Map(func(r rune) rune {
+			if isSpace(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	for _, l := range metaLabels {
+		if strings.Contains(s, l.label) {
 			return true
 		}
 	}
