@@ -59,9 +59,15 @@ func Decode(body []byte, contentType, override string) (Result, error) {
 			return Result{Class: d.Class}, nil
 		}
 	}
-	text, added, err := convert(body[d.skip:], d.lab)
-	if err != nil {
-		return Result{}, err
+	var text string
+	var added int
+	if d.utf8OK {
+		text = string(body) // already validated by Detect
+	} else {
+		var err error
+		if text, added, err = convert(body[d.skip:], d.lab); err != nil {
+			return Result{}, err
+		}
 	}
 	return Result{
 		Text:         text,

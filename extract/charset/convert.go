@@ -66,15 +66,22 @@ func convertUTF8(b []byte) (string, int) {
 	}
 	var sb strings.Builder
 	sb.Grow(len(b) + 16)
-	added := 0
-	for rest := b[:end]; len(rest) > 0; {
-		r, size := utf8.DecodeRune(rest)
-		if r == utf8.RuneError && size == 1 {
-			added++
+	added, start := 0, 0
+	for i := 0; i < end; {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
 		}
-		sb.WriteRune(r)
-		rest = rest[size:]
+		r, size := utf8.DecodeRune(b[i:end])
+		if r == utf8.RuneError && size == 1 {
+			sb.Write(b[start:i])
+			sb.WriteString("\uFFFD")
+			added++
+			start = i + 1
+		}
+		i += size
 	}
+	sb.Write(b[start:end])
 	if end < len(b) {
 		sb.WriteRune(utf8.RuneError)
 		added++

@@ -12,7 +12,7 @@ import (
 // more to judge than a 64 KB one; conversion afterwards is linear.
 const (
 	utf8Window  = 64 << 10 // bytes checked for UTF-8 validity
-	scoreWindow = 16 << 10 // bytes decoded as GB18030 and Big5 and scored
+	scoreWindow = 8 << 10  // bytes decoded as GB18030 and Big5 and scored
 )
 
 // Decision is what Detect concluded: the encoding to decode with and the
@@ -25,8 +25,9 @@ type Decision struct {
 	// a last resort; Decode marks such a page Degraded.
 	Guess bool
 
-	lab  label
-	skip int // length of the byte-order mark to drop
+	lab    label
+	skip   int  // length of the byte-order mark to drop
+	utf8OK bool // the whole body was checked and is valid UTF-8
 }
 
 var boms = []bom{
@@ -71,7 +72,9 @@ func Detect(body []byte, contentType string) Decision {
 	}
 	win := body[first:min(len(body), first+utf8Window)]
 	if looksUTF8(win) {
-		return h.agree(labelUTF8, class, false)
+		d := h.agree(labelUTF8, class, false)
+		d.utf8OK = first+len(win) == len(body) && cutTail(win) == 0
+		return d
 	}
 
 	sw := win[:min(len(win), scoreWindow)]

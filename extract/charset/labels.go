@@ -118,8 +118,7 @@ func HeaderCharset(contentType string) string {
 // charsetParam extracts the value after "charset=" in a Content-Type-like
 // string, the way browsers do for <meta content="...">.
 func charsetParam(s string) string {
-	low := strings.ToLower(s)
-	i := strings.Index(low, "charset")
+	i := indexFold(s, "charset")
 	if i < 0 {
 		return ""
 	}
@@ -192,11 +191,17 @@ func MetaCharset(page []byte) string {
 
 // containsFold is a case-insensitive bytes.Contains for an ASCII needle.
 func containsFold(b []byte, needle string) bool {
+	return indexFold(string(b), needle) >= 0
+}
+
+// indexFold is a case-insensitive strings.Index for an ASCII needle. Unlike
+// strings.ToLower it keeps byte offsets, whatever non-UTF-8 bytes s holds.
+func indexFold(s, needle string) int {
 	n := len(needle)
-	for i := 0; i+n <= len(b); i++ {
-		if b[i] == '<' && strings.EqualFold(string(b[i:i+n]), needle) {
-			return true
+	for i := 0; i+n <= len(s); i++ {
+		if s[i]|0x20 == needle[0]|0x20 && strings.EqualFold(s[i:i+n], needle) {
+			return i
 		}
 	}
-	return false
+	return -1
 }

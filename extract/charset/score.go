@@ -13,14 +13,17 @@ type candidate struct {
 	odd   int // other non-ASCII that Chinese prose rarely has (kana, hangul, PUA, Latin-1 letters…)
 }
 
-// score decodes b as lab and counts what came out.
+// score decodes b as lab and counts what came out. UTF-8 is read in place.
 func score(lab label, b []byte) candidate {
 	c := candidate{lab: lab}
-	out, err := lab.enc.NewDecoder().Bytes(b)
-	if err != nil {
-		// x/text decoders replace instead of failing; treat an error as unreadable.
-		c.bad = len(b)
-		return c
+	out := b
+	if lab.fam != famUTF8 {
+		var err error
+		if out, err = lab.enc.NewDecoder().Bytes(b); err != nil {
+			// x/text decoders replace instead of failing; treat an error as unreadable.
+			c.bad = len(b)
+			return c
+		}
 	}
 	trailing := 0 // U+FFFD run at the very end: a character cut by the window or the body
 	for len(out) > 0 {
