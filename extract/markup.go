@@ -48,7 +48,11 @@ func extractMarkup(ctx context.Context, in Input, rec *Record) error {
 	}
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil {
-		return fmt.Errorf("extract %s: parse html: %w", in.URL, err)
+		// x/net/html refuses documents nested deeper than 512 elements
+		// (5,000 nested tables). Their text is still there: read it with
+		// the tokenizer, which keeps no stack, as a text page.
+		rec.Warnings = append(rec.Warnings, fmt.Sprintf("html not parsed as a tree (%v); read as text", err))
+		return extractPlainLines(ctx, in, rec, tokenLines(text))
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("extract %s: %w", in.URL, err)
@@ -118,7 +122,11 @@ func readHTML(root *html.Node, pageURL string) *page {
 // extractPlain reads a text page (a saved corpus text, text/plain): lines
 // as they are, tables from the lines.
 func extractPlain(ctx context.Context, in Input, rec *Record, text string) error {
-	lines := dropChromeLines(strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n"))
+	return extractPlainLines(ctx, in, rec, strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n"))
+}
+
+func extractPlainLines(ctx context.Context, in Input, rec *Record, lines []string) error {
+	lines = dropChromeLines(lines)
 	p := &page{lines: lines}
 	var warn string
 	head, tail := metaEnds(lines)
@@ -127,11 +135,52 @@ func extractPlain(ctx context.Context, in Input, rec *Record, text string) error
 		p.warnings = append(p.warnings, warn)
 	}
 	p.title = titleFromLines(lines)
-	p.pageText = func() string { return text }
+	p.pageText = func() string { return strings.Join(lines, "\n") }
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("extract %s: %w", in.URL, err)
 	}
 	p.tab = tablesFromLines(lines, "text")
 	analyze(in, rec, p)
 	return nil
+}
+
+// tokenLines renders HTML to lines with the tokenizer alone: block tags
+// break lines, script and style are skipped. For documents the tree
+// builder refuses.
+func tokenLines(text string) []string {
+	z := html.NewTokenizer(strings.NewReader(text))
+	w := &lineWriter{limit: 1 << 20}
+	skip, cellStart := 0, -1
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			w.flush(false)
+			return w.lines
+		case html.TextToken:
+			if skip == 0 {
+				w.text(string(z.Text()))
+			}
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			switch {
+			case a == atom.Script || a == atom.Style:
+				if tt == html.StartTagToken {
+					skip++
+				} else if tt == html.EndTagToken && skip > 0 {
+					skip--
+				}
+			case tt == html.EndTagToken && leafBlocks[a]:
+				// A cell or paragraph that held nothing is still a (blank) line.
+				w.flush(w.emitted == cellStart)
+				cellStart = -1
+			case a == atom.Br || blocks[a]:
+				w.flush(false)
+				if tt == html.StartTagToken && leafBlocks[a] {
+					cellStart = w.emitted
+				}
+			}
+		}
+	}
 }
