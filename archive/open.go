@@ -53,6 +53,7 @@ type Store struct {
 	ops    chan *op
 	wdone  chan struct{} // closed when the writer goroutine has drained
 	wcfg   writerConfig
+	wstat  writerStats
 }
 
 // Open opens or creates the archive at path.

@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -24,6 +25,12 @@ type op struct {
 // writerConfig bounds a batch.
 type writerConfig struct {
 	maxBatch int // operations per transaction
+}
+
+// writerStats counts what the writer did (read by benchmarks).
+type writerStats struct {
+	commits atomic.Int64 // transactions committed
+	ops     atomic.Int64 // operations in them
 }
 
 func defaultWriterConfig() writerConfig { return writerConfig{maxBatch: 512} }
@@ -115,6 +122,9 @@ func (s *Store) commit(batch []*op) {
 		}
 		if err != nil {
 			err = fmt.Errorf("archive %s: commit: %w", s.path, err)
+		} else {
+			s.wstat.commits.Add(1)
+			s.wstat.ops.Add(int64(len(live)))
 		}
 		for _, o := range live {
 			o.done <- err

@@ -1,0 +1,21 @@
+package archive
+
+// File layout (schema version 1). All top-level buckets are created at Open.
+//
+//	meta          "schema" → uvarint SchemaVersion; a newer value refuses to open
+//	payloads      sha256(32 bytes) → blob id (8 BE)
+//	blobs         blob id (8 BE) → codec byte ‖ uvarint raw length ‖ zstd frame (append-only)
+//	captures      capture id (8 BE) → capture record (binary, see codec.go)
+//	url_captures  url ‖ NUL ‖ capture id → empty            (Captures(url))
+//	urls          url → latest version seq and digest, ETag, Last-Modified, validator digest
+//	versions      url ‖ NUL ‖ seq (4 BE) → digest, first/last seen, capture ids
+//	parsed        sha256 ‖ parser version (4 BE) → index fields ‖ zstd JSON
+//	index         field byte ‖ value ‖ NUL ‖ sha256 → empty  (a agency, y year, r region,
+//	              h host, u url, k kind)
+//	runs          run id (8 BE) → run JSON
+//	counters      name → 8-byte count (captures, payloads, raw/stored bytes, err:<kind>)
+//	frontier      name → nested bucket: q queue, f in flight, k keys, v visited, c cookies
+//
+// Every record format starts with a format byte so one record type can
+// change without rewriting the file; SchemaVersion changes only when an
+// older gongkai could not read the file any more.
