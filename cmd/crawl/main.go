@@ -46,9 +46,24 @@ type env struct {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := realMain(ctx, os.Args[1:], &env{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, term: isTerminal(os.Stderr)})
-	stop()
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, term: isTerminal(os.Stderr)}
+	ctx, cancel := context.WithCancel(context.Background())
+	// The first Ctrl-C (or SIGTERM) cancels the context: commands stop
+	// cleanly and close the archive. A second one quits at once; the
+	// archive file survives that too (bbolt commits are atomic).
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		cancel()
+		if e.term {
+			fmt.Fprint(e.stderr, "\r\033[Kstopping cleanly (press Ctrl-C again to quit at once)\n")
+		}
+		<-sigs
+		os.Exit(1)
+	}()
+	code := realMain(ctx, os.Args[1:], e)
+	cancel()
 	os.Exit(code)
 }
 

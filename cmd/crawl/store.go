@@ -31,9 +31,9 @@ func openArchive(path string, readOnly bool) (*archive.Store, error) {
 	case errors.Is(err, archive.ErrSchemaTooNew):
 		return nil, badInput(fmt.Errorf("%s was written by a newer gongkai; upgrade crawl", path))
 	case errors.Is(err, archive.ErrCorrupt):
-		return nil, badInput(fmt.Errorf("%s is corrupt: %v", path, err))
+		return nil, badInput(fmt.Errorf("%s is damaged or not a gongkai archive (%v)", path, err))
 	}
-	return nil, badInput(fmt.Errorf("cannot open archive %s: %v", path, err))
+	return nil, badInput(fmt.Errorf("cannot use %s as an archive (%v)", path, err))
 }
 
 // closeArchive closes s, keeping the first error.
