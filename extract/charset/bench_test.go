@@ -56,12 +56,13 @@ func benchDecode(b *testing.B, e encoding.Encoding, want string) {
 	}
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
-	b.ResetTimer()
+	start := cpuTime()
 	for b.Loop() {
 		if _, err := Decode(body, "text/html", ""); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }
 
 // Detection plus conversion of a 64 KB page with no label (the worst case:
@@ -75,9 +76,11 @@ func BenchmarkDetectGBK64K(b *testing.B) {
 	body := benchPage(b, simplifiedchinese.GBK, 64<<10)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		Detect(body, "text/html")
 	}
+	reportCPU(b, start)
 }
 
 // A 50 MB GBK page: conversion is linear and detection reads a few KB only.
@@ -86,9 +89,11 @@ func BenchmarkDecodeGBK50M(b *testing.B) {
 	body := bytes.Repeat(page, (50<<20)/len(page))
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		if _, err := Decode(body, "text/html", ""); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }

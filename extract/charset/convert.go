@@ -3,6 +3,7 @@ package charset
 import (
 	"bytes"
 	"fmt"
+	"golang.org/x/text/encoding"
 	"strings"
 	"unicode/utf8"
 
@@ -19,23 +20,9 @@ func convert(b []byte, lab label) (string, int, error) {
 	}
 	var sb strings.Builder
 	sb.Grow(len(b) + len(b)/2) // 2-byte hanzi become 3 bytes
-	dec := lab.enc.NewDecoder()
-	buf := make([]byte, 32<<10)
-	src := b
-	for {
-		// atEOF is false so that a character cut off at the very end is left
-		// over as ErrShortSrc instead of being decoded byte by byte (x/text
-		// would turn a cut GB18030 "81 30 84" into "\uFFFD0\uFFFD").
-		nDst, nSrc, err := dec.Transform(buf, src, false)
-		sb.Write(buf[:nDst])
-		src = src[nSrc:]
-		if err == transform.ErrShortDst {
-			continue
-		}
-		if err != nil && err != transform.ErrShortSrc {
-			return "", 0, fmt.Errorf("charset: decode %s: %w", lab.name, err)
-		}
-		break
+	src, err := transformAll(lab.enc.NewDecoder(), b, func(p []byte) { sb.Write(p) })
+	if err != nil {
+		return "", 0, fmt.Errorf("charset: decode %s: %w", lab.name, err)
 	}
 	tailCut := 0
 	if len(src) > 0 {
@@ -45,6 +32,27 @@ func convert(b []byte, lab label) (string, int, error) {
 	s := sb.String()
 	added := strings.Count(s, "\uFFFD") - genuineFFFD(b, lab)
 	return s, max(added, tailCut), nil
+}
+
+// transformAll decodes src, handing the output to emit in pieces, and
+// returns the bytes it left over: a character cut off at the end. atEOF is
+// kept false so that such a character is left whole instead of decoded byte
+// by byte (x/text turns a cut GB18030 "81 30 84" into "\uFFFD0\uFFFD").
+func transformAll(dec *encoding.Decoder, src []byte, emit func([]byte)) ([]byte, error) {
+	var buf [16 << 10]byte
+	for {
+		nDst, nSrc, err := dec.Transform(buf[:], src, false)
+		emit(buf[:nDst])
+		src = src[nSrc:]
+		switch err {
+		case transform.ErrShortDst:
+			continue
+		case nil, transform.ErrShortSrc:
+			return src, nil
+		default:
+			return src, err
+		}
+	}
 }
 
 // genuineFFFD counts U+FFFD that the input itself encodes (GB18030 can:

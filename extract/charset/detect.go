@@ -12,7 +12,8 @@ import (
 // more to judge than a 64 KB one; conversion afterwards is linear.
 const (
 	utf8Window  = 64 << 10 // bytes checked for UTF-8 validity
-	scoreWindow = 8 << 10  // bytes decoded as GB18030 and Big5 and scored
+	scoreWindow = 32 << 10 // at most this many bytes are decoded and scored…
+	scoreBytes  = 3000     // …and fewer once they hold this many non-ASCII bytes (~1000 hanzi)
 )
 
 // Decision is what Detect concluded: the encoding to decode with and the
@@ -77,7 +78,7 @@ func Detect(body []byte, contentType string) Decision {
 		return d
 	}
 
-	sw := win[:min(len(win), scoreWindow)]
+	sw := scoreSpan(win)
 	cands := []candidate{
 		score(labelGB18030, sw),
 		score(labelBig5, sw),
@@ -101,6 +102,20 @@ func Detect(body []byte, contentType string) Decision {
 		lab = l
 	}
 	return h.agree(lab, class, true)
+}
+
+// scoreSpan returns the start of win that holds enough non-ASCII bytes to
+// judge by: a page whose first KB are mostly markup gets a longer look.
+func scoreSpan(win []byte) []byte {
+	n := 0
+	for i, c := range win[:min(len(win), scoreWindow)] {
+		if c >= 0x80 {
+			if n++; n == scoreBytes {
+				return win[:i+1]
+			}
+		}
+	}
+	return win[:min(len(win), scoreWindow)]
 }
 
 // firstNonASCII returns the index of the first byte ≥ 0x80, or -1.

@@ -2,11 +2,14 @@ package charset
 
 import "unicode/utf8"
 
+// The common-hanzi bitsets in hanzi_table.go are built from hanzi.txt.
+//go:generate go run gen_hanzi.go
+
 // candidate is one trial decoding of the score window.
 type candidate struct {
 	lab   label
 	runes int // non-ASCII characters decoded
-	bad   int // U+FFFD from invalid bytes, not counting a cut final character
+	bad   int // U+FFFD from invalid bytes (a cut final character is not decoded)
 	han   int // CJK ideographs
 	very  int // of which among the ~1000 most common per script
 	comm  int // of which among the ~2600 most common per script
@@ -16,30 +19,28 @@ type candidate struct {
 // score decodes b as lab and counts what came out. UTF-8 is read in place.
 func score(lab label, b []byte) candidate {
 	c := candidate{lab: lab}
-	out := b
-	if lab.fam != famUTF8 {
-		var err error
-		if out, err = lab.enc.NewDecoder().Bytes(b); err != nil {
-			// x/text decoders replace instead of failing; treat an error as unreadable.
-			c.bad = len(b)
+	var out []byte
+	if lab.fam == famUTF8 {
+		out = b[:len(b)-cutTail(b)]
+	} else {
+		out = make([]byte, 0, len(b)*3/2)
+		if _, err := transformAll(lab.enc.NewDecoder(), b, func(p []byte) { out = append(out, p...) }); err != nil {
+			c.bad = len(b) // x/text decoders replace rather than fail; count it unreadable
 			return c
 		}
 	}
-	trailing := 0 // U+FFFD run at the very end: a character cut by the window or the body
+	// A character cut off by the window's end is left out above.
 	for len(out) > 0 {
 		r, size := utf8.DecodeRune(out)
 		out = out[size:]
 		if r < 0x80 {
-			trailing = 0
 			continue
 		}
 		c.runes++
 		if r == utf8.RuneError {
 			c.bad++
-			trailing++
 			continue
 		}
-		trailing = 0
 		switch {
 		case isHan(r):
 			c.han++
@@ -56,10 +57,6 @@ func score(lab label, b []byte) candidate {
 		default:
 			c.odd++
 		}
-	}
-	if trailing <= 3 {
-		c.bad -= trailing
-		c.runes -= trailing
 	}
 	return c
 }
