@@ -96,7 +96,7 @@ func lookupLabel(raw string) (label, bool) {
 // asciiCompatible reports whether ASCII bytes mean ASCII in this encoding.
 func (l label) asciiCompatible() bool {
 	switch l.name {
-	case "utf-16le", "utf-16be", "iso-2022-jp":
+	case "utf-16le", "utf-16be":
 		return false
 	}
 	return l.enc != nil
