@@ -55,6 +55,7 @@ func TestDecode(t *testing.T) {
 			wantText: page("", simp), charset: "utf-8", source: SourceBOM},
 		{name: "gb18030 four-byte no-break space", body: page("", gbk("报告")+"\x81\x30\x84\x32"+gbk("公开")), // U+00A0; GBK decoders reject it
 			wantText: page("", "报告\u00a0公开"), charset: "gb18030", source: SourceSniffed},
+		{name: "traditional text in gbk, no label", body: page("", gbk(trad)), wantText: page("", trad), charset: "gb18030", source: SourceSniffed},
 		{name: "big5 without label", body: page("", big5(trad)), wantText: page("", trad), charset: "big5", source: SourceSniffed},
 		{name: "big5, header says gbk", body: page("", big5(trad)), ctype: "text/html; charset=gbk",
 			wantText: page("", trad), charset: "big5", source: SourceSniffed},
