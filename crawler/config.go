@@ -27,7 +27,8 @@ type Config struct {
 	MaxDepth    int           // link hops from the seed; 0 fetches only the seed; <0 = default (6). List pages of one column count as one hop
 	Rate        float64       // requests per second per host; 0 = unlimited (default set by DefaultConfig: 1)
 	Concurrency int           // seeds (≈ hosts) crawled at once (default 8)
-	Timeout     time.Duration // whole-request deadline per attempt: connect, headers and body (default 60s)
+	Timeout     time.Duration // per attempt: until the answer begins, then extended while the body keeps MinRate (default 60s)
+	MinRate     int64         // bytes/s a body must keep up on average (default 16 KiB/s)
 	DialTimeout time.Duration // TCP connect timeout (default min(10s, Timeout))
 
 	AllowPrivate bool   // permit loopback, private, link-local and multicast addresses
@@ -74,6 +75,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 60 * time.Second
+	}
+	if c.MinRate <= 0 {
+		c.MinRate = 16 << 10
 	}
 	if c.DialTimeout <= 0 {
 		c.DialTimeout = min(10*time.Second, c.Timeout)

@@ -49,8 +49,7 @@ func TestRobotsTxtObeyed(t *testing.T) {
 func TestRateLimitAndOneConnectionPerHost(t *testing.T) {
 	var inflight, maxInflight atomic.Int32
 	slow := func(p *portal) {
-		base := http.HandlerFunc(p.serve)
-		p.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.wrap(func(w http.ResponseWriter, r *http.Request, base http.HandlerFunc) {
 			n := inflight.Add(1)
 			for {
 				m := maxInflight.Load()

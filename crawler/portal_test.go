@@ -36,11 +36,28 @@ type portal struct {
 	// validators: "etag" or "lastmod" makes static pages answer
 	// conditional requests with 304.
 	validators string
+	mw         func(w http.ResponseWriter, r *http.Request, next http.HandlerFunc)
+}
+
+// wrap puts a middleware in front of every request.
+func (p *portal) wrap(mw func(w http.ResponseWriter, r *http.Request, next http.HandlerFunc)) {
+	p.mu.Lock()
+	p.mw = mw
+	p.mu.Unlock()
 }
 
 func newPortal(t testing.TB) *portal {
 	p := &portal{pages: map[string]string{}, funcs: map[string]http.HandlerFunc{}}
-	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
+	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		mw := p.mw
+		p.mu.Unlock()
+		if mw != nil {
+			mw(w, r, p.serve)
+			return
+		}
+		p.serve(w, r)
+	}))
 	t.Cleanup(p.srv.Close)
 	return p
 }

@@ -266,14 +266,24 @@ func retryAfter(h http.Header) (time.Duration, bool) {
 	return 0, false
 }
 
-// once sends one request and reads its whole body within the deadline.
+// once sends one request and reads its whole body. The deadline is Timeout
+// for the answer to begin, and then moves on with the body as long as it
+// keeps coming at MinRate: a big PDF on a slow line finishes, a server
+// trickling a byte a second does not.
 func (t *transport) once(req *http.Request, limit int64) attempt {
-	ctx, cancel := context.WithTimeout(req.Context(), t.cfg.Timeout)
+	ctx, cancel := context.WithCancel(req.Context())
 	defer cancel()
+	var timedOut atomic.Bool
+	timer := time.AfterFunc(t.cfg.Timeout, func() { timedOut.Store(true); cancel() })
+	defer timer.Stop()
 	t.requests.Add(1)
 	resp, err := t.base.RoundTrip(req.WithContext(ctx))
 	if err != nil {
-		return attempt{kind: classify(err), err: fmt.Errorf("%s %s: %w", req.Method, req.URL, err)}
+		kind := classify(err)
+		if timedOut.Load() {
+			kind = "timeout"
+		}
+		return attempt{kind: kind, err: fmt.Errorf("%s %s: %w", req.Method, req.URL, err)}
 	}
 	defer resp.Body.Close()
 	a := attempt{status: resp.StatusCode, proto: resp.Proto, header: resp.Header}
@@ -284,7 +294,8 @@ func (t *transport) once(req *http.Request, limit int64) attempt {
 		a.kind, a.err = "too_large", fmt.Errorf("%s: Content-Length %d over the %d-byte limit", req.URL, resp.ContentLength, limit)
 		return a
 	}
-	wire := &countingReader{r: resp.Body}
+	bodyStart := time.Now()
+	wire := &countingReader{r: resp.Body, progress: func(int64) {}}
 	var r io.Reader = wire
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	switch enc {
@@ -293,6 +304,9 @@ func (t *transport) once(req *http.Request, limit int64) attempt {
 		zr, err := gzip.NewReader(wire)
 		if err != nil {
 			a.kind, a.err = "bad_encoding", fmt.Errorf("%s: gzip: %w", req.URL, err)
+			if timedOut.Load() {
+				a.kind = "timeout"
+			}
 			return a
 		}
 		defer zr.Close()
@@ -301,6 +315,11 @@ func (t *transport) once(req *http.Request, limit int64) attempt {
 		a.kind, a.err = "bad_encoding", fmt.Errorf("%s: unsupported Content-Encoding %q", req.URL, enc)
 		return a
 	}
+	// The deadline moves with the decoded bytes (a compressed body that is
+	// slow on the wire but fast to decode is not a trickle).
+	r = &countingReader{r: r, progress: func(n int64) {
+		timer.Reset(time.Until(bodyStart.Add(t.cfg.Timeout + time.Duration(n)*time.Second/time.Duration(t.cfg.MinRate))))
+	}}
 	buf := bytes.NewBuffer(make([]byte, 0, min(max(resp.ContentLength, 0), limit)+512))
 	n, err := io.Copy(buf, io.LimitReader(r, limit+1))
 	t.bytes.Add(wire.n)
@@ -309,6 +328,8 @@ func (t *transport) once(req *http.Request, limit int64) attempt {
 		a.kind, a.err = "bomb", fmt.Errorf("%s: %s body inflates past the %d-byte limit from %d bytes; stopped", req.URL, enc, limit, wire.n)
 	case n > limit:
 		a.kind, a.err = "too_large", fmt.Errorf("%s: body over the %d-byte limit; skipped", req.URL, limit)
+	case err != nil && timedOut.Load():
+		a.kind, a.err = "timeout", fmt.Errorf("%s: body too slow: %d bytes in %s", req.URL, wire.n, time.Since(bodyStart).Round(time.Millisecond))
 	case err != nil:
 		a.kind, a.err = classify(err), fmt.Errorf("%s: body after %d bytes: %w", req.URL, n, err)
 		if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -323,12 +344,16 @@ func (t *transport) once(req *http.Request, limit int64) attempt {
 }
 
 type countingReader struct {
-	r io.Reader
-	n int64
+	r        io.Reader
+	n        int64
+	progress func(total int64)
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	if n > 0 {
+		c.n += int64(n)
+		c.progress(c.n)
+	}
 	return n, err
 }
