@@ -138,7 +138,7 @@ func buildGrid(t *html.Node, tableIdx int, lim *gridLimits) []grow {
 			slots += rs * cs
 			lim.slots += rs * cs
 			text := cellText(td)
-			cell := &gcell{text: text, lab: classify(text), start: c, span: cs, row: r}
+			cell := &gcell{text: text, lab: classifyCell(text), start: c, span: cs, row: r}
 			for i := r; i < r+rs; i++ {
 				for len(grid[i]) < c+cs {
 					grid[i] = append(grid[i], nil)

@@ -181,6 +181,7 @@ var exact = map[string]label{
 	"法律服务机构":  {kind: kindColumn, table: TableRequests, id: "legal_service"},
 	"其他":      {kind: kindColumn, table: TableRequests, id: "other_org", ambiguous: true},
 	"总计":      {kind: kindColumn, id: "total", ambiguous: true},
+	"合计":      {kind: kindColumn, id: "total", ambiguous: true},
 
 	// 四、复议诉讼 header
 	"行政复议":     {kind: kindColumn, table: TableReviewLitigation, id: "group:review"},
@@ -241,6 +242,25 @@ func classify(s string) label {
 		return label{}
 	}
 	l.enum = enum
+	return l
+}
+
+// classifyCell is classify for a table cell or a line, which some
+// publishers fill with a group label and a row label together
+// ("（三）不予公开 1.属于国家秘密"): then the last part names the row.
+func classifyCell(s string) label {
+	l := classify(s)
+	if l.kind != kindNone || len(s) > 400 {
+		return l
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == 0x3000 || r == 0xA0 })
+	if len(parts) < 2 {
+		return l
+	}
+	last := classify(parts[len(parts)-1])
+	if last.kind == kindRow || (last.ambiguous && last.enum) {
+		return last
+	}
 	return l
 }
 

@@ -43,6 +43,7 @@ func fromText(lines []string) (Result, error) {
 	if len(lines) > maxTextLines {
 		return Result{}, fmt.Errorf("tables: %d lines of text (limit %d)", len(lines), maxTextLines)
 	}
+	lines = splitTabbed(lines)
 	toks := make([]tok, len(lines))
 	for i, l := range lines {
 		l = strings.TrimRight(l, "\r")
@@ -57,7 +58,7 @@ func fromText(lines []string) (Result, error) {
 			if _, _, ok := parseNumber(t); ok {
 				tk.value = true
 			} else if utf8.RuneCountInString(t) <= 400 {
-				tk.lab = classify(t)
+				tk.lab = classifyCell(t)
 			}
 		}
 		toks[i] = tk
@@ -70,6 +71,36 @@ func fromText(lines []string) (Result, error) {
 	r := &textReader{b: b, toks: toks, layout: detectLayout(toks)}
 	r.run()
 	return b.finish("text"), nil
+}
+
+// splitTabbed turns a line of tab-separated cells ("规章\t0\t0\t0", as DOCX
+// or spreadsheet text gives a row) into one line per cell; an empty cell
+// becomes a whitespace line, which reads as a blank cell in every layout.
+// Lines only indented by tabs (corpus 000) are left alone.
+func splitTabbed(lines []string) []string {
+	var out []string
+	for i, l := range lines {
+		t := strings.Trim(l, " \t\r\u3000\u00a0")
+		if !strings.Contains(t, "\t") {
+			if out != nil {
+				out = append(out, l)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]string, 0, len(lines)+16), lines[:i]...)
+		}
+		for _, p := range strings.Split(t, "\t") {
+			if trimCell(p) == "" {
+				p = " "
+			}
+			out = append(out, p)
+		}
+	}
+	if out == nil {
+		return lines
+	}
+	return out
 }
 
 // detectTextTemplate looks for 2021-only labels, also when they are broken
