@@ -38,10 +38,10 @@ func TestReadBlock(t *testing.T) {
 // TestFromTextVariants: lines that are not in the corpus but in the wild.
 func TestFromTextVariants(t *testing.T) {
 	cases := []struct {
-		name           string
-		text           string
+		name            string
+		text            string
 		table, row, col string
-		want           string
+		want            string
 	}{
 		{"tab-separated row", "规章\t1\t2\t3\n规范性文件\t4\t\t6\n", TableProactive, "normative_docs", "published", "/null"},
 		{"tab-separated row value", "规章\t1\t2\t3\n规范性文件\t4\t\t6\n", TableProactive, "normative_docs", "total", "6"},
