@@ -52,6 +52,7 @@ func TestUsageErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			r := crawl(t, dir, tc.args...)
 			wantError(t, r, 2, tc.contains)
 			if r.stdout != "" {
@@ -75,7 +76,7 @@ func TestLockedArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() }) // after the parallel subtests
 	seedFile := filepath.Join(ta.dir, "seeds.txt")
 	os.WriteFile(seedFile, []byte("http://127.0.0.1:1/\n"), 0o644)
 	for _, args := range [][]string{
@@ -86,6 +87,7 @@ func TestLockedArchive(t *testing.T) {
 		{"run", "--seeds", seedFile, "--allow-private"},
 	} {
 		t.Run(args[0], func(t *testing.T) {
+			t.Parallel()
 			r := crawl(t, ta.dir, append(args, "--db", ta.db)...)
 			wantError(t, r, 2, "is locked by another crawl process")
 		})
@@ -102,6 +104,7 @@ func TestHelp(t *testing.T) {
 	}
 	for _, c := range commands() {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			for _, form := range [][]string{{c.name, "-h"}, {"help", c.name}, {c.name, "--help"}} {
 				h := mustCrawl(t, dir, form...)
 				fs := newFlagSet(c)

@@ -37,6 +37,11 @@ func TestEndToEnd(t *testing.T) {
 	if lines := r.stderrLines(); len(lines) > 0 {
 		t.Errorf("run wrote to stderr: %q", lines)
 	}
+	// Incremental: a second run stores nothing new, and exports the same.
+	again := crawl(t, dir, "run", "--allow-private", "--rate", "0", "--seeds", seedFile, "--db", db)
+	if again.code != 0 || !strings.Contains(again.stdout, " 0 new payloads") {
+		t.Errorf("second run: exit %d\n%s", again.code, again.stdout)
+	}
 	out := mustCrawl(t, dir, "export", "--db", db, "--format", "jsonl", "--kind", "all").stdout
 	recs := readJSONL(t, out)
 	byURL := map[string][]extract.Record{}

@@ -41,6 +41,7 @@ reached at all; exit 2 when a seed list cannot be read.`,
 			fs.Int("concurrency", 8, "seeds (≈ hosts) crawled at once")
 			fs.Duration("timeout", 60*time.Second, "deadline of one request (connect, headers and body), e.g. 30s")
 			fs.Bool("allow-private", false, "permit loopback and private addresses (off: a public crawl never touches the local network)")
+			fs.Int("retries", 3, "extra attempts after a timeout, reset, 5xx or 429, with doubling backoff; 0 = none")
 			fs.String("user-agent", "", "User-Agent header (default: gongkai/VERSION with a contact URL)")
 		},
 		run: runRun,
@@ -52,6 +53,7 @@ type crawlSettings struct {
 	maxPages, maxDepth, concurrency int
 	rate                            float64
 	timeout                         time.Duration
+	retries                         int
 	allowPrivate                    bool
 	userAgent                       string
 }
@@ -116,6 +118,7 @@ func crawlFlags(fs *flagSet) (crawlSettings, error) {
 		timeout:      get("timeout").(time.Duration),
 		allowPrivate: get("allow-private").(bool),
 		userAgent:    get("user-agent").(string),
+		retries:      get("retries").(int),
 	}
 	switch {
 	case set.maxPages < 1:
@@ -126,6 +129,8 @@ func crawlFlags(fs *flagSet) (crawlSettings, error) {
 		return set, usageErrorf("--rate must be 0 (no limit) or more")
 	case set.concurrency < 1:
 		return set, usageErrorf("--concurrency must be at least 1")
+	case set.retries < 0:
+		return set, usageErrorf("--retries must be 0 or more")
 	case set.timeout <= 0:
 		return set, usageErrorf("--timeout must be positive, e.g. 30s")
 	}

@@ -21,6 +21,10 @@ func runCrawler(ctx context.Context, e *env, s *archive.Store, set crawlSettings
 	cfg.Timeout = set.timeout
 	cfg.AllowPrivate = set.allowPrivate
 	cfg.UserAgent = set.userAgent
+	cfg.Retries = set.retries
+	if set.retries == 0 {
+		cfg.Retries = -1 // the crawler's "none"; its 0 means its default
+	}
 	if e.term {
 		cfg.Progress = e.stderr // a live status line; nothing when output is logged
 	}
