@@ -114,10 +114,14 @@ func stamp(body []byte, n uint64) []byte {
 	return out
 }
 
-func benchCaptures(b *testing.B, level int, gbk bool, unchangedPct, writers int) {
+func benchCaptures(b *testing.B, level int, gbk bool, unchangedPct, writers int, gather time.Duration) {
 	pages := benchPages(b, 64, gbk)
 	path := filepath.Join(b.TempDir(), "bench.db")
-	s, err := Open(path, &Options{CompressionLevel: level})
+	wcfg := defaultWriterConfig()
+	if gather >= 0 {
+		wcfg.gather = gather
+	}
+	s, err := openWith(path, &Options{CompressionLevel: level}, wcfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -203,6 +207,54 @@ func BenchmarkAddCapture(b *testing.B) {
 		{"distinct/utf8/fastest/w32", 1, false, 0, 32},
 		{"unchanged90/utf8/fastest/w32", 1, false, 90, 32},
 	} {
-		b.Run(bc.name, func(b *testing.B) { benchCaptures(b, bc.level, bc.gbk, bc.unchanged, bc.writers) })
+		b.Run(bc.name, func(b *testing.B) { benchCaptures(b, bc.level, bc.gbk, bc.unchanged, bc.writers, -1) })
 	}
+}
+
+// BenchmarkGather compares the writer's gather window (see writerConfig).
+func BenchmarkGather(b *testing.B) {
+	for _, g := range []time.Duration{0, time.Millisecond, 2 * time.Millisecond} {
+		for _, unchanged := range []int{0, 90} {
+			b.Run(fmt.Sprintf("unchanged%d/gather=%s", unchanged, g), func(b *testing.B) { benchCaptures(b, 1, false, unchanged, 8, g) })
+		}
+	}
+}
+
+// BenchmarkFrontier: 8 crawler goroutines each push the 5 links found on
+// a page, pop one item and mark it done; one op is push+pop+done.
+func BenchmarkFrontier(b *testing.B) {
+	s, err := Open(filepath.Join(b.TempDir(), "frontier.db"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	f := s.Frontier("bench")
+	var seq atomic.Uint64
+	b.SetParallelism(4)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := seq.Add(1)
+			items := make([]FrontierItem, 5)
+			for i := range items {
+				items[i] = FrontierItem{Key: fmt.Sprintf("http://h%d.gov.cn/art/%d_%d.html", n%50, n, i), Host: fmt.Sprintf("h%d.gov.cn", n%50), Priority: float64(i % 2)}
+			}
+			if err := f.Push(ctx, items...); err != nil {
+				b.Error(err)
+				return
+			}
+			got, err := f.Pop(ctx, 1)
+			if err != nil || len(got) != 1 {
+				b.Error(err)
+				return
+			}
+			if err := f.Done(ctx, got[0].Key); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(3*b.N)/time.Since(start).Seconds(), "frontier-ops/s")
 }

@@ -35,6 +35,8 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 	}
 	c.FetchedAt = c.FetchedAt.UTC()
 	c.ID = 0
+	queued := s.beginPrepare()
+	defer queued()
 	var dkey, val []byte
 	if body != nil {
 		c.Digest, dkey = sum(body)
@@ -57,7 +59,7 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 	}
 
 	var added Added
-	err := s.write(ctx, func(tx *bolt.Tx) error {
+	err := s.submit(ctx, func(tx *bolt.Tx) error {
 		added = Added{}
 		cc := c
 		if dkey != nil && !hasPayload(tx, dkey) {
@@ -116,7 +118,7 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 		}
 		added.Capture = cc
 		return nil
-	})
+	}, false, queued)
 	if err != nil {
 		return Added{}, fmt.Errorf("add capture %s: %w", c.URL, err)
 	}

@@ -19,8 +19,11 @@ import (
 //	c  cookies:   host → cookie string
 //	pending       counter of q + f, so Pending is O(1)
 //
-// All writes go through the group-commit writer, so Push, Pop and Done
-// from many goroutines share fsyncs.
+// All writes go through the group-commit writer and are answered once
+// applied, before the fsync (see writer.go): Push, Pop and Done from many
+// goroutines share one transaction and never wait for the disk. Reads
+// (IsVisited, Cookies) see committed state, a few milliseconds behind;
+// Pending waits for earlier calls to commit first.
 
 var (
 	fQueue    = []byte("q")
@@ -124,7 +127,7 @@ func (f *Frontier) Push(ctx context.Context, items ...FrontierItem) error {
 		}
 		vals[i] = encodeItem(it)
 	}
-	err := f.s.write(ctx, func(tx *bolt.Tx) error {
+	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
 		b, err := f.bucket(tx)
 		if err != nil {
 			return err
@@ -164,7 +167,7 @@ func (f *Frontier) Pop(ctx context.Context, n int) ([]FrontierItem, error) {
 		return nil, nil
 	}
 	var out []FrontierItem
-	err := f.s.write(ctx, func(tx *bolt.Tx) error {
+	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
 		out = out[:0]
 		b, err := f.bucket(tx)
 		if err != nil {
@@ -209,7 +212,7 @@ func (f *Frontier) Done(ctx context.Context, key string) error {
 
 // DoneAll marks several items finished in one write.
 func (f *Frontier) DoneAll(ctx context.Context, keys ...string) error {
-	err := f.s.write(ctx, func(tx *bolt.Tx) error {
+	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
 		b, err := f.bucket(tx)
 		if err != nil {
 			return err
@@ -243,8 +246,12 @@ func (f *Frontier) DoneAll(ctx context.Context, keys ...string) error {
 	return nil
 }
 
-// Pending returns how many items are pending (including in flight).
+// Pending returns how many items are pending (including in flight). It
+// first waits for earlier frontier calls to commit, so it counts them.
 func (f *Frontier) Pending() (int, error) {
+	if err := f.s.Sync(context.Background()); err != nil {
+		return 0, fmt.Errorf("frontier %q: pending: %w", f.name, err)
+	}
 	n := 0
 	err := f.s.view(func(tx *bolt.Tx) error {
 		b, _ := f.bucket(tx)
@@ -265,7 +272,7 @@ func (f *Frontier) Pending() (int, error) {
 // Reset forgets the frontier (pending, done, visited, cookies) for a
 // fresh crawl.
 func (f *Frontier) Reset(ctx context.Context) error {
-	err := f.s.write(ctx, func(tx *bolt.Tx) error {
+	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
 		root := tx.Bucket(bFrontier)
 		if root.Bucket([]byte(f.name)) == nil {
 			return nil
@@ -328,7 +335,7 @@ func (f *Frontier) Init() error { return nil }
 
 // Visited implements colly's storage.Storage.
 func (f *Frontier) Visited(requestID uint64) error {
-	err := f.s.write(context.Background(), func(tx *bolt.Tx) error {
+	err := f.s.writeEarly(context.Background(), func(tx *bolt.Tx) error {
 		b, err := f.bucket(tx)
 		if err != nil {
 			return err
@@ -381,7 +388,7 @@ func (f *Frontier) SetCookies(u *url.URL, cookies string) {
 	if u == nil {
 		return
 	}
-	_ = f.s.write(context.Background(), func(tx *bolt.Tx) error {
+	_ = f.s.writeEarly(context.Background(), func(tx *bolt.Tx) error {
 		b, err := f.bucket(tx)
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -54,6 +55,11 @@ type Store struct {
 	wdone  chan struct{} // closed when the writer goroutine has drained
 	wcfg   writerConfig
 	wstat  writerStats
+	// preparing counts callers between entering a write method and
+	// queueing their op (see writerConfig.gather).
+	preparing atomic.Int64
+	// commitErr holds a commit failure after early ops were answered.
+	commitErr atomic.Pointer[error]
 }
 
 // Open opens or creates the archive at path.
@@ -63,6 +69,11 @@ type Store struct {
 // schema gives ErrSchemaTooNew; a file that is not a bbolt database, or whose
 // meta pages are damaged, gives ErrCorrupt.
 func Open(path string, opts *Options) (*Store, error) {
+	return openWith(path, opts, defaultWriterConfig())
+}
+
+// openWith is Open with an explicit writer configuration (benchmarks).
+func openWith(path string, opts *Options, wcfg writerConfig) (*Store, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -120,7 +131,7 @@ func Open(path string, opts *Options) (*Store, error) {
 			db.Close()
 			return nil, err
 		}
-		s.wcfg = defaultWriterConfig()
+		s.wcfg = wcfg
 		s.ops = make(chan *op, s.wcfg.maxBatch)
 		s.wdone = make(chan struct{})
 		go s.writer()

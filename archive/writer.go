@@ -3,28 +3,49 @@ package archive
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// bbolt has one writer at a time and each commit costs an fsync. The store
-// therefore runs one writer goroutine that takes every operation waiting
-// in s.ops, applies them all in one transaction and commits once (group
-// commit). Callers block until the commit that holds their operation is
-// durable, so a caller that got nil back can rely on the data surviving a
-// kill -9; many concurrent callers share one fsync.
+// bbolt has one writer at a time and each commit costs two fdatasyncs. The
+// store therefore runs one writer goroutine that takes every operation
+// waiting in s.ops, applies them all in one transaction and commits once
+// (group commit).
+//
+// Two kinds of callers:
+//   - durable writes (captures, parsed records, runs) block until the
+//     commit holding their operation is on disk, so nil from AddCapture
+//     means the capture survives a kill -9;
+//   - frontier bookkeeping (Push, Pop, Done, Visited, cookies) is answered
+//     as soon as the whole batch has been applied, before the fsync. It
+//     becomes durable with that same commit a few milliseconds later.
+//     Because the queue is FIFO, any durable write a goroutine makes after
+//     a frontier call commits no earlier than that call, so a crash never
+//     keeps a later capture while losing an earlier Done. Losing the last
+//     few milliseconds of frontier calls only means a page is fetched again.
 
 // op is one write waiting for the writer.
 type op struct {
-	ctx  context.Context
-	fn   func(tx *bolt.Tx) error // must be re-runnable: a failed batch is retried without the failing op
-	done chan error              // buffered; receives exactly one result
+	ctx   context.Context
+	fn    func(tx *bolt.Tx) error // must be re-runnable: a failed batch is retried without the failing op
+	early bool                    // answer after apply, before the fsync
+	done  chan error              // buffered; receives exactly one result
 }
 
 // writerConfig bounds a batch.
 type writerConfig struct {
 	maxBatch int // operations per transaction
+	// gather is how long the writer may wait, once the queue is empty,
+	// for more callers to join the same commit: while callers are still
+	// hashing or compressing (s.preparing), or while the batch is smaller
+	// than recent ones. With N blocked callers and no wait, batches settle
+	// at about N/2 (half the callers prepare while the other half
+	// commits); waiting a fraction of an fsync lets one commit carry
+	// nearly all N.
+	gather time.Duration
 }
 
 // writerStats counts what the writer did (read by benchmarks).
@@ -33,17 +54,62 @@ type writerStats struct {
 	ops     atomic.Int64 // operations in them
 }
 
-func defaultWriterConfig() writerConfig { return writerConfig{maxBatch: 512} }
+func defaultWriterConfig() writerConfig {
+	return writerConfig{maxBatch: 512, gather: 2 * time.Millisecond}
+}
 
 // write submits fn to the writer and waits until it is committed.
 func (s *Store) write(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	return s.submit(ctx, fn, false, nil)
+}
+
+// writeEarly submits fn and waits until it is applied (see above).
+func (s *Store) writeEarly(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := s.takeCommitErr(); err != nil {
+		return err
+	}
+	return s.submit(ctx, fn, true, nil)
+}
+
+// Sync waits until every write queued before it is durable.
+func (s *Store) Sync(ctx context.Context) error {
+	if err := s.write(ctx, func(*bolt.Tx) error { return nil }); err != nil {
+		return fmt.Errorf("archive %s: sync: %w", s.path, err)
+	}
+	return s.takeCommitErr()
+}
+
+// takeCommitErr returns (once) a commit failure that early-answered
+// callers could not be told about.
+func (s *Store) takeCommitErr() error {
+	if p := s.commitErr.Swap(nil); p != nil {
+		return fmt.Errorf("an earlier commit failed, recent frontier changes may be lost: %w", *p)
+	}
+	return nil
+}
+
+// beginPrepare tells the writer a caller is preparing a write (hashing,
+// compressing); the returned func must be called, and may be called more
+// than once, when the op is queued or abandoned.
+func (s *Store) beginPrepare() func() {
+	s.preparing.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { s.preparing.Add(-1) }) }
+}
+
+// submit queues an op and waits for its answer. queued, if not nil, runs
+// once the op is in the queue (or on any early return).
+func (s *Store) submit(ctx context.Context, fn func(tx *bolt.Tx) error, early bool, queued func()) error {
+	if queued != nil {
+		defer queued()
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	o := &op{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	o := &op{ctx: ctx, fn: fn, early: early, done: make(chan error, 1)}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -60,6 +126,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 		return ctx.Err()
 	}
 	s.mu.RUnlock()
+	if queued != nil {
+		queued()
+	}
 	select {
 	case err := <-o.done:
 		return err
@@ -73,8 +142,23 @@ func (s *Store) write(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 func (s *Store) writer() {
 	defer close(s.wdone)
 	batch := make([]*op, 0, s.wcfg.maxBatch)
-	for first := range s.ops {
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	// recent holds the sizes of the last batches: the largest of them is
+	// how many callers are writing concurrently, so a batch smaller than
+	// that is worth a short wait for the callers still on their way.
+	var recent [64]int
+	for n := 0; ; n++ {
+		first, ok := <-s.ops
+		if !ok {
+			return
+		}
+		target := 0
+		for _, r := range recent {
+			target = max(target, r)
+		}
 		batch = append(batch[:0], first)
+		deadline := time.Now().Add(s.wcfg.gather)
 	fill:
 		for len(batch) < s.wcfg.maxBatch {
 			select {
@@ -83,10 +167,27 @@ func (s *Store) writer() {
 					break fill
 				}
 				batch = append(batch, o)
+				continue
 			default:
+			}
+			// Queue empty: wait only if more callers are expected.
+			wait := time.Until(deadline)
+			if wait <= 0 || (len(batch) >= target && s.preparing.Load() == 0) {
+				break
+			}
+			timer.Reset(wait)
+			select {
+			case o, ok := <-s.ops:
+				timer.Stop()
+				if !ok {
+					break fill
+				}
+				batch = append(batch, o)
+			case <-timer.C:
 				break fill
 			}
 		}
+		recent[n%len(recent)] = len(batch)
 		s.commit(batch)
 	}
 }
@@ -106,6 +207,7 @@ func (s *Store) commit(batch []*op) {
 	for len(live) > 0 {
 		failed := -1
 		var failErr error
+		answered := false
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			for i, o := range live {
 				if err := o.fn(tx); err != nil {
@@ -113,6 +215,14 @@ func (s *Store) commit(batch []*op) {
 					return err
 				}
 			}
+			// Every op applied: the batch will not be retried, so
+			// early ops can have their answer now.
+			for _, o := range live {
+				if o.early {
+					o.done <- nil
+				}
+			}
+			answered = true
 			return nil
 		})
 		if failed >= 0 {
@@ -122,12 +232,17 @@ func (s *Store) commit(batch []*op) {
 		}
 		if err != nil {
 			err = fmt.Errorf("archive %s: commit: %w", s.path, err)
+			if answered {
+				s.commitErr.Store(&err)
+			}
 		} else {
 			s.wstat.commits.Add(1)
 			s.wstat.ops.Add(int64(len(live)))
 		}
 		for _, o := range live {
-			o.done <- err
+			if !o.early || !answered {
+				o.done <- err
+			}
 		}
 		return
 	}
