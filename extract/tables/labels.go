@@ -220,8 +220,11 @@ var prefixes = []struct {
 // classify recognises a cell or line of text. The zero label means "not a
 // label of the standard tables".
 func classify(s string) label {
+	if len(s) > maxLabelBytes {
+		return label{}
+	}
 	n := normalize(s)
-	if n == "" || len(n) > 400 {
+	if n == "" {
 		return label{}
 	}
 	body, enum := stripEnum(n)
@@ -245,12 +248,16 @@ func classify(s string) label {
 	return l
 }
 
+// maxLabelBytes: the longest label (2021 其他处理 2.) is under 50 characters;
+// longer text, with the spaces and line breaks agencies add, is not a label.
+const maxLabelBytes = 400
+
 // classifyCell is classify for a table cell or a line, which some
 // publishers fill with a group label and a row label together
 // ("（三）不予公开 1.属于国家秘密"): then the last part names the row.
 func classifyCell(s string) label {
 	l := classify(s)
-	if l.kind != kindNone || len(s) > 400 {
+	if l.kind != kindNone || len(s) > maxLabelBytes {
 		return l
 	}
 	parts := strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == 0x3000 || r == 0xA0 })

@@ -119,7 +119,7 @@ func detectTextTemplate(toks []tok) string {
 	// Labels broken over lines: join a window of short lines.
 	var joined strings.Builder
 	for _, tk := range toks {
-		if !tk.value && utf8.RuneCountInString(tk.text) < 40 {
+		if !tk.value && utf8.RuneCountInString(tk.text) < 24 {
 			joined.WriteString(normalize(tk.text))
 		} else if !tk.empty {
 			joined.WriteString("|")

@@ -17,6 +17,9 @@ func trimCell(s string) string {
 // isBlankText reports whether a trimmed cell is blank: empty, a dash or a
 // slash (not applicable), or a literal "&nbsp;" left by a double escape.
 func isBlankText(t string) bool {
+	if len(t) > len("&nbsp;") {
+		return false
+	}
 	switch strings.ToLower(t) {
 	case "", "—", "——", "-", "--", "－", "/", "／", "&nbsp;", "&nbsp", "–", "―", "─":
 		return true
