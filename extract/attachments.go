@@ -86,7 +86,7 @@ func baseURL(root *html.Node, pageURL string) *url.URL {
 	if err != nil {
 		u = nil
 	}
-	if b := findFirst(root, atom.Base); b != nil {
+	if b := findInHead(root, atom.Base); b != nil {
 		if h := attr(b, "href"); h != "" {
 			if bu, err := url.Parse(h); err == nil {
 				if u != nil {

@@ -41,7 +41,7 @@ var contentSels = func() []simpleSel {
 	return out
 }()
 
-func (s simpleSel) match(n *html.Node, id string, classes []string) bool {
+func (s simpleSel) match(n *html.Node, id, class string) bool {
 	if s.tag != "" && n.Data != s.tag {
 		return false
 	}
@@ -49,14 +49,22 @@ func (s simpleSel) match(n *html.Node, id string, classes []string) bool {
 		return false
 	}
 	if s.class != "" {
-		for _, c := range classes {
-			if c == s.class {
-				return true
-			}
-		}
-		return false
+		return hasClass(class, s.class)
 	}
 	return true
+}
+
+// hasClass reports whether the space-separated class list holds c.
+func hasClass(list, c string) bool {
+	if !strings.Contains(list, c) {
+		return false // the common case, without splitting
+	}
+	for _, f := range strings.Fields(list) {
+		if f == c {
+			return true
+		}
+	}
+	return false
 }
 
 // contentMatches walks the tree once and returns, per selector, the elements it matches.
@@ -67,9 +75,8 @@ func contentMatches(body *html.Node) [][]*html.Node {
 			return false
 		}
 		id, class := attr(n, "id"), attr(n, "class")
-		classes := strings.Fields(class)
 		for i, s := range contentSels {
-			if s.match(n, id, classes) {
+			if s.match(n, id, class) {
 				out[i] = append(out[i], n)
 			}
 		}

@@ -43,6 +43,20 @@ func findFirst(root *html.Node, a atom.Atom) *html.Node {
 	return found
 }
 
+// findInHead looks for an element that belongs in <head> (title, base)
+// without walking the whole body; a page with no <head> is searched whole.
+func findInHead(root *html.Node, a atom.Atom) *html.Node {
+	if head := findFirst(root, atom.Head); head != nil {
+		if n := findFirst(head, a); n != nil {
+			return n
+		}
+		if findFirst(root, atom.Body) != nil {
+			return nil // the parser moves every head element into <head>
+		}
+	}
+	return findFirst(root, a)
+}
+
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {
 		if strings.EqualFold(a.Key, key) {

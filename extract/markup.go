@@ -105,7 +105,7 @@ func readHTML(root *html.Node, pageURL string) *page {
 	mergeMetaTags(&p.meta, tags)
 	p.pageText = func() string {
 		s := joinText(full)
-		if t := findFirst(root, atom.Title); t != nil {
+		if t := findInHead(root, atom.Title); t != nil {
 			s = cleanLine(textOf(t)) + "\n" + s
 		}
 		return s

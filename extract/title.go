@@ -47,7 +47,7 @@ func pickTitle(root, body *html.Node, tags metaTags, bodyLines []string) string 
 		}
 	}
 	docTitle := ""
-	if t := findFirst(root, atom.Title); t != nil {
+	if t := findInHead(root, atom.Title); t != nil {
 		docTitle = cleanLine(textOf(t))
 	}
 	for _, part := range titleSplitRe.Split(docTitle, -1) {
