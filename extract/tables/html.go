@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -93,7 +94,8 @@ func (h *htmlReader) row(r grow) {
 			last = i
 			continue
 		}
-		if !isBlankCell(c) {
+		// blank fillers and a left column of 第二十条第（一）项 spanning down
+		if !isBlankCell(c) && c.lab.kind != kindHeaderOnly {
 			break
 		}
 	}
@@ -112,6 +114,9 @@ func (h *htmlReader) row(r grow) {
 		for _, l := range path {
 			h.b.noteLabel(l)
 		}
+	}
+	if h.reviewGroupRow(cells) {
+		return
 	}
 	if h.headerRow(cells) {
 		return
@@ -226,6 +231,57 @@ func appendCell(list []*gcell, c *gcell) []*gcell {
 		}
 	}
 	return append(list, c)
+}
+
+// reviewGroupRow reads table 四 laid out with one row per group (行政复议,
+// 未经复议直接起诉, 复议后起诉) under a header of the five result columns.
+func (h *htmlReader) reviewGroupRow(cells []*gcell) bool {
+	i := 0
+	for i < len(cells) && isBlankCell(cells[i]) {
+		i++
+	}
+	// 行政诉讼 may head the two suit rows in a cell of its own.
+	for i < len(cells) && cells[i].lab.kind == kindHeaderOnly && cells[i].lab.table == TableReviewLitigation {
+		i++
+	}
+	if i >= len(cells) || !strings.HasPrefix(cells[i].lab.id, "group:") || !h.reviewSeen {
+		return false
+	}
+	vals := cells[i+1:]
+	if len(vals) < 4 {
+		return false
+	}
+	for _, c := range vals {
+		if !isValueCell(c) {
+			return false
+		}
+	}
+	var cols []colPos
+	for _, l := range h.reviewLeaves {
+		if indexOf(cols, l.lab.id) >= 0 {
+			return false // a header with the leaves of several groups
+		}
+		cols = append(cols, colPos{id: l.lab.id, start: l.start, span: l.span})
+	}
+	sort.SliceStable(cols, func(a, b int) bool { return cols[a].start < cols[b].start })
+	if len(cols) != len(reviewLeaves) {
+		return false
+	}
+	group := cells[i].lab.id[len("group:"):]
+	mapped, note := mapValues(vals, cols)
+	if note != "" {
+		h.b.warnf("%s/%s: %s", TableReviewLitigation, group, note)
+	}
+	out := make([]Cell, len(reviewLeaves))
+	for k, leaf := range reviewLeaves {
+		if j := indexOf(cols, leaf); mapped[j] != nil {
+			out[k] = makeCell(mapped[j].text, false, unitNone)
+		}
+	}
+	h.b.putRow(TableReviewLitigation, group, reviewLeaves, out)
+	h.reviewDone = true
+	h.prevHeader = ""
+	return true
 }
 
 // reviewRow reads the fifteen figures of table 四 from the row under its header.

@@ -188,3 +188,42 @@ func TestSplitRequestsTable(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewByRows: table 四 with one row per group under a five-column header.
+func TestReviewByRows(t *testing.T) {
+	res := parseHTMLString(t, `<table>
+<tr><td colspan="2"></td><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td></tr>
+<tr><td colspan="2">行政复议</td><td>3</td><td>7</td><td>0</td><td>1</td><td>11</td></tr>
+<tr><td rowspan="2">行政诉讼</td><td>未经复议直接起诉</td><td>1</td><td>0</td><td>0</td><td>2</td><td>3</td></tr>
+<tr><td>复议后起诉</td><td>0</td><td>0</td><td>0</td><td>2</td><td>2</td></tr></table>`)
+	for _, c := range []struct{ group, leaf, want string }{
+		{"review", "total", "11"}, {"review", "upheld", "3"}, {"suit_direct", "pending", "2"},
+		{"suit_direct", "total", "3"}, {"suit_after_review", "total", "2"},
+	} {
+		if got := value(t, res, TableReviewLitigation, c.group, c.leaf); got != c.want {
+			t.Errorf("%s/%s = %s, want %s", c.group, c.leaf, got, c.want)
+		}
+	}
+}
+
+// TestProactiveLeftColumn: 第二十条 items as a rowspan column on the left,
+// header and rows beside it.
+func TestProactiveLeftColumn(t *testing.T) {
+	res := parseHTMLString(t, `<table>
+<tr><td rowspan="3">第二十条第（一）项</td><td>信息内容</td><td>本年新制作数量</td><td>本年新公开数量</td><td>对外公开总数量</td></tr>
+<tr><td>规章</td><td>1</td><td>2</td><td>3</td></tr>
+<tr><td>规范性文件</td><td>4</td><td>5</td><td>6</td></tr>
+<tr><td rowspan="2">第二十条第（九）项</td><td>信息内容</td><td>采购项目数量</td><td colspan="2">采购总金额</td></tr>
+<tr><td>政府集中采购</td><td>89</td><td colspan="2">1054600元</td></tr></table>`)
+	for _, c := range []struct{ row, col, want string }{
+		{"rules", "made", "1"}, {"rules", "total", "3"}, {"normative_docs", "published", "5"},
+		{"procurement", "projects", "89"}, {"procurement", "amount", "1054600元"},
+	} {
+		if got := value(t, res, TableProactive, c.row, c.col); got != c.want {
+			t.Errorf("%s/%s = %s, want %s", c.row, c.col, got, c.want)
+		}
+	}
+	if v := res.Tables[TableProactive]["procurement"]["amount"].Value; v == nil || *v != 105.46 {
+		t.Errorf("procurement amount value %v, want 105.46", v)
+	}
+}
