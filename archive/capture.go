@@ -67,7 +67,10 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 				return fmt.Errorf("add capture %s: digest %s confirms a payload the archive does not hold: %w", c.URL, c.Digest, ErrNotFound)
 			}
 			v := val
-			if v == nil { // raced with nothing: the payload vanished? compress here
+			if v == nil {
+				// HasPayload saw these bytes but the transaction does
+				// not (payloads are never deleted, so only a damaged
+				// index gets here): store them rather than lose them.
 				v = s.encodePayload(body)
 			}
 			if err := putPayload(tx, dkey, v); err != nil {

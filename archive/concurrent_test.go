@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -100,5 +101,53 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	if n != per-per/3 { // worker 3 parsed its 40 own payloads as 2023
 		t.Errorf("year 2023 records %d, want %d", n, per-per/3)
+	}
+}
+
+// TestFailingOpInBatch: ops that fail inside the writer's transaction
+// (a 304 naming a payload the archive does not hold) are rejected alone;
+// the valid captures batched with them are all stored, once.
+func TestFailingOpInBatch(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	const workers, per = 8, 25
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	rejected, stored := 0, 0
+	for g := 0; g < workers; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < per; i++ {
+				var err error
+				if (g+i)%2 == 0 {
+					bogus := fmt.Sprintf("%064x", g*1000+i)
+					_, err = s.AddCapture(ctx, Capture{URL: fmt.Sprintf("http://bad%d.gov.cn/%d", g, i), Status: 304, Digest: bogus}, nil)
+				} else {
+					_, err = s.AddCapture(ctx, Capture{URL: fmt.Sprintf("http://ok%d.gov.cn/%d", g, i), Status: 200}, page(g*1000+i))
+				}
+				mu.Lock()
+				if err != nil {
+					rejected++
+				} else {
+					stored++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rejected != workers*per/2 || stored != workers*per/2 {
+		t.Fatalf("rejected %d stored %d, want %d each", rejected, stored, workers*per/2)
+	}
+	if st.Captures != int64(stored) || st.Payloads != int64(stored) || st.URLs != int64(stored) {
+		t.Errorf("stats after mixed batch: %d captures, %d payloads, %d URLs; want %d each", st.Captures, st.Payloads, st.URLs, stored)
+	}
+	if _, err := s.Versions("http://bad0.gov.cn/0"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a rejected capture left a URL behind: %v", err)
 	}
 }
