@@ -121,9 +121,14 @@ func (b *builder) putRow(table, row string, cols []string, cells []Cell) {
 		t = map[string]map[string]Cell{}
 		b.tables[table] = t
 	}
-	if _, dup := t[row]; dup {
-		b.warnf("%s/%s: row appears twice; kept the first", table, row)
-		return
+	if prev, dup := t[row]; dup {
+		// A label with no figures (a menu link 规章 or 行政许可 above the
+		// article) must not hide the table's row that comes later.
+		if nonBlank(prev) > 0 || !anyValue(cells) {
+			b.warnf("%s/%s: row appears twice; kept the first", table, row)
+			return
+		}
+		b.warnf("%s/%s: row appears twice; kept the one with figures", table, row)
 	}
 	r := make(map[string]Cell, len(cols))
 	for i, c := range cols {
@@ -131,6 +136,25 @@ func (b *builder) putRow(table, row string, cols []string, cells []Cell) {
 	}
 	t[row] = r
 	b.noteRow(table, row)
+}
+
+func nonBlank(r map[string]Cell) int {
+	n := 0
+	for _, c := range r {
+		if c.Raw != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func anyValue(cells []Cell) bool {
+	for _, c := range cells {
+		if c.Raw != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // finish returns the result, warning about rows the tables lack.

@@ -3,6 +3,7 @@ package tables
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -209,6 +210,12 @@ func cellText(td *html.Node) string {
 	s := b.String()
 	if len(s) > maxCellText {
 		s = s[:maxCellText]
+		for len(s) > 0 && !utf8.RuneStart(s[len(s)-1]) { // drop a cut rune
+			s = s[:len(s)-1]
+		}
+		if len(s) > 0 && !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
 	}
 	return collapseBreaks(s)
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -225,5 +226,20 @@ func TestProactiveLeftColumn(t *testing.T) {
 	}
 	if v := res.Tables[TableProactive]["procurement"]["amount"].Value; v == nil || *v != 105.46 {
 		t.Errorf("procurement amount value %v, want 105.46", v)
+	}
+}
+
+// TestHugeCell: a cell of megabytes is capped, stays valid UTF-8, and the
+// table around it is still read.
+func TestHugeCell(t *testing.T) {
+	big := strings.Repeat("政", 1<<20) // 3 MB
+	res := parseHTMLString(t, `<table><tr><td>`+big+`</td></tr><tr><td>规章</td><td>1</td><td>2</td><td>3</td></tr></table>`)
+	if got := value(t, res, TableProactive, "rules", "published"); got != "2" {
+		t.Errorf("rules/published = %s, want 2", got)
+	}
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(`<table><tr><td>` + big + `</td></tr></table>`))
+	text := cellText(doc.Find("td").Nodes[0])
+	if len(text) > maxCellText || !utf8.ValidString(text) {
+		t.Errorf("cell text %d bytes, valid UTF-8 %v", len(text), utf8.ValidString(text))
 	}
 }

@@ -62,3 +62,23 @@ func TestFromTextVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestMenuLinesDoNotHideRows: portal menus list 规章, 规范性文件, 行政许可 …
+// as lines above the article; the table's rows still win.
+func TestMenuLinesDoNotHideRows(t *testing.T) {
+	text := "规章\n规范性文件\n行政许可\n行政处罚\n\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年新制作数量\n本年新公开数量\n对外公开总数量\n" +
+		"规章\n1\n2\n3\n规范性文件\n4\n5\n6\n"
+	res, err := FromText(strings.Split(text, "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := value(t, res, TableProactive, "rules", "total"); got != "3" {
+		t.Errorf("rules/total = %s, want 3", got)
+	}
+	if got := value(t, res, TableProactive, "normative_docs", "made"); got != "4" {
+		t.Errorf("normative_docs/made = %s, want 4", got)
+	}
+	if got := value(t, res, TableProactive, "licensing", "decisions"); got != "/null" {
+		t.Errorf("licensing/decisions = %s, want blank", got)
+	}
+}
