@@ -56,6 +56,11 @@ func TestDecode(t *testing.T) {
 		{name: "gb18030 four-byte no-break space", body: page("", gbk("报告")+"\x81\x30\x84\x32"+gbk("公开")), // U+00A0; GBK decoders reject it
 			wantText: page("", "报告\u00a0公开"), charset: "gb18030", source: SourceSniffed},
 		{name: "traditional text in gbk, no label", body: page("", gbk(trad)), wantText: page("", trad), charset: "gb18030", source: SourceSniffed},
+		{name: "one gbk hanzi that is also valid utf-8", body: page("", "2020"+gbk("息")), ctype: "text/html; charset=utf-8",
+			wantText: page("", "2020息"), charset: "gb18030", source: SourceSniffed},
+		{name: "utf-8 page whose only non-ascii is ©", body: page("", "© 2020 gov.cn"), ctype: "text/html; charset=gbk",
+			wantText: page("", "© 2020 gov.cn"), charset: "utf-8", source: SourceSniffed},
+		{name: "utf-8 russian page", body: page("", "Годовой отчёт"), wantText: page("", "Годовой отчёт"), charset: "utf-8", source: SourceSniffed},
 		{name: "big5 without label", body: page("", big5(trad)), wantText: page("", trad), charset: "big5", source: SourceSniffed},
 		{name: "big5, header says gbk", body: page("", big5(trad)), ctype: "text/html; charset=gbk",
 			wantText: page("", trad), charset: "big5", source: SourceSniffed},

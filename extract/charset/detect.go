@@ -72,13 +72,20 @@ func Detect(body []byte, contentType string) Decision {
 		return Decision{Charset: labelUTF8.name, Source: SourceSniffed, Class: class, lab: labelUTF8}
 	}
 	win := body[first:min(len(body), first+utf8Window)]
+	sw := scoreSpan(win)
 	if looksUTF8(win) {
+		if weakUTF8(win) {
+			// One or two GBK hanzi can happen to be valid UTF-8 (息 = CF A2 =
+			// Ϣ). With this little evidence a clean Chinese reading wins.
+			if c, ok := pick([]candidate{score(labelGB18030, sw), score(labelBig5, sw)}, h, true); ok {
+				return h.agree(c.lab, class, false)
+			}
+		}
 		d := h.agree(labelUTF8, class, false)
 		d.utf8OK = first+len(win) == len(body) && cutTail(win) == 0
 		return d
 	}
 
-	sw := scoreSpan(win)
 	cands := []candidate{
 		score(labelGB18030, sw),
 		score(labelBig5, sw),
@@ -90,9 +97,12 @@ func Detect(body []byte, contentType string) Decision {
 	if c, ok := pick(cands, h, false); ok {
 		return h.agree(c.lab, class, false)
 	}
-	// No Chinese reading fits. An honest label for another script wins next.
-	if lab, src, ok := h.other(); ok {
-		return Decision{Charset: lab.name, Source: src, Class: class, lab: lab}
+	// No reading looks like Chinese prose (a table of digits and pinyin, or
+	// another script). A declared label that reads the bytes cleanly wins.
+	for _, l := range h.list() {
+		if readsClean(l.lab, sw, cands) {
+			return Decision{Charset: l.lab.name, Source: l.src, Class: class, lab: l.lab}
+		}
 	}
 	if lab, ok := chardetGuess(sw); ok {
 		return h.agree(lab, class, false)
@@ -142,6 +152,30 @@ func looksUTF8(b []byte) bool {
 	return utf8.Valid(b[:end])
 }
 
+// weakUTF8 reports whether valid UTF-8 b is too little evidence to trust:
+// at most weakRunes non-ASCII characters, all of them 2-byte ones outside
+// Latin-1 (Greek, Cyrillic, IPA, Hebrew…), which is what a GBK or Big5
+// hanzi looks like when its bytes happen to form UTF-8. Chinese in UTF-8 is
+// 3 bytes a character; a Latin-1 © or é stays UTF-8.
+func weakUTF8(b []byte) bool {
+	const weakRunes = 4
+	n := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		b = b[size:]
+		switch {
+		case r < utf8.RuneSelf:
+			continue
+		case size != 2 || r <= 0xFF:
+			return false
+		}
+		if n++; n > weakRunes {
+			return false
+		}
+	}
+	return n > 0
+}
+
 // hints are the labels the server and the page declared.
 type hints struct {
 	header, meta       label
@@ -175,15 +209,33 @@ func (h hints) declares(f family) bool {
 	return (h.hasHeader && h.header.fam == f) || (h.hasMeta && h.meta.fam == f)
 }
 
-// other returns a declared label outside the families the bytes were tested for.
-func (h hints) other() (label, string, bool) {
-	switch {
-	case h.hasHeader && h.header.fam == famOther:
-		return h.header, SourceHeader, true
-	case h.hasMeta && h.meta.fam == famOther:
-		return h.meta, SourceMeta, true
+// declared is one label and where it came from.
+type declared struct {
+	lab label
+	src string
+}
+
+// list returns the declared labels, strongest first.
+func (h hints) list() []declared {
+	var out []declared
+	if h.hasHeader {
+		out = append(out, declared{h.header, SourceHeader})
 	}
-	return label{}, "", false
+	if h.hasMeta {
+		out = append(out, declared{h.meta, SourceMeta})
+	}
+	return out
+}
+
+// readsClean reports whether lab decodes b without an invalid byte, using
+// the scores already computed for the families that have one.
+func readsClean(lab label, b []byte, cands []candidate) bool {
+	for _, c := range cands {
+		if c.lab.fam == lab.fam && lab.fam != famOther {
+			return c.bad == 0
+		}
+	}
+	return score(lab, b).bad == 0
 }
 
 // chinese returns a declared GB or Big5 label.

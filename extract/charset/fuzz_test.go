@@ -55,7 +55,8 @@ func FuzzDecode(f *testing.F) {
 		if got.Charset == "" || got.Source == "" || (got.Replacements > 0 && !got.Degraded) {
 			t.Fatalf("incomplete result: %s", summary(got))
 		}
-		if _, hasBOM := findBOM(body); !hasBOM && firstNonASCII(body) >= 0 && utf8.Valid(body) && len(body) <= utf8Window {
+		first := firstNonASCII(body)
+		if _, hasBOM := findBOM(body); !hasBOM && first >= 0 && utf8.Valid(body) && len(body) <= utf8Window && !weakUTF8(body[first:]) {
 			if got.Charset != "utf-8" || got.Text != string(body) {
 				t.Fatalf("valid UTF-8 read as %s: %q", got.Charset, got.Text)
 			}

@@ -15,30 +15,27 @@ func TestHanziTableMatchesList(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	blocks := map[string][]rune{}
-	var cur string
+	very, common := map[rune]bool{}, map[rune]bool{}
+	tier1, blocks := true, 0
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		switch {
 		case line == "" || strings.HasPrefix(line, "#"):
+		case line == "---":
+			tier1 = false
 		case strings.HasPrefix(line, "["):
-			cur = strings.Trim(line, "[]")
+			tier1 = true
+			blocks++
 		default:
-			blocks[cur] = append(blocks[cur], []rune(line)...)
-		}
-	}
-	very, common := map[rune]bool{}, map[rune]bool{}
-	for _, name := range []string{"simplified", "traditional"} {
-		if len(blocks[name]) < 2000 {
-			t.Fatalf("block %s has %d characters", name, len(blocks[name]))
-		}
-		for i, r := range blocks[name] {
-			common[r] = true
-			if i < 1000 {
-				very[r] = true
+			for _, r := range line {
+				common[r] = true
+				very[r] = very[r] || tier1
 			}
 		}
+	}
+	if blocks != 2 || len(very) < 1000 || len(common) < 3000 {
+		t.Fatalf("hanzi.txt: %d blocks, %d very common, %d common characters", blocks, len(very), len(common))
 	}
 	for r := rune(0x4E00); r <= 0x9FFF; r++ {
 		o := r - 0x4E00
@@ -50,7 +47,7 @@ func TestHanziTableMatchesList(t *testing.T) {
 		}
 	}
 	// Spot checks on the meaning, not just the encoding of the table.
-	for _, r := range "的国报告政府資訊" {
+	for _, r := range "的国报告政府資訊複復覆" {
 		if !common[r] {
 			t.Errorf("%c should be common", r)
 		}

@@ -1,6 +1,9 @@
 package charset
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // The common-hanzi bitsets in hanzi_table.go are built from hanzi.txt.
 //go:generate go run gen_hanzi.go
@@ -65,9 +68,13 @@ func isHan(r rune) bool {
 	return (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) || (r >= 0xF900 && r <= 0xFAFF)
 }
 
+// pinyinVowels are the tone-marked letters of GB2312 row 8 (拼音).
+const pinyinVowels = "āáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜüêńňǹɑɡ"
+
 // isChinesePunct covers the punctuation and symbols Chinese text uses:
 // CJK symbols (、。《》「」), general punctuation (“”…—), full-width forms
-// (，：（）０-９), the no-break space, ×÷°·, and circled/parenthesised numbers.
+// (，：（）０-９), the no-break space, ×÷°·, circled/parenthesised numbers
+// and pinyin letters.
 func isChinesePunct(r rune) bool {
 	switch {
 	case r >= 0x3000 && r <= 0x303F, r >= 0xFF01 && r <= 0xFF5E, r >= 0x2010 && r <= 0x203B:
@@ -75,6 +82,8 @@ func isChinesePunct(r rune) bool {
 	case r >= 0x2460 && r <= 0x24FF, r >= 0x3220 && r <= 0x3243, r >= 0x2160 && r <= 0x217F:
 		return true
 	case r == 0xA0, r == 0xD7, r == 0xF7, r == 0xB0, r == 0xB7, r == 0x2103, r == 0xFFE5:
+		return true
+	case strings.ContainsRune(pinyinVowels, r):
 		return true
 	}
 	return false
