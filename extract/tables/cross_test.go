@@ -61,6 +61,9 @@ func TestFixtureRenders(t *testing.T) {
 			for _, d := range diffTables(res.Tables, r.Tables) {
 				t.Errorf("%s %s: %s", r.ID, style, d)
 			}
+			if len(res.Warnings) > 0 {
+				t.Errorf("%s %s: warnings %q", r.ID, style, res.Warnings)
+			}
 		}
 		res, err := FromText(r.Lines)
 		if err != nil {
