@@ -181,6 +181,8 @@ func benchCaptures(b *testing.B, level int, gbk bool, unchangedPct, writers int,
 		// Of which bbolt spent writing pages and fdatasync-ing them.
 		tx1 := s.db.Stats().TxStats
 		b.ReportMetric(float64((tx1.GetWriteTime()-tx0.GetWriteTime()).Microseconds())/float64(commits), "write+sync-µs/commit")
+		b.ReportMetric(float64(tx1.GetWrite()-tx0.GetWrite())/float64(commits), "pwrites/commit")
+		b.ReportMetric(float64(tx1.GetPageCount()-tx0.GetPageCount())/float64(commits), "pages/commit")
 	}
 	b.ReportMetric(float64(bytesIn.Load())/float64(b.N)/1024, "KB/page")
 	st, err := s.Stats(ctx)

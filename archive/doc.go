@@ -3,8 +3,7 @@ package archive
 // File layout (schema version 1). All top-level buckets are created at Open.
 //
 //	meta          "schema" → uvarint SchemaVersion; a newer value refuses to open
-//	payloads      sha256(32 bytes) → blob id (8 BE)
-//	blobs         blob id (8 BE) → codec byte ‖ uvarint raw length ‖ zstd frame (append-only)
+//	payloads      sha256(32 bytes) → nested bucket {0x00 → codec byte ‖ uvarint raw length ‖ zstd frame}
 //	captures      capture id (8 BE) → capture record (binary, see codec.go)
 //	url_captures  url ‖ NUL ‖ capture id → empty            (Captures(url))
 //	urls          url → latest version seq and digest, ETag, Last-Modified, validator digest

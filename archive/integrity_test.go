@@ -61,9 +61,8 @@ func TestDigestMismatchIsCorrupt(t *testing.T) {
 			s.Close()
 			key, _ := digestKey(a.Capture.Digest)
 			rawUpdate(t, path, func(tx *bolt.Tx) error {
-				id := tx.Bucket(bPayloads).Get(key)
-				b := tx.Bucket(bBlobs)
-				return b.Put(id, tc.damage(otherVal, b.Get(id)))
+				b := tx.Bucket(bPayloads).Bucket(key)
+				return b.Put(payloadValueKey, tc.damage(otherVal, b.Get(payloadValueKey)))
 			})
 			s2, err := Open(path, nil)
 			if err != nil {

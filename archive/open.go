@@ -21,8 +21,7 @@ var ErrClosed = errors.New("archive: store is closed")
 // paragraph and in doc.go.
 var (
 	bMeta        = []byte("meta")         // "schema" → uvarint version
-	bPayloads    = []byte("payloads")     // sha256(32) → blob id(8 BE)
-	bBlobs       = []byte("blobs")        // blob id(8 BE) → codec byte, raw len, zstd bytes (append-only)
+	bPayloads    = []byte("payloads")     // sha256(32) → nested bucket {0x00 → codec byte, raw len, zstd bytes}
 	bCaptures    = []byte("captures")     // id(8 BE) → capture record
 	bURLCaptures = []byte("url_captures") // url \x00 id(8) → empty
 	bURLs        = []byte("urls")         // url → url state (latest version, validators)
@@ -32,7 +31,7 @@ var (
 	bRuns        = []byte("runs")         // id(8) → run record (JSON)
 	bCounters    = []byte("counters")     // name → uvarint, kept in step with every write
 	bFrontier    = []byte("frontier")     // name → nested bucket, see frontier.go
-	allBuckets   = [][]byte{bMeta, bPayloads, bBlobs, bCaptures, bURLCaptures, bURLs, bVersions, bParsed, bIndex, bRuns, bCounters, bFrontier}
+	allBuckets   = [][]byte{bMeta, bPayloads, bCaptures, bURLCaptures, bURLs, bVersions, bParsed, bIndex, bRuns, bCounters, bFrontier}
 	keySchema    = []byte("schema")
 )
 

@@ -10,13 +10,15 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Payload bytes live in bBlobs under a sequential id and bPayloads maps
-// the digest to that id. bbolt keeps values inline in (multi-page) leaf
-// nodes, so inserting 20 KB values at random digest positions would
-// rewrite neighbouring large values on every commit; appending at the end
-// of bBlobs (filled to 100%) writes each payload once.
+// Each payload is a nested bucket of bPayloads named by its digest,
+// holding one key (payloadValueKey). bbolt keeps values inline in leaf
+// nodes and never splits a leaf below 5 entries, so 20 KB values stored
+// side by side would be rewritten with their neighbours on every commit
+// that touches their leaf. A nested bucket gives each payload a leaf of
+// its own, written once; the parent leaf only holds 32-byte names and
+// 16-byte bucket headers.
 //
-// A blob value is: codec byte, uvarint raw length, then the body.
+// The stored value is: codec byte, uvarint raw length, then the body.
 // codecZstd bodies are one zstd frame; codecRaw is kept for bodies that
 // zstd would make larger (already-compressed PDFs, images).
 const (
@@ -89,30 +91,28 @@ func (s *Store) decodePayload(key, src []byte) ([]byte, error) {
 	return body, nil
 }
 
-// payloadValue returns the stored blob of a digest key (nil if absent).
+// payloadValueKey is the one key inside a payload's bucket.
+var payloadValueKey = []byte{0}
+
+// payloadValue returns the stored value of a digest key (nil if absent).
 func payloadValue(tx *bolt.Tx, dkey []byte) []byte {
-	id := tx.Bucket(bPayloads).Get(dkey)
-	if id == nil {
+	b := tx.Bucket(bPayloads).Bucket(dkey)
+	if b == nil {
 		return nil
 	}
-	return tx.Bucket(bBlobs).Get(id)
+	return b.Get(payloadValueKey)
 }
 
 // hasPayload reports whether a digest key is stored.
-func hasPayload(tx *bolt.Tx, dkey []byte) bool { return tx.Bucket(bPayloads).Get(dkey) != nil }
+func hasPayload(tx *bolt.Tx, dkey []byte) bool { return tx.Bucket(bPayloads).Bucket(dkey) != nil }
 
-// putPayload appends a blob and indexes it by digest.
+// putPayload stores a payload value under its digest.
 func putPayload(tx *bolt.Tx, dkey, val []byte) error {
-	bb := tx.Bucket(bBlobs)
-	bb.FillPercent = 1.0 // append-only: pack leaves full
-	id, err := bb.NextSequence()
+	b, err := tx.Bucket(bPayloads).CreateBucket(dkey)
 	if err != nil {
 		return err
 	}
-	if err := bb.Put(u64key(id), val); err != nil {
-		return err
-	}
-	return tx.Bucket(bPayloads).Put(dkey, u64key(id))
+	return b.Put(payloadValueKey, val)
 }
 
 // Payload returns the raw bytes with the given digest, verified: a mismatch
