@@ -47,7 +47,8 @@ type Config struct {
 	// Progress receives a live status line on a terminal, or plain log lines
 	// otherwise; nil is silent.
 	Progress io.Writer
-	// OnFetch, if set, is called after every fetch is recorded.
+	// OnFetch, if set, is called after every fetch is recorded; calls for
+	// different seeds may come from different goroutines at once.
 	OnFetch func(Fetch)
 
 	// allowAddr, in tests, decides private-address refusal instead of the

@@ -21,6 +21,12 @@ type Crawler struct {
 	store *archive.Store
 	cfg   Config
 	tr    *transport
+
+	// orphans are items a cancelled run popped but never finished. The
+	// archive returns in-flight items to the queue when it is next opened;
+	// within one process the next Run of this Crawler takes them from here.
+	mu      sync.Mutex
+	orphans map[string][]archive.FrontierItem
 }
 
 // New returns a crawler writing to store.
@@ -40,7 +46,7 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 		TLSHandshakeTimeout:   cfg.DialTimeout,
 		ResponseHeaderTimeout: cfg.Timeout,
 	}
-	return &Crawler{store: store, cfg: cfg, tr: &transport{base: base, cfg: cfg}}, nil
+	return &Crawler{store: store, cfg: cfg, tr: &transport{base: base, cfg: cfg}, orphans: map[string][]archive.FrontierItem{}}, nil
 }
 
 // collector builds the colly collector of one run. colly's defaults are set
@@ -137,12 +143,15 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 		firstErr error
 	)
 	jobs := make(chan int)
+	// Archivers store and extract fetched pages beside the fetchers. Each
+	// holds one body, so memory is bounded by (fetchers + archivers) × MaxBodySize.
+	archivers := make(chan struct{}, max(4, c.cfg.Concurrency))
 	for w := 0; w < min(c.cfg.Concurrency, len(list)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				st, err := c.crawlSeed(ctx, run.ID, col, list[i], prog)
+				st, err := c.crawlSeed(ctx, run.ID, col, list[i], prog, archivers)
 				mu.Lock()
 				sum.Seeds[i] = st
 				if err != nil && firstErr == nil {
@@ -184,7 +193,7 @@ feed:
 }
 
 // crawlSeed spends one seed's page budget on its frontier, best first.
-func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collector, sd seeds.Seed, prog *progress) (SeedStatus, error) {
+func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collector, sd seeds.Seed, prog *progress, archivers chan struct{}) (SeedStatus, error) {
 	st := SeedStatus{Seed: sd, Status: StatusOK}
 	su, err := url.Parse(sd.URL)
 	if err != nil {
@@ -196,7 +205,8 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		st.Status, st.Err = StatusUnreachable, "not an http(s) URL"
 		return st, nil
 	}
-	fr := c.store.Frontier(frontierName(seedURL.String()))
+	frName := frontierName(seedURL.String())
+	fr := c.store.Frontier(frName)
 	pending, err := fr.Pending()
 	if err != nil {
 		return st, fmt.Errorf("frontier of %s: %w", sd.URL, err)
@@ -214,16 +224,44 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	}
 	sc := newScope(seedURL.String())
 	v := &visitor{c: c, col: col, runID: runID, seed: sd, scope: sc, perPath: map[string]int{}}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex // guards st and bgErr once archivers run
+		bgErr error
+	)
+	failed := func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		return bgErr
+	}
 	finished := false
-	for st.Pages < c.cfg.MaxPages {
-		if ctx.Err() != nil {
+	c.mu.Lock()
+	queue := c.orphans[frName]
+	delete(c.orphans, frName)
+	c.mu.Unlock()
+	defer func() {
+		if len(queue) > 0 {
+			c.mu.Lock()
+			c.orphans[frName] = append(c.orphans[frName], queue...)
+			c.mu.Unlock()
+		}
+	}()
+	for pages := 0; pages < c.cfg.MaxPages; {
+		if ctx.Err() != nil || failed() != nil {
 			break
 		}
-		its, err := fr.Pop(ctx, 1)
+		var its []archive.FrontierItem
+		var err error
+		if len(queue) > 0 {
+			its, queue = queue[:1], queue[1:]
+		} else {
+			its, err = fr.Pop(ctx, 1)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				break
 			}
+			wg.Wait()
 			return st, fmt.Errorf("pop frontier of %s: %w", sd.URL, err)
 		}
 		if len(its) == 0 {
@@ -239,26 +277,54 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		if d.URL == "" {
 			d.URL = it.Key
 		}
-		out, next, err := v.visit(ctx, d)
+		out, next, archiveFn, err := v.visit(ctx, d)
 		if err != nil {
+			wg.Wait()
 			return st, err
 		}
 		if out.canceled {
+			queue = append(queue, it)
 			break
 		}
-		st.add(out, d.Depth == 0 && !st.Resumed)
-		prog.fetched(out)
-		if c.cfg.OnFetch != nil {
-			c.cfg.OnFetch(out.Fetch)
-		}
+		pages++
 		if len(next) > 0 {
 			if err := fr.Push(context.WithoutCancel(ctx), next...); err != nil {
+				wg.Wait()
 				return st, fmt.Errorf("push links of %s: %w", d.URL, err)
 			}
 		}
-		if err := fr.Done(context.WithoutCancel(ctx), it.Key); err != nil {
-			return st, fmt.Errorf("frontier done %s: %w", d.URL, err)
-		}
+		// Archive in the background, a bounded number at a time across
+		// all seeds; the item is Done only once its capture is stored, so
+		// a kill before that fetches it again.
+		archivers <- struct{}{}
+		wg.Add(1)
+		go func(key string, seedFetch bool) {
+			defer wg.Done()
+			defer func() { <-archivers }()
+			o, err := archiveFn()
+			if err == nil {
+				if err = fr.Done(context.WithoutCancel(ctx), key); err != nil {
+					err = fmt.Errorf("frontier done %s: %w", key, err)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if bgErr == nil {
+					bgErr = err
+				}
+				return
+			}
+			st.add(o, seedFetch)
+			prog.fetched(o)
+			if c.cfg.OnFetch != nil {
+				c.cfg.OnFetch(o.Fetch)
+			}
+		}(it.Key, d.Depth == 0 && !st.Resumed)
+	}
+	wg.Wait()
+	if bgErr != nil {
+		return st, bgErr
 	}
 	if ctx.Err() != nil {
 		st.Interrupted = true

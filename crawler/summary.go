@@ -61,7 +61,7 @@ func (s Summary) Unreachable() []SeedStatus {
 
 // add counts one fetch; seedFetch marks the fetch of the seed page itself.
 func (st *SeedStatus) add(o outcome, seedFetch bool) {
-	st.Pages++
+	st.Pages++ // counted when archived, so Pages matches what the archive holds
 	if o.ErrKind != "" && o.ErrKind != "content_mismatch" {
 		st.Errors++
 	}

@@ -54,9 +54,9 @@ type visitor struct {
 	perPath map[string]int
 }
 
-// visit fetches one frontier item, archives it, extracts it, and returns the
-// frontier items its links lead to.
-func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.FrontierItem, error) {
+// visit fetches one frontier item and returns the frontier items its links
+// lead to, and a function that archives and extracts it.
+func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.FrontierItem, func() (outcome, error), error) {
 	c := v.c
 	method := d.Method
 	if method == "" {
@@ -69,7 +69,7 @@ func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.Frontie
 	if method == http.MethodGet {
 		var err error
 		if val, err = c.store.Validators(d.URL); err != nil && !errors.Is(err, archive.ErrNotFound) {
-			return out, nil, fmt.Errorf("validators of %s: %w", d.URL, err)
+			return out, nil, nil, fmt.Errorf("validators of %s: %w", d.URL, err)
 		}
 		if val.Digest != "" {
 			if val.ETag != "" {
@@ -95,7 +95,7 @@ func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.Frontie
 	err := v.col.Request(method, d.URL, body, nil, hdr)
 	if ctx.Err() != nil && (sl.hops == 0 || sl.kind == "canceled") {
 		out.canceled = true
-		return out, nil, nil
+		return out, nil, nil, nil
 	}
 
 	capt := archive.Capture{
@@ -158,33 +158,19 @@ func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.Frontie
 		capt.ErrKind, capt.Err = "blocked", "HTTP 412: anti-bot script challenge"
 	}
 
-	added, err := c.store.AddCapture(context.WithoutCancel(ctx), capt, payload)
-	if err != nil {
-		return out, nil, fmt.Errorf("archive %s: %w", d.URL, err)
-	}
-	digest := added.Capture.Digest
-	if digest == "" {
-		digest = capt.Digest
-	}
 	out.FinalURL, out.Status, out.ErrKind, out.Err = capt.FinalURL, capt.Status, capt.ErrKind, capt.Err
-	out.Size, out.Digest, out.NewPayload = int64(len(payload)), digest, added.NewPayload
+	out.Size = int64(len(payload))
 
 	// A 304 confirms the archived bytes: read them again to go on.
-	if out.NotModified && digest != "" {
-		if old, err := c.store.Payload(digest); err == nil && looksHTML(ct, old) {
+	if out.NotModified && capt.Digest != "" {
+		if old, err := c.store.Payload(capt.Digest); err == nil && looksHTML(ct, old) {
 			text = decodeText(old, ct)
 			pg = parsePage(text)
 		}
 	}
 
-	// Extraction: once per payload and parser version.
-	if digest != "" && out.ErrKind != "blocked" && (payload != nil || out.NotModified) {
-		v.extract(ctx, &out, capt, payload, ct)
-	} else if out.ErrKind == "" {
-		out.Report = d.Kind == kindReport || d.Kind == kindAttachment
-	}
-
-	// Links.
+	// Links first, so the frontier is fed at once and the next fetch is the
+	// best one while this page is still being archived.
 	var next []archive.FrontierItem
 	if out.ErrKind == "" || out.ErrKind == "content_mismatch" {
 		switch {
@@ -194,7 +180,28 @@ func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.Frontie
 			next = v.fromPage(d, final, pg, text)
 		}
 	}
-	return out, next, nil
+
+	// Archiving and extraction may run beside the next fetch: a durable
+	// write waits for an fsync, and concurrent writes share one.
+	archiveFn := func() (outcome, error) {
+		actx := context.WithoutCancel(ctx)
+		added, err := c.store.AddCapture(actx, capt, payload)
+		if err != nil {
+			return out, fmt.Errorf("archive %s: %w", d.URL, err)
+		}
+		out.Digest, out.NewPayload = added.Capture.Digest, added.NewPayload
+		if out.Digest == "" {
+			out.Digest = capt.Digest
+		}
+		// Extraction: once per payload and parser version.
+		if out.Digest != "" && out.ErrKind != "blocked" && (payload != nil || out.NotModified) {
+			v.extract(actx, &out, capt, payload, ct)
+		} else if out.ErrKind == "" {
+			out.Report = d.Kind == kindReport || d.Kind == kindAttachment
+		}
+		return out, nil
+	}
+	return out, next, archiveFn, nil
 }
 
 func redirectKind(k string) bool {

@@ -1,0 +1,267 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+	"github.com/gongkai/gongkai/internal/corpus"
+	"github.com/gongkai/gongkai/internal/fixture"
+	"github.com/gongkai/gongkai/seeds"
+)
+
+// benchPortal is a generated portal of n report pages: home → 政府信息公开 →
+// 年报 column of n/20 list pages (index.html, index_1.html …, 下一页 and page
+// numbers, so wget and colly find them too) → n report pages, each a real
+// rendered report (internal/fixture, UTF-8 and GBK) made unique by its
+// number, so every page is a new payload and extraction runs on each. Pages
+// are made on request (memory stays flat) and answer If-None-Match.
+type benchPortal struct {
+	n, perPage int
+	bodies     []fixture.Page
+	requests   atomic.Int64
+	bytes      atomic.Int64
+}
+
+func newBenchPortal(tb testing.TB, n int) *benchPortal {
+	reps, err := corpus.Reports()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bp := &benchPortal{n: n, perPage: 20}
+	for i, r := range reps {
+		o := fixture.Options{Chrome: true}
+		if i%2 == 1 {
+			o.Encoding = fixture.EncGBK
+		}
+		pg, err := fixture.Render(r, o)
+		if err != nil {
+			continue
+		}
+		bp.bodies = append(bp.bodies, pg)
+	}
+	return bp
+}
+
+func (bp *benchPortal) pages() int { return bp.n + (bp.n+bp.perPage-1)/bp.perPage + 2 }
+
+var benchReportRe = regexp.MustCompile(`^/xxgk/ndbg/t(\d+)\.html$`)
+var benchListRe = regexp.MustCompile(`^/xxgk/ndbg/index(?:_(\d+))?\.html$`)
+
+func (bp *benchPortal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	bp.requests.Add(1)
+	body, ct := bp.page(r.URL.Path)
+	if body == nil {
+		http.NotFound(w, r)
+		return
+	}
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Content-Type", ct)
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	n, _ := w.Write(body)
+	bp.bytes.Add(int64(n))
+}
+
+func (bp *benchPortal) page(path string) ([]byte, string) {
+	const utf8 = "text/html; charset=utf-8"
+	switch path {
+	case "/", "/index.html":
+		return []byte(htmlPage("某市人民政府", a("/xxgk/index.html", "政府信息公开")+a("/about.html", "关于我们"))), utf8
+	case "/xxgk/index.html":
+		return []byte(htmlPage("政府信息公开", a("/xxgk/ndbg/index.html", "政府信息公开年报"))), utf8
+	}
+	if m := benchListRe.FindStringSubmatch(path); m != nil {
+		p, _ := strconv.Atoi(m[1])
+		pages := (bp.n + bp.perPage - 1) / bp.perPage
+		if p >= pages {
+			return nil, ""
+		}
+		name := func(i int) string {
+			if i == 0 {
+				return "index.html"
+			}
+			return fmt.Sprintf("index_%d.html", i)
+		}
+		var b strings.Builder
+		b.WriteString("<ul>")
+		for i := p * bp.perPage; i < min((p+1)*bp.perPage, bp.n); i++ {
+			fmt.Fprintf(&b, `<li><a href="t%d.html">某市%d年政府信息公开工作年度报告（%d）</a><span>2021-01-20</span></li>`, i, 2010+i%12, i)
+		}
+		b.WriteString("</ul><div class=\"page\">" + a(name(0), "首页"))
+		if p > 0 {
+			b.WriteString(a(name(p-1), "上一页"))
+		}
+		for i := max(p-3, 0); i < min(p+4, pages); i++ {
+			b.WriteString(a(name(i), strconv.Itoa(i+1)))
+		}
+		if p+1 < pages {
+			b.WriteString(a(name(p+1), "下一页"))
+		}
+		b.WriteString(a(name(pages-1), "尾页") + "</div>")
+		return []byte(htmlPage("政府信息公开年报", b.String())), utf8
+	}
+	if m := benchReportRe.FindStringSubmatch(path); m != nil {
+		i, _ := strconv.Atoi(m[1])
+		if i >= bp.n {
+			return nil, ""
+		}
+		pg := bp.bodies[i%len(bp.bodies)]
+		k := bytes.LastIndex(pg.Body, []byte("</body>"))
+		if k < 0 {
+			k = len(pg.Body)
+		}
+		out := make([]byte, 0, len(pg.Body)+32)
+		out = append(out, pg.Body[:k]...)
+		out = append(out, fmt.Sprintf("<!-- page %d -->", i)...)
+		out = append(out, pg.Body[k:]...)
+		return out, pg.ContentType
+	}
+	return nil, ""
+}
+
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			f := strings.Fields(l)
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// benchPages is the portal size: GONGKAI_BENCH_PAGES, default 10,000.
+func benchPages() int {
+	if n, err := strconv.Atoi(os.Getenv("GONGKAI_BENCH_PAGES")); err == nil && n > 0 {
+		return n
+	}
+	return 10000
+}
+
+// BenchmarkCrawl measures pages/s on one local portal of ≥10,000 pages:
+// this crawler (archive and extraction on, rate limit off), a bare colly
+// collector that stores nothing, and wget --recursive; then the nightly
+// ratio of a second run over the same archive. Run with -benchtime=1x:
+//
+//	go test -run '^$' -bench BenchmarkCrawl -benchtime=1x -timeout 1h ./crawler/
+func BenchmarkCrawl(b *testing.B) {
+	bp := newBenchPortal(b, benchPages())
+	srv := httptest.NewServer(bp)
+	defer srv.Close()
+	want := bp.pages()
+
+	b.Run("gongkai", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			st := testStore(b)
+			cfg := Config{AllowPrivate: true, Rate: 0, MaxPages: 1 << 30, MaxDepth: -1}
+			c, err := New(st, cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			list := []seeds.Seed{{URL: srv.URL + "/", Agency: "某市人民政府"}}
+			bp.requests.Store(0)
+			bp.bytes.Store(0)
+			start := time.Now()
+			sum, err := c.Run(context.Background(), list)
+			el := time.Since(start)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if sum.Pages < want {
+				b.Fatalf("fetched %d pages, portal has %d", sum.Pages, want)
+			}
+			b.ReportMetric(float64(sum.Pages)/el.Seconds(), "pages/s")
+			b.ReportMetric(float64(sum.Reports), "reports")
+			b.ReportMetric(float64(peakRSS())/(1<<20), "peakRSS-MB")
+			req1, bytes1 := bp.requests.Load(), bp.bytes.Load()
+
+			// Nightly: the same seeds again, nothing changed.
+			bp.requests.Store(0)
+			bp.bytes.Store(0)
+			start = time.Now()
+			sum2, err := c.Run(context.Background(), list)
+			el2 := time.Since(start)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(bp.requests.Load())/float64(req1), "nightly-requests-ratio")
+			b.ReportMetric(float64(bp.bytes.Load())/float64(bytes1), "nightly-bytes-ratio")
+			b.ReportMetric(el2.Seconds()/el.Seconds(), "nightly-seconds-ratio")
+			b.ReportMetric(float64(sum2.NewPayloads), "nightly-new-payloads")
+			b.Logf("first run: %d pages %d reports in %v (%d requests, %d body bytes); second: %d pages, %d not modified, %d new payloads in %v (%d requests, %d bytes)",
+				sum.Pages, sum.Reports, el, req1, bytes1, sum2.Pages, sum2.NotModified, sum2.NewPayloads, el2, bp.requests.Load(), bp.bytes.Load())
+		}
+	})
+
+	b.Run("colly-bare", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var pages atomic.Int64
+			col := colly.NewCollector(colly.MaxDepth(0))
+			col.OnResponse(func(*colly.Response) { pages.Add(1) })
+			col.OnHTML("a[href]", func(e *colly.HTMLElement) {
+				e.Request.Visit(e.Attr("href"))
+			})
+			start := time.Now()
+			if err := col.Visit(srv.URL + "/"); err != nil {
+				b.Fatal(err)
+			}
+			col.Wait()
+			el := time.Since(start)
+			if int(pages.Load()) < want {
+				b.Fatalf("colly fetched %d pages, portal has %d", pages.Load(), want)
+			}
+			b.ReportMetric(float64(pages.Load())/el.Seconds(), "pages/s")
+		}
+	})
+
+	b.Run("wget", func(b *testing.B) {
+		wget, err := exec.LookPath("wget")
+		if err != nil {
+			b.Skip("wget not installed (apt-get install -y wget)")
+		}
+		for i := 0; i < b.N; i++ {
+			dir := b.TempDir()
+			bp.requests.Store(0)
+			start := time.Now()
+			cmd := exec.Command(wget, "--recursive", "--level=inf", "--no-verbose", "--no-host-directories",
+				"--directory-prefix", dir, srv.URL+"/")
+			out, _ := cmd.CombinedOutput() // wget exits 8 on the 404s (robots.txt, about.html)
+			el := time.Since(start)
+			var files int
+			filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+				if err == nil && !fi.IsDir() {
+					files++
+				}
+				return nil
+			})
+			if files < want {
+				b.Fatalf("wget saved %d pages, portal has %d: %s", files, want, out[max(0, len(out)-500):])
+			}
+			b.ReportMetric(float64(files)/el.Seconds(), "pages/s")
+		}
+	})
+}
