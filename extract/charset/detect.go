@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -47,12 +46,21 @@ func findBOM(b []byte) (bom, bool) {
 	return bom{}, false
 }
 
-// Detect decides which encoding body is in. The evidence, strongest first:
-// a byte-order mark; then the bytes themselves (valid UTF-8 is UTF-8, else
-// whichever of GB18030 and Big5 reads as common Chinese characters without
-// errors); the HTTP header and <meta> labels only break ties and name the
-// charset when the bytes agree with them. saintfish/chardet is asked only
-// when nothing fits, and its answer is made deterministic.
+// Detect decides which encoding body is in, looking at a bounded window
+// from the first non-ASCII byte. The evidence, in order:
+//  1. a byte-order mark decides (UTF-8, GB18030, UTF-16);
+//  2. valid UTF-8 (a cut final character allowed) is UTF-8 whatever the
+//     labels say, unless it is only 1–4 two-byte non-Latin characters and a
+//     GB18030 or Big5 reading is clean, common Chinese (see weakUTF8);
+//  3. otherwise the window is read as GB18030, Big5 and UTF-8, and the
+//     reading without invalid bytes made of the most common hanzi wins;
+//     a declared family wins a tie; then the same allowing 1% bad bytes;
+//  4. a declared label (header, then meta) that reads the window cleanly;
+//  5. saintfish/chardet, made deterministic, if its answer reads cleanly;
+//  6. the declared Chinese label, else GB18030, marked Guess.
+//
+// Labels never overrule the bytes; they name the charset when they agree
+// (see Result).
 func Detect(body []byte, contentType string) Decision {
 	class := Classify(body)
 	if class != ClassText {
@@ -66,8 +74,8 @@ func Detect(body []byte, contentType string) Decision {
 	first := firstNonASCII(body)
 	if first < 0 {
 		// Pure ASCII reads the same in every label we accept; report the label.
-		if lab, src, ok := h.any(); ok {
-			return Decision{Charset: lab.name, Source: src, Class: class, lab: lab}
+		if l, ok := h.any(); ok {
+			return Decision{Charset: l.lab.name, Source: l.src, Class: class, lab: l.lab}
 		}
 		return Decision{Charset: labelUTF8.name, Source: SourceSniffed, Class: class, lab: labelUTF8}
 	}
@@ -108,8 +116,8 @@ func Detect(body []byte, contentType string) Decision {
 		return h.agree(lab, class, false)
 	}
 	lab := labelGB18030 // Chinese portals: the least bad reading of unknown bytes
-	if l, _, ok := h.chinese(); ok {
-		lab = l
+	if l, ok := h.chinese(); ok {
+		lab = l.lab
 	}
 	return h.agree(lab, class, true)
 }
@@ -174,98 +182,4 @@ func weakUTF8(b []byte) bool {
 		}
 	}
 	return n > 0
-}
-
-// hints are the labels the server and the page declared.
-type hints struct {
-	header, meta       label
-	hasHeader, hasMeta bool
-}
-
-func readHints(body []byte, contentType string) hints {
-	var h hints
-	h.header, h.hasHeader = lookupLabel(HeaderCharset(contentType))
-	h.meta, h.hasMeta = lookupLabel(MetaCharset(body))
-	// A label whose ASCII is not ASCII (UTF-16) cannot have been read from
-	// ASCII bytes: browsers ignore it, and so do we.
-	h.hasHeader = h.hasHeader && h.header.asciiCompatible()
-	h.hasMeta = h.hasMeta && h.meta.asciiCompatible()
-	return h
-}
-
-// any returns the strongest declared label.
-func (h hints) any() (label, string, bool) {
-	switch {
-	case h.hasHeader:
-		return h.header, SourceHeader, true
-	case h.hasMeta:
-		return h.meta, SourceMeta, true
-	}
-	return label{}, "", false
-}
-
-// declares reports whether some label names family f.
-func (h hints) declares(f family) bool {
-	return (h.hasHeader && h.header.fam == f) || (h.hasMeta && h.meta.fam == f)
-}
-
-// declared is one label and where it came from.
-type declared struct {
-	lab label
-	src string
-}
-
-// list returns the declared labels, strongest first.
-func (h hints) list() []declared {
-	var out []declared
-	if h.hasHeader {
-		out = append(out, declared{h.header, SourceHeader})
-	}
-	if h.hasMeta {
-		out = append(out, declared{h.meta, SourceMeta})
-	}
-	return out
-}
-
-// readsClean reports whether lab decodes b without an invalid byte, using
-// the scores already computed for the families that have one.
-func readsClean(lab label, b []byte, cands []candidate) bool {
-	for _, c := range cands {
-		if c.lab.fam == lab.fam && lab.fam != famOther {
-			return c.bad == 0
-		}
-	}
-	return score(lab, b).bad == 0
-}
-
-// chinese returns a declared GB or Big5 label.
-func (h hints) chinese() (label, string, bool) {
-	for _, c := range []struct {
-		ok  bool
-		lab label
-		src string
-	}{{h.hasHeader, h.header, SourceHeader}, {h.hasMeta, h.meta, SourceMeta}} {
-		if c.ok && (c.lab.fam == famGB || c.lab.fam == famBig5) {
-			return c.lab, c.src, true
-		}
-	}
-	return label{}, "", false
-}
-
-// agree turns the encoding the bytes chose into a Decision. When a label of
-// the same family was declared, the page's own name for it is reported
-// ("gbk", "gb2312") with that label as the source; otherwise the detected
-// family's name ("utf-8", "gb18030", "big5") with source "sniffed".
-func (h hints) agree(lab label, class string, guess bool) Decision {
-	d := Decision{Charset: lab.name, Source: SourceSniffed, Class: class, Guess: guess, lab: lab}
-	switch {
-	case h.hasHeader && h.header.fam == lab.fam && (lab.fam != famOther || h.header.name == lab.name):
-		d.Charset, d.Source, d.lab = h.header.name, SourceHeader, h.header
-	case h.hasMeta && h.meta.fam == lab.fam && (lab.fam != famOther || h.meta.name == lab.name):
-		d.Charset, d.Source, d.lab = h.meta.name, SourceMeta, h.meta
-	}
-	if d.lab.fam == famGB {
-		d.lab.enc = simplifiedchinese.GB18030 // never the GBK decoder
-	}
-	return d
 }
