@@ -135,6 +135,7 @@ var exact = map[string]label{
 	"本年新制作数量":  {kind: kindColumn, table: TableProactive, id: "made"},
 	"本年新公开数量":  {kind: kindColumn, table: TableProactive, id: "published"},
 	"对外公开总数量":  {kind: kindColumn, table: TableProactive, id: "total"},
+	"对外公开总数":   {kind: kindColumn, table: TableProactive, id: "total"},
 	"上一年项目数量":  {kind: kindColumn, table: TableProactive, id: "prev_items"},
 	"本年增减":     {kind: kindColumn, table: TableProactive, id: "change"},
 	"处理决定数量":   {kind: kindColumn, table: TableProactive, id: "decisions"},
@@ -242,6 +243,15 @@ func classify(s string) label {
 		}
 	}
 	if !ok {
+		// a unit note after the label: 规章（件）, 行政许可(单位：个)
+		if i := strings.LastIndexByte(body, '('); i > 0 && strings.HasSuffix(body, ")") && len(body)-i <= 20 {
+			note := body[i:]
+			if strings.ContainsAny(note, "件个项条元") || strings.Contains(note, "单位") {
+				l2 := classify(body[:i])
+				l2.enum = l2.enum || enum
+				return l2
+			}
+		}
 		return label{}
 	}
 	l.enum = enum
@@ -263,6 +273,11 @@ func classifyCell(s string) label {
 	parts := strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == 0x3000 || r == 0xA0 })
 	if len(parts) < 2 {
 		return l
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if classify(p).kind == kindNone {
+			return l // prose that happens to end in a label word
+		}
 	}
 	last := classify(parts[len(parts)-1])
 	if last.kind == kindRow || (last.ambiguous && last.enum) {
@@ -303,6 +318,7 @@ func normalize(s string) string {
 	}
 	out := b.String()
 	out = strings.ReplaceAll(out, "只记", "只计")
+	out = strings.ReplaceAll(out, "其它", "其他")
 	out = strings.ReplaceAll(out, "行政规范性文件", "规范性文件")
 	return out
 }

@@ -42,6 +42,14 @@ func TestClassifyVariants(t *testing.T) {
 		{"三、本年度办理结果", kindGroup, TableRequests, ""},
 		{"未经复议直接起诉", kindColumn, TableReviewLitigation, "group:suit_direct"},
 		{"结果维持", kindColumn, TableReviewLitigation, "upheld"},
+		{"其它对外管理服务事项", kindRow, TableProactive, "other_services"},
+		{"（六）其它处理", kindRow, TableRequests, "other"},
+		{"规章（件）", kindRow, TableProactive, "rules"},
+		{"行政许可(单位：个)", kindRow, TableProactive, "licensing"},
+		{"采购总金额（万元）", kindColumn, TableProactive, "amount"},
+		{"对外公开总数", kindColumn, TableProactive, "total"},
+		{"合计", kindColumn, "", "total"},
+		{"（三）不予公开 1.属于国家秘密", kindNone, "", ""}, // classify; classifyCell reads the row
 		{"一是加强组织领导", kindNone, "", ""},
 		{"2020年,新前街道认真贯彻", kindNone, "", ""},
 		{"0", kindNone, "", ""},
@@ -52,6 +60,18 @@ func TestClassifyVariants(t *testing.T) {
 			t.Errorf("classify(%q) = kind %d table %q id %q, want kind %d table %q id %q",
 				c.text, l.kind, l.table, l.id, c.kind, c.table, c.id)
 		}
+	}
+}
+
+func TestClassifyCell(t *testing.T) {
+	if l := classifyCell("（三）不予公开 1.属于国家秘密"); l.kind != kindRow || l.id != "denied.state_secret" {
+		t.Errorf("group and row in one cell: %+v", l)
+	}
+	if l := classifyCell("（六）其他处理\n3.其他"); !l.ambiguous || !l.enum || l.id != "other_org" {
+		t.Errorf("（六）其他处理 3.其他 in one cell: %+v", l)
+	}
+	if l := classifyCell("本机关 主动公开 规章"); l.kind != kindNone {
+		t.Errorf("prose ending in a label word read as %+v", l)
 	}
 }
 
