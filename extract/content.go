@@ -74,7 +74,18 @@ func contentMatches(body *html.Node) [][]*html.Node {
 		if skipped[n.DataAtom] {
 			return false
 		}
-		id, class := attr(n, "id"), attr(n, "class")
+		var id, class string
+		for _, a := range n.Attr {
+			switch a.Key { // the tokenizer lower-cases attribute names
+			case "id":
+				id = a.Val
+			case "class":
+				class = a.Val
+			}
+		}
+		if id == "" && class == "" && n.DataAtom != atom.Article {
+			return true // most elements: nothing to match
+		}
 		for i, s := range contentSels {
 			if s.match(n, id, class) {
 				out[i] = append(out[i], n)

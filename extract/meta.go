@@ -178,16 +178,17 @@ func metaEnds(lines []string) (head, tail []string) {
 }
 
 // labelHints are substrings every label contains (索引号 → 索, 发布机构 → 机构, …).
-// Single characters, because labels come letter-spaced (来　　源).
-var labelHints = []string{"索", "号", "构", "关", "位", "期", "间", "式", "围", "源", "类"}
-
 // mayHoldLabel is a cheap test before the label regexp: a label's last
-// letter is there, and a whole label once spaces are taken out.
+// letter is there (single letters, because labels come letter-spaced:
+// 来　　源), and a whole label once spaces are taken out.
 func mayHoldLabel(s string) bool {
 	hint := false
-	for _, h := range labelHints {
-		if strings.Contains(s, h) {
+	for _, r := range s {
+		switch r {
+		case '索', '号', '构', '关', '位', '期', '间', '式', '围', '源', '类':
 			hint = true
+		}
+		if hint {
 			break
 		}
 	}
