@@ -148,20 +148,30 @@ func detectLayout(toks []tok) textLayout {
 	if first < 0 {
 		return layoutCells
 	}
-	cells, followed, empties := 0, 0, 0
+	// In the paragraph layout every paragraph, label or figure, is followed
+	// by an empty line; in the cells layout an empty line after a label is
+	// a blank first cell, which is rare.
+	cells, followed, empties, labels, labelsFollowed := 0, 0, 0, 0, 0
 	for i := first; i <= last; i++ {
 		tk := toks[i]
-		if tk.empty {
+		next := i+1 < len(toks) && toks[i+1].empty
+		switch {
+		case tk.empty:
 			empties++
-			continue
-		}
-		cells++
-		if i+1 < len(toks) && toks[i+1].empty {
-			followed++
+		case tk.value:
+			cells++
+			if next {
+				followed++
+			}
+		case tk.lab.kind == kindRow:
+			labels++
+			if next {
+				labelsFollowed++
+			}
 		}
 	}
 	switch {
-	case cells > 0 && followed*10 >= cells*6:
+	case cells > 0 && followed*10 >= cells*6 && labelsFollowed*10 >= labels*8:
 		return layoutParagraph
 	case empties > 0:
 		return layoutRows
@@ -326,12 +336,10 @@ func readBlock(block []tok, l textLayout) []string {
 	var out []string
 	switch l {
 	case layoutCells:
+		// Empty lines after the table's last row come out as extra
+		// blank cells; slots drops them.
 		for _, t := range block {
 			out = append(out, t.text)
-		}
-		// trailing empty lines end the table, they are not cells
-		for len(out) > 0 && out[len(out)-1] == "" {
-			out = out[:len(out)-1]
 		}
 	case layoutRows:
 		i := 0

@@ -82,3 +82,46 @@ func TestMenuLinesDoNotHideRows(t *testing.T) {
 		t.Errorf("licensing/decisions = %s, want blank", got)
 	}
 }
+
+// TestDetectLayout: the three layouts of the corpus, and cell-per-line text
+// with empty lines for blanks whose figures are mostly followed by blanks.
+func TestDetectLayout(t *testing.T) {
+	lines := func(s string) []tok {
+		var out []tok
+		for _, l := range strings.Split(s, "\n") {
+			tk := tok{text: l, empty: l == "", value: l == "" || trimCell(l) == ""}
+			if _, _, ok := parseNumber(trimCell(l)); ok {
+				tk.value = true
+			}
+			if !tk.value {
+				tk.lab = classifyCell(l)
+			}
+			out = append(out, tk)
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		text string
+		want textLayout
+	}{
+		{"paragraph", "规章\n\n0\n\n0\n\n0\n\n规范性文件\n\n1\n\n\n\n2\n\n", layoutParagraph},
+		{"rows", "\t规章\n\t0\n\t0\n\t0\n\n\t规范性文件\n\t0\n\t\n\t0\n\n", layoutRows},
+		{"cells", "规章\n\u3000\n0\n0\n规范性文件\n1\n2\n3\n", layoutCells},
+		{"cells with empty blanks", "一、本年新收政府信息公开申请数量\n5\n\n\n\n\n\n\n二、上年结转政府信息公开申请数量\n1\n\n\n\n\n\n\n" +
+			"（一）予以公开\n4\n\n1\n\n\n\n\n（七）总计\n5\n\n\n\n\n\n\n", layoutRows},
+	}
+	for _, c := range cases {
+		if got := detectLayout(lines(c.text)); got != c.want {
+			t.Errorf("%s: layout %d, want %d", c.name, got, c.want)
+		}
+	}
+	// and the cells-with-empty-blanks text reads right: research is the third column
+	res, err := FromText(strings.Split(cases[3].text, "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := value(t, res, TableRequests, "granted", "research"); got != "1" {
+		t.Errorf("granted/research = %s, want 1", got)
+	}
+}
