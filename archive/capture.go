@@ -96,17 +96,22 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 		if err := cb.Put(u64key(id), encodeCapture(cc, dkey)); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bURLCaptures).Put(urlKey(cc.URL, u64key(id)), nil); err != nil {
+		if err := tx.Bucket(bURLs).Put(urlKey(cc.URL, tagCapture, u64key(id)), nil); err != nil {
 			return err
 		}
 		nv, err := noteSighting(tx, cc, dkey)
 		if err != nil {
 			return err
 		}
-		added.NewVersion = nv
+		added.NewVersion = nv.newVersion
 		kind := cc.ErrKind
 		if kind == "" {
 			kind = "ok"
+		}
+		if nv.firstCapture {
+			if err := addCounter(tx, ctrURLs, 1); err != nil {
+				return err
+			}
 		}
 		if err := addCounter(tx, ctrCaptures, 1); err != nil {
 			return err
@@ -128,12 +133,25 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 	return added, nil
 }
 
-// urlKey is url, NUL, suffix: all keys of one URL are contiguous and a
-// URL never shares a prefix range with a longer URL.
-func urlKey(url string, suffix []byte) []byte {
-	k := make([]byte, 0, len(url)+1+len(suffix))
+// Everything about one URL lives in bURLs under keys that start with the
+// URL, so a capture dirties one leaf page for its URL instead of three:
+//
+//	url                  → URL state (latest version, validators)
+//	url NUL 'c' id(8)    → empty: one per capture (Captures)
+//	url NUL 'v' seq(4)   → version record (Versions)
+//
+// URLs never contain NUL, so a key with a NUL is never a state key and a
+// URL's sub-keys never interleave with a longer URL's.
+const (
+	tagCapture byte = 'c'
+	tagVersion byte = 'v'
+)
+
+// urlKey is url NUL tag suffix.
+func urlKey(url string, tag byte, suffix []byte) []byte {
+	k := make([]byte, 0, len(url)+2+len(suffix))
 	k = append(k, url...)
-	k = append(k, 0)
+	k = append(k, 0, tag)
 	return append(k, suffix...)
 }
 
@@ -211,8 +229,8 @@ func (s *Store) Captures(url string) ([]Capture, error) {
 	var out []Capture
 	err := s.view(func(tx *bolt.Tx) error {
 		cb := tx.Bucket(bCaptures)
-		prefix := urlKey(url, nil)
-		c := tx.Bucket(bURLCaptures).Cursor()
+		prefix := urlKey(url, tagCapture, nil)
+		c := tx.Bucket(bURLs).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			idk := k[len(prefix):]
 			v := cb.Get(idk)

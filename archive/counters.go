@@ -10,6 +10,7 @@ import (
 // walk the payloads. Each is an 8-byte big-endian integer.
 const (
 	ctrCaptures      = "captures"
+	ctrURLs          = "urls"          // URLs with at least one capture
 	ctrCaptureBytes  = "capture_bytes" // sum of Size over captures with a body
 	ctrPayloads      = "payloads"
 	ctrPayloadRaw    = "payload_raw_bytes"

@@ -5,9 +5,9 @@ package archive
 //	meta          "schema" → uvarint SchemaVersion; a newer value refuses to open
 //	payloads      sha256(32 bytes) → nested bucket {0x00 → codec byte ‖ uvarint raw length ‖ zstd frame}
 //	captures      capture id (8 BE) → capture record (binary, see codec.go)
-//	url_captures  url ‖ NUL ‖ capture id → empty            (Captures(url))
 //	urls          url → latest version seq and digest, ETag, Last-Modified, validator digest
-//	versions      url ‖ NUL ‖ seq (4 BE) → digest, first/last seen, capture ids
+//	              url ‖ NUL ‖ 'c' ‖ capture id → empty          (Captures(url))
+//	              url ‖ NUL ‖ 'v' ‖ seq (4 BE) → digest, first/last seen, capture ids
 //	parsed        sha256 ‖ parser version (4 BE) → index fields ‖ zstd JSON
 //	index         field byte ‖ value ‖ NUL ‖ sha256 → empty  (a agency, y year, r region,
 //	              h host, u url, k kind)

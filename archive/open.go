@@ -20,19 +20,17 @@ var ErrClosed = errors.New("archive: store is closed")
 // Top-level buckets. The layout is described in the package README
 // paragraph and in doc.go.
 var (
-	bMeta        = []byte("meta")         // "schema" → uvarint version
-	bPayloads    = []byte("payloads")     // sha256(32) → nested bucket {0x00 → codec byte, raw len, zstd bytes}
-	bCaptures    = []byte("captures")     // id(8 BE) → capture record
-	bURLCaptures = []byte("url_captures") // url \x00 id(8) → empty
-	bURLs        = []byte("urls")         // url → url state (latest version, validators)
-	bVersions    = []byte("versions")     // url \x00 seq(4 BE) → version record
-	bParsed      = []byte("parsed")       // sha256(32) parserVersion(4 BE) → parsed record
-	bIndex       = []byte("index")        // field byte, value, \x00, sha256(32) → empty
-	bRuns        = []byte("runs")         // id(8) → run record (JSON)
-	bCounters    = []byte("counters")     // name → uvarint, kept in step with every write
-	bFrontier    = []byte("frontier")     // name → nested bucket, see frontier.go
-	allBuckets   = [][]byte{bMeta, bPayloads, bCaptures, bURLCaptures, bURLs, bVersions, bParsed, bIndex, bRuns, bCounters, bFrontier}
-	keySchema    = []byte("schema")
+	bMeta      = []byte("meta")     // "schema" → uvarint version
+	bPayloads  = []byte("payloads") // sha256(32) → nested bucket {0x00 → codec byte, raw len, zstd bytes}
+	bCaptures  = []byte("captures") // id(8 BE) → capture record
+	bURLs      = []byte("urls")     // url → state; url \x00 'c' id(8) → empty; url \x00 'v' seq(4 BE) → version
+	bParsed    = []byte("parsed")   // sha256(32) parserVersion(4 BE) → parsed record
+	bIndex     = []byte("index")    // field byte, value, \x00, sha256(32) → empty
+	bRuns      = []byte("runs")     // id(8) → run record (JSON)
+	bCounters  = []byte("counters") // name → uvarint, kept in step with every write
+	bFrontier  = []byte("frontier") // name → nested bucket, see frontier.go
+	allBuckets = [][]byte{bMeta, bPayloads, bCaptures, bURLs, bParsed, bIndex, bRuns, bCounters, bFrontier}
+	keySchema  = []byte("schema")
 )
 
 // Store is an open archive. Its methods are safe for concurrent use.
@@ -42,9 +40,8 @@ type Store struct {
 	ro   bool
 
 	zenc *zstd.Encoder // EncodeAll is safe for concurrent use; one per store
-	// zsem bounds concurrent compressions below GOMAXPROCS so the writer
-	// goroutine finds a free P when its fsync returns; otherwise every
-	// commit waits behind a time slice of CPU-bound compressors.
+	// zsem bounds concurrent compressions to GOMAXPROCS: more callers
+	// compressing at once only share the same cores and hold more memory.
 	zsem chan struct{}
 	zdec *zstd.Decoder // DecodeAll likewise
 
@@ -98,7 +95,7 @@ func openWith(path string, opts *Options, wcfg writerConfig) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
-	s := &Store{path: path, db: db, ro: o.ReadOnly, zsem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+	s := &Store{path: path, db: db, ro: o.ReadOnly, zsem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	if err := s.initSchema(); err != nil {
 		db.Close()
 		return nil, err

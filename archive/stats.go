@@ -48,7 +48,7 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 		for k, _ := c.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = c.Next() {
 			st.CapturesByKind[strings.TrimPrefix(string(k), ctrErrPrefix)] = readCounter(tx, string(k))
 		}
-		st.URLs = int64(tx.Bucket(bURLs).Stats().KeyN)
+		st.URLs = readCounter(tx, ctrURLs)
 		st.Runs = tx.Bucket(bRuns).Stats().KeyN
 		st.FileBytes = tx.Size()
 		return nil

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -445,5 +446,45 @@ func TestClosedStore(t *testing.T) {
 		if !errors.Is(err, ErrClosed) {
 			t.Errorf("%s after Close: %v, want ErrClosed", name, err)
 		}
+	}
+}
+
+// ForEachURL lists each URL once, in byte order, across scan chunks, and
+// skips the per-URL capture and version keys stored beside it.
+func TestForEachURL(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	var want []string
+	var wg sync.WaitGroup
+	for i := 0; i < chunkEntries+30; i++ {
+		u := fmt.Sprintf("http://h.gov.cn/%04d", i)
+		want = append(want, u)
+		wg.Add(1)
+		go func() { // concurrent, so the writer batches them
+			defer wg.Done()
+			for n := 0; n < 2; n++ { // two captures, two versions each
+				if _, err := s.AddCapture(ctx, Capture{URL: u, Status: 200}, page(i*10+n)); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// A URL that is a prefix of others must not hide them.
+	mustAdd(t, s, Capture{URL: "http://h.gov.cn/0001/x", Status: 404, ErrKind: "http_4xx"}, nil)
+	want = append(want[:2], append([]string{"http://h.gov.cn/0001/x"}, want[2:]...)...)
+	var got []string
+	if err := s.ForEachURL(ctx, func(u string) error { got = append(got, u); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("ForEachURL: got %d URLs, want %d; first %v", len(got), len(want), got[:min(4, len(got))])
+	}
+	if st, _ := s.Stats(ctx); st.URLs != int64(len(want)) {
+		t.Errorf("Stats.URLs = %d, want %d", st.URLs, len(want))
+	}
+	caps, err := s.Captures("http://h.gov.cn/0001")
+	if err != nil || len(caps) != 2 {
+		t.Errorf("Captures of a URL that prefixes another: %d, %v", len(caps), err)
 	}
 }

@@ -10,8 +10,8 @@ import (
 )
 
 // Version history. Each URL has a state record in bURLs (latest version
-// and conditional-request validators) and one record per version in
-// bVersions under url NUL seq. A version is a run of sightings of the
+// and conditional-request validators) and one record per version under
+// url NUL 'v' seq (see urlKey). A version is a run of sightings of the
 // same bytes: when a URL goes v1 → v2 → back to v1's bytes, that is a
 // third version (seq 3) whose digest equals seq 1's, because "the page
 // was changed back on date X" is itself news.
@@ -99,7 +99,13 @@ func decodeVersion(url string, seq int, v []byte) (Version, error) {
 }
 
 func seqKey(url string, seq uint32) []byte {
-	return urlKey(url, binary.BigEndian.AppendUint32(nil, seq))
+	return urlKey(url, tagVersion, binary.BigEndian.AppendUint32(nil, seq))
+}
+
+// sighting is what noteSighting did.
+type sighting struct {
+	newVersion   bool // the capture started a new version
+	firstCapture bool // the URL had never been captured
 }
 
 // isSighting reports whether a capture shows the URL serving a payload.
@@ -109,28 +115,30 @@ func isSighting(c Capture) bool {
 }
 
 // noteSighting updates the URL's state and version history for a newly
-// stored capture; it reports whether the capture started a new version.
-func noteSighting(tx *bolt.Tx, c Capture, dkey []byte) (bool, error) {
+// stored capture.
+func noteSighting(tx *bolt.Tx, c Capture, dkey []byte) (sighting, error) {
 	ub := tx.Bucket(bURLs)
 	var st urlState
+	var out sighting
 	if v := ub.Get([]byte(c.URL)); v != nil {
 		var err error
 		if st, err = decodeURLState(v); err != nil {
-			return false, fmt.Errorf("url %s: %w", c.URL, err)
+			return out, fmt.Errorf("url %s: %w", c.URL, err)
 		}
+	} else {
+		out.firstCapture = true
 	}
-	newVersion := false
 	if isSighting(c) {
-		vb := tx.Bucket(bVersions)
+		vb := ub
 		if st.latestSeq > 0 && bytes.Equal(st.latestDigest, dkey) {
 			k := seqKey(c.URL, st.latestSeq)
 			old := vb.Get(k)
 			if old == nil {
-				return false, fmt.Errorf("url %s: version %d missing: %w", c.URL, st.latestSeq, ErrCorrupt)
+				return out, fmt.Errorf("url %s: version %d missing: %w", c.URL, st.latestSeq, ErrCorrupt)
 			}
 			ver, err := decodeVersion(c.URL, int(st.latestSeq), old)
 			if err != nil {
-				return false, err
+				return out, err
 			}
 			ver.CaptureIDs = append(ver.CaptureIDs, c.ID)
 			if c.FetchedAt.Before(ver.FirstSeen) {
@@ -140,16 +148,16 @@ func noteSighting(tx *bolt.Tx, c Capture, dkey []byte) (bool, error) {
 				ver.LastSeen = c.FetchedAt
 			}
 			if err := vb.Put(k, encodeVersion(ver, dkey)); err != nil {
-				return false, err
+				return out, err
 			}
 		} else {
 			st.latestSeq++
 			st.latestDigest = dkey
 			ver := Version{FirstSeen: c.FetchedAt, LastSeen: c.FetchedAt, CaptureIDs: []uint64{c.ID}}
 			if err := vb.Put(seqKey(c.URL, st.latestSeq), encodeVersion(ver, dkey)); err != nil {
-				return false, err
+				return out, err
 			}
-			newVersion = true
+			out.newVersion = true
 		}
 		etag, lm := c.Header.Get("ETag"), c.Header.Get("Last-Modified")
 		switch {
@@ -165,7 +173,7 @@ func noteSighting(tx *bolt.Tx, c Capture, dkey []byte) (bool, error) {
 			}
 		}
 	}
-	return newVersion, ub.Put([]byte(c.URL), encodeURLState(st))
+	return out, ub.Put([]byte(c.URL), encodeURLState(st))
 }
 
 // Versions returns the distinct payloads url has had, in order. A URL
@@ -177,8 +185,8 @@ func (s *Store) Versions(url string) ([]Version, error) {
 		if tx.Bucket(bURLs).Get([]byte(url)) == nil {
 			return fmt.Errorf("versions of %s: %w", url, ErrNotFound)
 		}
-		prefix := urlKey(url, nil)
-		c := tx.Bucket(bVersions).Cursor()
+		prefix := urlKey(url, tagVersion, nil)
+		c := tx.Bucket(bURLs).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			if len(k) != len(prefix)+4 {
 				continue
@@ -196,7 +204,42 @@ func (s *Store) Versions(url string) ([]Version, error) {
 
 // ForEachURL calls fn for every URL with at least one capture, in byte order.
 func (s *Store) ForEachURL(ctx context.Context, fn func(url string) error) error {
-	return s.scanChunks(ctx, bURLs, nil, func(k, _ []byte) error { return fn(string(k)) })
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	seek := []byte{}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// Collect a chunk of URLs, jumping over each URL's capture and
+		// version keys (url NUL ...) by seeking to url 0x01.
+		var urls []string
+		err := s.view(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bURLs).Cursor()
+			for k, _ := c.Seek(seek); k != nil && len(urls) < chunkEntries; k, _ = c.Seek(seek) {
+				u := k
+				if i := bytes.IndexByte(k, 0); i >= 0 {
+					u = k[:i]
+				} else {
+					urls = append(urls, string(k))
+				}
+				seek = append(append(seek[:0:0], u...), 1)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, u := range urls {
+			if err := fn(u); err != nil {
+				return err
+			}
+		}
+		if len(urls) < chunkEntries {
+			return nil
+		}
+	}
 }
 
 // Validators returns the conditional-request state of url (zero if none):
