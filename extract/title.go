@@ -24,27 +24,30 @@ func pickTitle(root, body *html.Node, tags metaTags, bodyLines []string) string 
 		return tags.title
 	}
 	var heads []string
+	found := ""
 	walkElements(root, func(n *html.Node) bool {
-		if skipped[n.DataAtom] && n.DataAtom != atom.Head {
+		if found != "" || skipped[n.DataAtom] {
 			return false
 		}
-		switch n.DataAtom {
-		case atom.H1, atom.H2, atom.H3:
-			heads = append(heads, nodeText(n))
-			return false
+		t, ok := "", false
+		switch {
+		case n.DataAtom == atom.H1 || n.DataAtom == atom.H2 || n.DataAtom == atom.H3:
+			t, ok = nodeText(n), true
+		case n.DataAtom != atom.Html && n.DataAtom != atom.Body && titleClass(n):
+			t = nodeText(n)
+			ok = utf8.RuneCountInString(t) <= 100
 		}
-		if c := strings.ToLower(attr(n, "class") + " " + attr(n, "id")); strings.Contains(c, "title") && n.DataAtom != atom.Title && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
-			if t := nodeText(n); utf8.RuneCountInString(t) <= 100 {
-				heads = append(heads, t)
-				return false
-			}
+		if !ok {
+			return true
 		}
-		return true
+		heads = append(heads, t)
+		if isReportTitle(t) {
+			found = t
+		}
+		return false
 	})
-	for _, h := range heads {
-		if isReportTitle(h) {
-			return h
-		}
+	if found != "" {
+		return found
 	}
 	docTitle := ""
 	if t := findInHead(root, atom.Title); t != nil {
@@ -67,6 +70,16 @@ func pickTitle(root, body *html.Node, tags metaTags, bodyLines []string) string 
 		return parts[0]
 	}
 	return ""
+}
+
+// titleClass: a class or id that names a title (class="title", id="ArticleTitle").
+func titleClass(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if (a.Key == "class" || a.Key == "id") && (strings.Contains(a.Val, "title") || strings.Contains(a.Val, "Title") || strings.Contains(a.Val, "TITLE")) {
+			return true
+		}
+	}
+	return false
 }
 
 func textOf(n *html.Node) string {
