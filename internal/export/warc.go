@@ -14,7 +14,6 @@ package export
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"crypto/sha1"
@@ -29,6 +28,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/klauspost/compress/gzip" // same format as compress/gzip, several times faster
 
 	"github.com/gongkai/gongkai/archive"
 )
@@ -120,6 +121,7 @@ type warcWriter struct {
 	nonce [16]byte
 	info  string              // warcinfo record id
 	first map[[32]byte]uint64 // payload digest → capture id of its response record
+	zw    *gzip.Writer
 	n     WARCCounts
 }
 
@@ -269,10 +271,16 @@ type field struct{ name, value string }
 // record writes one WARC record as its own gzip member and indexes it.
 func (ww *warcWriter) record(h []field, block []byte, c archive.Capture, mime string) error {
 	offset := ww.out.n
-	zw, err := gzip.NewWriterLevel(ww.out, gzip.BestSpeed)
-	if err != nil {
-		return err
+	if ww.zw == nil {
+		zw, err := gzip.NewWriterLevel(ww.out, gzip.BestSpeed)
+		if err != nil {
+			return err
+		}
+		ww.zw = zw
+	} else {
+		ww.zw.Reset(ww.out) // a new member, reusing the compressor's memory
 	}
+	zw := ww.zw
 	var head bytes.Buffer
 	head.WriteString("WARC/1.1\r\n")
 	for _, f := range h {
