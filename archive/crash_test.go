@@ -47,6 +47,29 @@ func TestHelperWriter(t *testing.T) {
 		round := os.Getenv("GONGKAI_ARCHIVE_ROUND")
 		var mu sync.Mutex // one line per write(2): stdout is unbuffered in Go
 		var wg sync.WaitGroup
+		// A crawler-like frontier user runs alongside, so kills also land
+		// in the middle of frontier batches.
+		go func() {
+			f := s.Frontier("crash")
+			for i := 0; ; i++ {
+				items := make([]FrontierItem, 3)
+				for j := range items {
+					items[j] = FrontierItem{Key: fmt.Sprintf("r%s/%d/%d", round, i, j), Priority: float64(j)}
+				}
+				if err := f.Push(context.Background(), items...); err != nil {
+					fmt.Printf("error %v\n", err)
+					os.Exit(4)
+				}
+				got, err := f.Pop(context.Background(), 2)
+				if err != nil {
+					fmt.Printf("error %v\n", err)
+					os.Exit(4)
+				}
+				if len(got) > 0 {
+					_ = f.Done(context.Background(), got[0].Key)
+				}
+			}
+		}()
 		for g := 0; g < 8; g++ {
 			wg.Add(1)
 			go func() {
@@ -197,9 +220,20 @@ func verifyAfterCrash(t *testing.T, path string, round int, all []committed) {
 		for err := range tx.Check() {
 			return err
 		}
+		// The frontier's pending counter matches its queue, after the
+		// reopen moved in-flight items back.
+		fb := tx.Bucket(bFrontier).Bucket([]byte("crash"))
+		if fb == nil {
+			return nil
+		}
+		q, fl := fb.Bucket(fQueue).Stats().KeyN, fb.Bucket(fInFlight).Stats().KeyN
+		n := int64(beUint64(fb.Get(fPending)))
+		if fl != 0 || n != int64(q) {
+			return fmt.Errorf("frontier: counter %d, queue %d, in flight %d", n, q, fl)
+		}
 		return nil
 	}); err != nil {
-		t.Fatalf("round %d: bbolt check: %v", round, err)
+		t.Fatalf("round %d: consistency: %v", round, err)
 	}
 }
 
