@@ -39,7 +39,9 @@ func extractDOCX(ctx context.Context, in Input, rec *Record) error {
 		rec.Warnings = append(rec.Warnings, fmt.Sprintf("docx could not be read: %v", err))
 		return extractOpaque(in, rec, formatDOCX)
 	}
-	rec.Charset, rec.CharsetSource = "utf-8", "bom" // XML parts are UTF-8 by definition
+	// The parts declare their own encoding (<?xml encoding="UTF-8"?>, the
+	// XML counterpart of a <meta charset>), and Word writes UTF-8.
+	rec.Charset, rec.CharsetSource = "utf-8", "meta"
 	root, err := xhtml.Parse(strings.NewReader(htmlDoc))
 	if err != nil {
 		return fmt.Errorf("extract %s: docx html: %w", in.URL, err)
