@@ -168,6 +168,10 @@ func benchPages() int {
 // ratio of a second run over the same archive. Run with -benchtime=1x:
 //
 //	go test -run '^$' -bench BenchmarkCrawl -benchtime=1x -timeout 1h ./crawler/
+//
+// GONGKAI_BENCH_PAGES sets the number of report pages (default 10,000),
+// GONGKAI_BENCH_NIGHTLY=0 skips the second run, GONGKAI_BENCH_NOEXTRACT=1
+// turns extraction off (for the 100,000-page memory run).
 func BenchmarkCrawl(b *testing.B) {
 	bp := newBenchPortal(b, benchPages())
 	srv := httptest.NewServer(bp)
@@ -177,7 +181,8 @@ func BenchmarkCrawl(b *testing.B) {
 	b.Run("gongkai", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			st := testStore(b)
-			cfg := Config{AllowPrivate: true, Rate: 0, MaxPages: 1 << 30, MaxDepth: -1}
+			cfg := Config{AllowPrivate: true, Rate: 0, MaxPages: 1 << 30, MaxDepth: -1,
+				NoExtract: os.Getenv("GONGKAI_BENCH_NOEXTRACT") == "1"}
 			c, err := New(st, cfg)
 			if err != nil {
 				b.Fatal(err)
@@ -198,6 +203,11 @@ func BenchmarkCrawl(b *testing.B) {
 			b.ReportMetric(float64(sum.Reports), "reports")
 			b.ReportMetric(float64(peakRSS())/(1<<20), "peakRSS-MB")
 			req1, bytes1 := bp.requests.Load(), bp.bytes.Load()
+			b.Logf("first run: %d pages %d reports in %v (%d requests, %d body bytes), peak RSS %d MB",
+				sum.Pages, sum.Reports, el, req1, bytes1, peakRSS()>>20)
+			if os.Getenv("GONGKAI_BENCH_NIGHTLY") == "0" {
+				continue
+			}
 
 			// Nightly: the same seeds again, nothing changed.
 			bp.requests.Store(0)
@@ -212,8 +222,8 @@ func BenchmarkCrawl(b *testing.B) {
 			b.ReportMetric(float64(bp.bytes.Load())/float64(bytes1), "nightly-bytes-ratio")
 			b.ReportMetric(el2.Seconds()/el.Seconds(), "nightly-seconds-ratio")
 			b.ReportMetric(float64(sum2.NewPayloads), "nightly-new-payloads")
-			b.Logf("first run: %d pages %d reports in %v (%d requests, %d body bytes); second: %d pages, %d not modified, %d new payloads in %v (%d requests, %d bytes)",
-				sum.Pages, sum.Reports, el, req1, bytes1, sum2.Pages, sum2.NotModified, sum2.NewPayloads, el2, bp.requests.Load(), bp.bytes.Load())
+			b.Logf("second run: %d pages, %d not modified, %d new payloads in %v (%d requests, %d bytes)",
+				sum2.Pages, sum2.NotModified, sum2.NewPayloads, el2, bp.requests.Load(), bp.bytes.Load())
 		}
 	})
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -143,9 +144,9 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 		firstErr error
 	)
 	jobs := make(chan int)
-	// Archivers store and extract fetched pages beside the fetchers. Each
-	// holds one body, so memory is bounded by (fetchers + archivers) × MaxBodySize.
-	archivers := make(chan struct{}, max(4, c.cfg.Concurrency))
+	// Archivers store and extract fetched pages beside the fetchers, up to
+	// 32 pages or 128 MB of bodies at once (one body is always let through).
+	archivers := newWeighted(32, 128<<20)
 	for w := 0; w < min(c.cfg.Concurrency, len(list)); w++ {
 		wg.Add(1)
 		go func() {
@@ -193,7 +194,7 @@ feed:
 }
 
 // crawlSeed spends one seed's page budget on its frontier, best first.
-func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collector, sd seeds.Seed, prog *progress, archivers chan struct{}) (SeedStatus, error) {
+func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collector, sd seeds.Seed, prog *progress, archivers *weighted) (SeedStatus, error) {
 	st := SeedStatus{Seed: sd, Status: StatusOK}
 	su, err := url.Parse(sd.URL)
 	if err != nil {
@@ -246,29 +247,47 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			c.mu.Unlock()
 		}
 	}()
+	var active atomic.Int64 // archivers running for this seed
+	pops, lastPending := 0, 0
 	for pages := 0; pages < c.cfg.MaxPages; {
 		if ctx.Err() != nil || failed() != nil {
 			break
 		}
-		var its []archive.FrontierItem
-		var err error
-		if len(queue) > 0 {
-			its, queue = queue[:1], queue[1:]
-		} else {
-			its, err = fr.Pop(ctx, 1)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
+		if len(queue) == 0 {
+			// Pop one at a time while the frontier is small (exact best
+			// first), up to 8 when it is big (one writer round trip for 8
+			// pages; best first by batch). Pending waits for a commit, so
+			// it is asked only every 16 pops.
+			if pops%16 == 0 {
+				n, err := fr.Pending()
+				if err != nil {
+					wg.Wait()
+					return st, fmt.Errorf("frontier of %s: %w", sd.URL, err)
+				}
+				lastPending = n - int(active.Load())
+			}
+			pops++
+			k := min(max(lastPending/8, 1), 8, c.cfg.MaxPages-pages)
+			its, err := fr.Pop(ctx, k)
+			if err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				wg.Wait()
+				return st, fmt.Errorf("pop frontier of %s: %w", sd.URL, err)
+			}
+			if len(its) == 0 {
+				if active.Load() > 0 {
+					wg.Wait() // their links may still come
+					continue
+				}
+				finished = true
 				break
 			}
-			wg.Wait()
-			return st, fmt.Errorf("pop frontier of %s: %w", sd.URL, err)
+			queue = its
 		}
-		if len(its) == 0 {
-			finished = true
-			break
-		}
-		it := its[0]
+		it := queue[0]
+		queue = queue[1:]
 		var d item
 		if err := json.Unmarshal(it.Data, &d); err != nil {
 			_ = fr.Done(ctx, it.Key)
@@ -283,25 +302,32 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			return st, err
 		}
 		if out.canceled {
-			queue = append(queue, it)
+			queue = append([]archive.FrontierItem{it}, queue...)
 			break
 		}
 		pages++
-		if len(next) > 0 {
-			if err := fr.Push(context.WithoutCancel(ctx), next...); err != nil {
-				wg.Wait()
-				return st, fmt.Errorf("push links of %s: %w", d.URL, err)
-			}
-		}
-		// Archive in the background, a bounded number at a time across
-		// all seeds; the item is Done only once its capture is stored, so
-		// a kill before that fetches it again.
-		archivers <- struct{}{}
+		// Archive in the background, bounded across all seeds by count and
+		// bytes. Links are pushed before the item is Done, and Done comes
+		// only once its capture is stored, so a kill at any point fetches
+		// the item again rather than losing it or its links.
+		w := out.Size
+		archivers.acquire(w)
 		wg.Add(1)
+		active.Add(1)
 		go func(key string, seedFetch bool) {
 			defer wg.Done()
-			defer func() { <-archivers }()
-			o, err := archiveFn()
+			defer active.Add(-1)
+			defer archivers.release(w)
+			var err error
+			if len(next) > 0 {
+				if err = fr.Push(context.WithoutCancel(ctx), next...); err != nil {
+					err = fmt.Errorf("push links of %s: %w", key, err)
+				}
+			}
+			var o outcome
+			if err == nil {
+				o, err = archiveFn()
+			}
 			if err == nil {
 				if err = fr.Done(context.WithoutCancel(ctx), key); err != nil {
 					err = fmt.Errorf("frontier done %s: %w", key, err)

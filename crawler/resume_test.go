@@ -120,9 +120,9 @@ func TestKillAndResume(t *testing.T) {
 		t.Errorf("after kill and resume archived\n%v\nwant (uninterrupted)\n%v", got, want)
 	}
 	// At most the pages in flight are fetched twice: the one being fetched
-	// and those being archived (max(4, Concurrency) archivers), plus
-	// robots.txt once per process.
-	if total := len(p.hitList()); total > refHits+1+4+1 {
+	// and those still being archived (up to 32; a handful in practice on
+	// loopback), plus robots.txt once per process.
+	if total := len(p.hitList()); total > refHits+8 {
 		t.Errorf("killed+resumed crawl made %d requests, uninterrupted %d", total, refHits)
 	}
 }
