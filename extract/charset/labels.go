@@ -189,9 +189,36 @@ func MetaCharset(page []byte) string {
 	}
 }
 
-// containsFold is a case-insensitive bytes.Contains for an ASCII needle.
+// containsFold is a case-insensitive bytes.Contains for an ASCII needle
+// that starts with a non-letter ("<meta").
 func containsFold(b []byte, needle string) bool {
-	return indexFold(string(b), needle) >= 0
+	for {
+		i := bytes.IndexByte(b, needle[0])
+		if i < 0 || len(b)-i < len(needle) {
+			return false
+		}
+		if asciiEqualFold(b[i:i+len(needle)], needle) {
+			return true
+		}
+		b = b[i+1:]
+	}
+}
+
+// asciiEqualFold compares ASCII case-insensitively, without allocating.
+func asciiEqualFold(b []byte, s string) bool {
+	for i := range len(s) {
+		x, y := b[i], s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // indexFold is a case-insensitive strings.Index for an ASCII needle. Unlike

@@ -83,7 +83,7 @@ func isChinesePunct(r rune) bool {
 		return true
 	case r == 0xA0, r == 0xD7, r == 0xF7, r == 0xB0, r == 0xB7, r == 0x2103, r == 0xFFE5:
 		return true
-	case strings.ContainsRune(pinyinVowels, r):
+	case r >= 0xE0 && r <= 0x261 && strings.ContainsRune(pinyinVowels, r):
 		return true
 	}
 	return false
