@@ -50,16 +50,16 @@ that matches nothing writes an empty export and exits 1 with a message.`,
   crawl export --format csv --wide --out figures.csv
   crawl export --format warc --out reports.warc.gz --cdx reports.cdxj`,
 		flags: func(fs *flagSet) {
-			fs.String("format", "jsonl", "jsonl, csv or warc")
-			fs.String("out", "", "write to this file instead of stdout")
-			fs.String("agency", "", "only this agency (exact name or a unique part)")
-			fs.Int("year", 0, "only reports on this year, e.g. 2020")
-			fs.String("region", "", "only this region (part of its name or code)")
-			fs.String("since", "", "only versions first seen on or after this date (YYYY-MM-DD or RFC 3339)")
+			fs.String("format", "jsonl", "output `FORMAT`: jsonl, csv or warc")
+			fs.String("out", "", "write to this `FILE` instead of stdout")
+			fs.String("agency", "", "only this agency: exact `NAME` or a unique part of it")
+			fs.Int("year", 0, "only reports on this `YEAR`, e.g. 2020")
+			fs.String("region", "", "only this `REGION` (part of its name or code)")
+			fs.String("since", "", "only versions first seen on or after this `DATE` (YYYY-MM-DD or RFC 3339)")
 			var kinds listFlag
-			fs.Var(&kinds, "kind", "record kinds: report, copy, not_report or all; repeat or comma-separate (default report,copy)")
+			fs.Var(&kinds, "kind", "record `KIND`s: report, copy, not_report or all; repeat or comma-separate (default report,copy)")
 			fs.Bool("wide", false, "csv: one row per report version with the key figures")
-			fs.String("cdx", "", "warc: also write a CDXJ index to this file (needs --out)")
+			fs.String("cdx", "", "warc: also write a CDXJ index to this `FILE` (needs --out)")
 		},
 		run: runExport,
 	}
@@ -82,6 +82,9 @@ func runExport(ctx context.Context, e *env, fs *flagSet) (err error) {
 	}
 	if str("cdx") != "" && (format != "warc" || str("out") == "") {
 		return usageErrorf("--cdx needs --format warc and --out FILE (the index names the WARC file)")
+	}
+	if format == "warc" && str("out") == "" && e.stdoutTerm {
+		return usageErrorf("a WARC file is binary: write it with --out FILE or redirect stdout")
 	}
 	f, err := exportFilter(fs)
 	if err != nil {

@@ -22,7 +22,7 @@ type flagSet struct {
 func newFlagSet(c *command) *flagSet {
 	fs := &flagSet{FlagSet: flag.NewFlagSet(c.name, flag.ContinueOnError)}
 	fs.SetOutput(io.Discard) // errors are reported by realMain as one line
-	fs.db = fs.String("db", "archive.db", "the archive file")
+	fs.db = fs.String("db", "archive.db", "the archive `FILE`")
 	if c.flags != nil {
 		c.flags(fs)
 	}

@@ -29,7 +29,7 @@ several agencies lists them on stderr and exits 2.`,
 		example: `  crawl history --agency 新前街道
   crawl history --agency 税务局 --json | jq '.figures'`,
 		flags: func(fs *flagSet) {
-			fs.String("agency", "", "the agency: exact name or a unique part of it (required)")
+			fs.String("agency", "", "the agency: exact `NAME` or a unique part of it (required)")
 			fs.Bool("json", false, "print the history as one JSON object, for scripts")
 		},
 		run: runHistory,
@@ -64,6 +64,9 @@ func runHistory(ctx context.Context, e *env, fs *flagSet) (err error) {
 	h, err := export.BuildHistory(ctx, s, agency)
 	if err != nil {
 		return storageError(err)
+	}
+	if len(h.Years) == 0 {
+		return failed(fmt.Errorf("%s has pages in %s but no annual report", agency, *fs.db))
 	}
 	if fs.Lookup("json").Value.String() == "true" {
 		return printJSON(e, h, false)

@@ -42,11 +42,12 @@ type env struct {
 	stdout, stderr io.Writer
 	stdin          io.Reader
 	term           bool // stderr is a terminal: show progress
+	stdoutTerm     bool // stdout is a terminal: no binary output there
 	cmd            string
 }
 
 func main() {
-	e := &env{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, term: isTerminal(os.Stderr)}
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, term: isTerminal(os.Stderr), stdoutTerm: isTerminal(os.Stdout)}
 	ctx, cancel := context.WithCancel(context.Background())
 	// The first Ctrl-C (or SIGTERM) cancels the context: commands stop
 	// cleanly and close the archive. A second one quits at once; the

@@ -28,10 +28,10 @@ is taken from the file name (.html, .docx, .pdf, .txt) unless
   crawl parse --charset gbk --url http://www.example.gov.cn/ndbg/t1.html saved.htm
   crawl parse --compact *.html > records.jsonl`,
 		flags: func(fs *flagSet) {
-			fs.String("charset", "", "decode as this encoding (gbk, gb18030, utf-8, big5, ...) instead of detecting it")
-			fs.String("url", "", "the URL the page came from (resolves links; default file://PATH)")
-			fs.String("content-type", "", "the HTTP Content-Type it was served with (default: from the file name)")
-			fs.String("agency", "", "seed-list agency hint, used only when the page names none")
+			fs.String("charset", "", "decode as this `CHARSET` (gbk, gb18030, utf-8, big5, ...) instead of detecting it")
+			fs.String("url", "", "the `URL` the page came from (resolves links; default file://PATH)")
+			fs.String("content-type", "", "the HTTP `TYPE` it was served with (default: from the file name)")
+			fs.String("agency", "", "seed-list agency hint `NAME`, used only when the page names none")
 			fs.Bool("compact", false, "one record per line (JSONL) instead of indented JSON")
 		},
 		run: runParse,

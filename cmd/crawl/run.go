@@ -34,15 +34,15 @@ reached at all; exit 2 when a seed list cannot be read.`,
   crawl run --seeds local.csv --allow-private --rate 0   # a portal on 127.0.0.1`,
 		flags: func(fs *flagSet) {
 			var files listFlag
-			fs.Var(&files, "seeds", "seed list files (CSV or one URL per line); more files may follow the flag")
-			fs.Int("max-pages", 500, "fetches per seed per run")
-			fs.Int("max-depth", 6, "link hops from a seed; 0 fetches the seeds themselves and follows nothing")
-			fs.Float64("rate", 1, "requests per second per host; 0 means no limit")
-			fs.Int("concurrency", 8, "seeds (≈ hosts) crawled at once")
-			fs.Duration("timeout", 60*time.Second, "deadline of one request (connect, headers and body), e.g. 30s")
+			fs.Var(&files, "seeds", "seed list `FILE`s (CSV or one URL per line); more files may follow the flag")
+			fs.Int("max-pages", 500, "`N` fetches per seed per run at most")
+			fs.Int("max-depth", 6, "`N` link hops from a seed at most; 0 fetches the seeds themselves and follows nothing")
+			fs.Float64("rate", 1, "`R` requests per second per host; 0 means no limit")
+			fs.Int("concurrency", 8, "`N` seeds (≈ hosts) crawled at once")
+			fs.Duration("timeout", 60*time.Second, "`DURATION` allowed for one request (connect, headers and body), e.g. 30s")
 			fs.Bool("allow-private", false, "permit loopback and private addresses (off: a public crawl never touches the local network)")
-			fs.Int("retries", 3, "extra attempts after a timeout, reset, 5xx or 429, with doubling backoff; 0 = none")
-			fs.String("user-agent", "", "User-Agent header (default: gongkai/VERSION with a contact URL)")
+			fs.Int("retries", 3, "`N` extra attempts after a timeout, reset, 5xx or 429, with doubling backoff; 0 = none")
+			fs.String("user-agent", "", "User-Agent header `S` (default: gongkai/VERSION with a contact URL)")
 		},
 		run: runRun,
 	}

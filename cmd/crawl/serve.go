@@ -23,7 +23,7 @@ same file.`,
 		example: `  crawl serve
   crawl serve --addr 127.0.0.1:9000 --db /data/gongkai.db`,
 		flags: func(fs *flagSet) {
-			fs.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
+			fs.String("addr", "127.0.0.1:8080", "`ADDR` to listen on (port 0 picks a free port)")
 		},
 		run: runServe,
 	}
