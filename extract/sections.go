@@ -55,7 +55,10 @@ func findHeadings(lines []string) []heading {
 	var out []heading
 	seen := [numSections]bool{}
 	for i, l := range lines {
-		if l == "" || utf8.RuneCountInString(l) > 60 {
+		if l == "" || len(l) > 240 || !strings.ContainsRune("第一二三四五六七八九十", firstRune(l)) {
+			continue // a heading opens with its ordinal
+		}
+		if utf8.RuneCountInString(l) > 60 {
 			continue
 		}
 		f := matchForm(l)
@@ -73,6 +76,11 @@ func findHeadings(lines []string) []heading {
 		}
 	}
 	return out
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
 }
 
 // sectionsOf cuts the overview, problems and other sections out of lines

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -44,8 +45,8 @@ var leafBlocks = map[atom.Atom]bool{
 
 type lineWriter struct {
 	lines   []string
-	cur     strings.Builder
-	inCell  int // depth of td/th: <br> inside a cell joins, it does not split the cell
+	cur     []byte // the line being built, reused: one allocation per line, not per growth
+	inCell  int    // depth of td/th: <br> inside a cell joins, it does not split the cell
 	inPre   int
 	emitted int // lines emitted so far, to tell whether a block produced any
 	limit   int // stop after this many lines (bounded output on hostile pages)
@@ -55,11 +56,12 @@ type lineWriter struct {
 }
 
 func (w *lineWriter) flush(force bool) {
-	s := w.cur.String()
-	w.cur.Reset()
-	if !force && strings.TrimSpace(s) == "" {
+	if !force && blankBytes(w.cur) {
+		w.cur = w.cur[:0]
 		return
 	}
+	s := string(w.cur)
+	w.cur = w.cur[:0]
 	if len(w.lines) >= w.limit {
 		return
 	}
@@ -115,7 +117,7 @@ func (w *lineWriter) walk(n *html.Node) {
 			}
 			if n.DataAtom == atom.Br {
 				if w.inCell > 0 {
-					w.cur.WriteByte(' ')
+					w.cur = append(w.cur, ' ')
 				} else {
 					w.flush(true)
 				}
@@ -182,29 +184,29 @@ func (w *lineWriter) text(s string) {
 			if i > 0 {
 				w.flush(true)
 			}
-			w.cur.WriteString(part)
+			w.cur = append(w.cur, part...)
 		}
 		return
 	}
-	space := false
-	cur := w.cur.String()
-	if cur != "" {
-		r, _ := utf8.DecodeLastRuneInString(cur)
-		space = r == ' '
-	}
+	space := len(w.cur) > 0 && w.cur[len(w.cur)-1] == ' '
+
 	for _, r := range s {
 		switch r {
 		case ' ', '\t', '\n', '\r', '\f':
 			if !space {
-				w.cur.WriteByte(' ')
+				w.cur = append(w.cur, ' ')
 				space = true
 			}
 			continue
 		}
 		space = false
-		w.cur.WriteRune(r)
+		w.cur = utf8.AppendRune(w.cur, r)
 	}
 }
+
+// blankBytes: nothing but whitespace (Unicode's, NBSP and U+3000 included),
+// as strings.TrimSpace would judge it, without building the string.
+func blankBytes(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
 
 // isSpace is whitespace as the reports use it: ASCII, NBSP, U+3000 and the rest of Unicode's.
 func isSpace(r rune) bool {
