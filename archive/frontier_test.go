@@ -5,7 +5,12 @@ import (
 	"fmt"
 	"net/url"
 	"testing"
+
+	"github.com/gocolly/colly/v2/storage"
 )
+
+// The crawler hands a Frontier to colly.Collector.SetStorage.
+var _ storage.Storage = (*Frontier)(nil)
 
 func TestFrontierOrder(t *testing.T) {
 	s, _ := openTemp(t)
