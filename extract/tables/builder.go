@@ -52,13 +52,13 @@ func (b *builder) resolveRow(path []label) (table, row string, ok bool) {
 	switch {
 	case leaf.ambiguous && leaf.id == "total":
 		if leaf.enum || b.reqRowsStarted {
-			return TableRequests, "total", true
+			return Requests, "total", true
 		}
 		return "", "", false
 	case leaf.ambiguous && leaf.id == "other_org":
 		if inOther || (leaf.enum && b.template == Template2021) ||
 			b.lastReqRow == "other.no_correction" || b.lastReqRow == "other.no_fee" {
-			return TableRequests, "other.other", true
+			return Requests, "other.other", true
 		}
 		return "", "", false
 	case leaf.kind == kindRow && leaf.id == "other" && b.template == Template2021:
@@ -75,18 +75,18 @@ func (b *builder) noteLabel(l label) {
 	case l.kind == kindSection:
 		b.reqRowsStarted = false
 		b.inOtherGroup = false
-	case l.kind == kindRow && l.table == TableRequests:
+	case l.kind == kindRow && l.table == Requests:
 		b.inOtherGroup = l.id == "other" && b.template == Template2021
 	case l.kind == kindGroup:
 		b.inOtherGroup = false
-	case l.kind == kindColumn && l.table == TableReviewLitigation:
+	case l.kind == kindColumn && l.table == ReviewLitigation:
 		b.reqRowsStarted = false
 	}
 }
 
 // noteRow records that a row was read, for the context of the next ones.
 func (b *builder) noteRow(table, row string) {
-	if table != TableRequests {
+	if table != Requests {
 		return
 	}
 	b.lastReqRow = row
@@ -99,9 +99,9 @@ func (b *builder) noteRow(table, row string) {
 // columnsFor returns the template columns of a row.
 func (b *builder) columnsFor(table, row string) []string {
 	switch table {
-	case TableRequests:
+	case Requests:
 		return requestCols
-	case TableProactive:
+	case Proactive:
 		cols := proactiveCols(b.template, row)
 		if cols == nil {
 			// other_services / procurement are 2019-only rows; read them
@@ -162,13 +162,11 @@ func (b *builder) finish(source string) Result {
 	for table, rows := range b.tables {
 		var want []string
 		switch table {
-		case TableRequests:
+		case Requests:
 			want = requestRows(b.template)
-		case TableProactive:
-			for _, rc := range proactiveRows[b.template] {
-				want = append(want, rc.row)
-			}
-		case TableReviewLitigation:
+		case Proactive:
+			want = proactiveRowIDs(b.template)
+		case ReviewLitigation:
 			want = reviewGroups
 		}
 		for _, r := range want {

@@ -130,16 +130,16 @@ func runChecks(t Tables, template string) []Check {
 	for _, col := range requestCols {
 		bal = append(bal, comparison{
 			name:  col,
-			left:  side{cellOf(t, TableRequests, "received", col), cellOf(t, TableRequests, "carried_in", col)},
-			right: side{cellOf(t, TableRequests, "total", col), cellOf(t, TableRequests, "carried_out", col)},
+			left:  side{cellOf(t, Requests, "received", col), cellOf(t, Requests, "carried_in", col)},
+			right: side{cellOf(t, Requests, "total", col), cellOf(t, Requests, "carried_out", col)},
 		})
 		var results side
 		for _, r := range resultRows {
-			if _, ok := t[TableRequests][r]; ok {
-				results = append(results, cellOf(t, TableRequests, r, col))
+			if _, ok := t[Requests][r]; ok {
+				results = append(results, cellOf(t, Requests, r, col))
 			}
 		}
-		tot = append(tot, comparison{name: col, left: side{cellOf(t, TableRequests, "total", col)}, right: results})
+		tot = append(tot, comparison{name: col, left: side{cellOf(t, Requests, "total", col)}, right: results})
 	}
 	rows := append(append([]string(nil), requestRows(template)...), requestRows2019...)
 	rows = append(rows, requestRows2021...)
@@ -149,21 +149,21 @@ func runChecks(t Tables, template string) []Check {
 			continue
 		}
 		seen[r] = true
-		if _, ok := t[TableRequests][r]; !ok {
+		if _, ok := t[Requests][r]; !ok {
 			continue
 		}
 		var parts side
 		for _, c := range requestCols[:6] {
-			parts = append(parts, named(cellOf(t, TableRequests, r, c), c))
+			parts = append(parts, named(cellOf(t, Requests, r, c), c))
 		}
-		cols = append(cols, comparison{name: r, left: side{named(cellOf(t, TableRequests, r, "total"), "total")}, right: parts})
+		cols = append(cols, comparison{name: r, left: side{named(cellOf(t, Requests, r, "total"), "total")}, right: parts})
 	}
 	for _, g := range reviewGroups {
 		var parts side
 		for _, l := range reviewLeaves[:4] {
-			parts = append(parts, named(cellOf(t, TableReviewLitigation, g, l), l))
+			parts = append(parts, named(cellOf(t, ReviewLitigation, g, l), l))
 		}
-		rev = append(rev, comparison{name: g, left: side{named(cellOf(t, TableReviewLitigation, g, "total"), "total")}, right: parts})
+		rev = append(rev, comparison{name: g, left: side{named(cellOf(t, ReviewLitigation, g, "total"), "total")}, right: parts})
 	}
 	return []Check{
 		judge(CheckRequestsBalance, bal),

@@ -8,22 +8,22 @@ import (
 // reqTable builds a requests table from rows of 7 raw cells
 // (natural_person … other_org, total); "" is blank.
 func reqTable(rows map[string][7]string) Tables {
-	t := Tables{TableRequests: {}}
+	t := Tables{Requests: {}}
 	for r, vals := range rows {
-		t[TableRequests][r] = map[string]Cell{}
+		t[Requests][r] = map[string]Cell{}
 		for i, c := range requestCols {
-			t[TableRequests][r][c] = makeCell(vals[i], false, unitNone)
+			t[Requests][r][c] = makeCell(vals[i], false, unitNone)
 		}
 	}
 	return t
 }
 
 func reviewTable(groups map[string][5]string) Tables {
-	t := Tables{TableReviewLitigation: {}}
+	t := Tables{ReviewLitigation: {}}
 	for g, vals := range groups {
-		t[TableReviewLitigation][g] = map[string]Cell{}
+		t[ReviewLitigation][g] = map[string]Cell{}
 		for i, l := range reviewLeaves {
-			t[TableReviewLitigation][g][l] = makeCell(vals[i], false, unitNone)
+			t[ReviewLitigation][g][l] = makeCell(vals[i], false, unitNone)
 		}
 	}
 	return t

@@ -21,11 +21,11 @@ func validIDs(t *testing.T, res Result) {
 		for row, cols := range rows {
 			var want []string
 			switch table {
-			case TableRequests:
+			case Requests:
 				want = requestCols
-			case TableReviewLitigation:
+			case ReviewLitigation:
 				want = reviewLeaves
-			case TableProactive:
+			case Proactive:
 				want = proactiveCols(Template2019, row)
 				if res.Template == Template2021 && proactiveCols(Template2021, row) != nil {
 					want = proactiveCols(Template2021, row)

@@ -132,9 +132,9 @@ func (h *htmlReader) dataRow(table, row string, values []*gcell) {
 	want := h.b.columnsFor(table, row)
 	var header []colPos
 	switch table {
-	case TableProactive:
+	case Proactive:
 		header = h.proCols
-	case TableRequests:
+	case Requests:
 		header = h.reqCols
 	}
 	if !hasAll(header, want) {
@@ -172,7 +172,7 @@ func (h *htmlReader) headerRow(cells []*gcell) bool {
 		}
 	}
 	best, n := "", 0
-	for _, t := range []string{TableProactive, TableRequests, TableReviewLitigation} {
+	for _, t := range []string{Proactive, Requests, ReviewLitigation} {
 		if count[t] > n {
 			best, n = t, count[t]
 		}
@@ -181,19 +181,19 @@ func (h *htmlReader) headerRow(cells []*gcell) bool {
 		return false
 	}
 	switch best {
-	case TableProactive:
+	case Proactive:
 		h.proCols = nil
 		for _, c := range cells {
-			if c.lab.kind == kindColumn && c.lab.table == TableProactive {
+			if c.lab.kind == kindColumn && c.lab.table == Proactive {
 				h.proCols = append(h.proCols, colPos{id: c.lab.id, start: c.start, span: c.span, unit: unitOf(c.text)})
 			}
 		}
-	case TableRequests:
-		if h.prevHeader != TableRequests {
+	case Requests:
+		if h.prevHeader != Requests {
 			h.reqCols = nil
 		}
 		for _, c := range cells {
-			if c.lab.kind != kindColumn || (c.lab.table != TableRequests && !c.lab.ambiguous) {
+			if c.lab.kind != kindColumn || (c.lab.table != Requests && !c.lab.ambiguous) {
 				continue
 			}
 			id := c.lab.id
@@ -202,20 +202,20 @@ func (h *htmlReader) headerRow(cells []*gcell) bool {
 			}
 		}
 		sort.SliceStable(h.reqCols, func(i, j int) bool { return h.reqCols[i].start < h.reqCols[j].start })
-	case TableReviewLitigation:
-		if h.prevHeader != TableReviewLitigation {
+	case ReviewLitigation:
+		if h.prevHeader != ReviewLitigation {
 			h.reviewLeaves, h.reviewGroups = nil, nil
 			h.reviewDone = false
 		}
 		h.reviewSeen = true
-		h.b.noteLabel(label{kind: kindColumn, table: TableReviewLitigation})
+		h.b.noteLabel(label{kind: kindColumn, table: ReviewLitigation})
 		for _, c := range cells {
 			if c.lab.kind != kindColumn {
 				continue
 			}
 			if len(c.lab.id) > 6 && c.lab.id[:6] == "group:" {
 				h.reviewGroups = appendCell(h.reviewGroups, c)
-			} else if c.lab.table == TableReviewLitigation || c.lab.id == "total" {
+			} else if c.lab.table == ReviewLitigation || c.lab.id == "total" {
 				h.reviewLeaves = appendCell(h.reviewLeaves, c)
 			}
 		}
@@ -241,7 +241,7 @@ func (h *htmlReader) reviewGroupRow(cells []*gcell) bool {
 		i++
 	}
 	// 行政诉讼 may head the two suit rows in a cell of its own.
-	for i < len(cells) && cells[i].lab.kind == kindHeaderOnly && cells[i].lab.table == TableReviewLitigation {
+	for i < len(cells) && cells[i].lab.kind == kindHeaderOnly && cells[i].lab.table == ReviewLitigation {
 		i++
 	}
 	if i >= len(cells) || !strings.HasPrefix(cells[i].lab.id, "group:") || !h.reviewSeen {
@@ -270,7 +270,7 @@ func (h *htmlReader) reviewGroupRow(cells []*gcell) bool {
 	group := cells[i].lab.id[len("group:"):]
 	mapped, note := mapValues(vals, cols)
 	if note != "" {
-		h.b.warnf("%s/%s: %s", TableReviewLitigation, group, note)
+		h.b.warnf("%s/%s: %s", ReviewLitigation, group, note)
 	}
 	out := make([]Cell, len(reviewLeaves))
 	for k, leaf := range reviewLeaves {
@@ -278,7 +278,7 @@ func (h *htmlReader) reviewGroupRow(cells []*gcell) bool {
 			out[k] = makeCell(mapped[j].text, false, unitNone)
 		}
 	}
-	h.b.putRow(TableReviewLitigation, group, reviewLeaves, out)
+	h.b.putRow(ReviewLitigation, group, reviewLeaves, out)
 	h.reviewDone = true
 	h.prevHeader = ""
 	return true
@@ -306,7 +306,7 @@ func (h *htmlReader) reviewRow(cells []*gcell) {
 	cols := h.reviewCols()
 	mapped, note := mapValues(vals, cols)
 	if note != "" {
-		h.b.warnf("%s: %s", TableReviewLitigation, note)
+		h.b.warnf("%s: %s", ReviewLitigation, note)
 	}
 	cells2 := make(map[string][]Cell)
 	for i, cp := range cols {
@@ -316,7 +316,7 @@ func (h *htmlReader) reviewRow(cells []*gcell) {
 		if mapped[i] != nil {
 			c = makeCell(mapped[i].text, false, unitNone)
 		} else {
-			h.b.warnf("%s/%s: no cell", TableReviewLitigation, cp.id)
+			h.b.warnf("%s/%s: no cell", ReviewLitigation, cp.id)
 		}
 		cells2[group] = append(cells2[group], c)
 	}
@@ -327,7 +327,7 @@ func (h *htmlReader) reviewRow(cells []*gcell) {
 				leaves = append(leaves, leaf)
 			}
 		}
-		h.b.putRow(TableReviewLitigation, g, leaves, cells2[g])
+		h.b.putRow(ReviewLitigation, g, leaves, cells2[g])
 	}
 }
 
@@ -338,7 +338,7 @@ func (h *htmlReader) reviewCols() []colPos {
 	leaves := append([]*gcell(nil), h.reviewLeaves...)
 	sort.SliceStable(leaves, func(i, j int) bool { return leaves[i].start < leaves[j].start })
 	if len(leaves) != 15 {
-		h.b.warnf("%s: header has %d result columns, not 15; read in template order", TableReviewLitigation, len(leaves))
+		h.b.warnf("%s: header has %d result columns, not 15; read in template order", ReviewLitigation, len(leaves))
 		return defaultReviewCols()
 	}
 	cols := make([]colPos, 15)
@@ -363,7 +363,7 @@ func (h *htmlReader) reviewCols() []colPos {
 		for i, l := range leaves {
 			id := reviewGroups[i/5] + "." + l.lab.id
 			if seen[id] {
-				h.b.warnf("%s: header repeats %s; read in template order", TableReviewLitigation, id)
+				h.b.warnf("%s: header repeats %s; read in template order", ReviewLitigation, id)
 				return defaultReviewCols()
 			}
 			seen[id] = true

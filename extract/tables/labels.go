@@ -5,13 +5,6 @@ import (
 	"unicode"
 )
 
-// Table ids (report-format.md).
-const (
-	TableProactive        = "proactive"         // 二、主动公开政府信息情况
-	TableRequests         = "requests"          // 三、收到和处理政府信息公开申请情况
-	TableReviewLitigation = "review_litigation" // 四、政府信息公开行政复议、行政诉讼情况
-)
-
 // Templates this package recognises.
 const (
 	Template2019 = "2019"
@@ -30,7 +23,8 @@ const (
 	kindSection              // a section heading of the report (二、主动公开政府信息情况)
 )
 
-// label is what one cell or line of text was recognised as.
+// label is what one cell or line of text was recognised as (not to be
+// confused with Label of layout.go, an official row or column label).
 type label struct {
 	kind  labelKind
 	table string // table id the label belongs to ("" when ambiguous)
@@ -42,68 +36,37 @@ type label struct {
 	only2021  bool // the label exists only in the 2021 template
 }
 
-// Row ids of the requests table in template order.
+// The ids in template order, from the official layouts of layout.go (the
+// single source of ids); read-only after package initialisation.
 var (
-	requestRows2019 = []string{
-		"received", "carried_in", "granted", "partial",
-		"denied.state_secret", "denied.prohibited_by_law", "denied.three_safeties", "denied.third_party",
-		"denied.internal_affairs", "denied.process_info", "denied.enforcement_file", "denied.query_matter",
-		"unable.not_held", "unable.needs_creation", "unable.unclear",
-		"rejected.petition", "rejected.repeat", "rejected.publication", "rejected.mass_repeat", "rejected.confirm",
-		"other", "total", "carried_out",
-	}
-	requestRows2021 = []string{
-		"received", "carried_in", "granted", "partial",
-		"denied.state_secret", "denied.prohibited_by_law", "denied.three_safeties", "denied.third_party",
-		"denied.internal_affairs", "denied.process_info", "denied.enforcement_file", "denied.query_matter",
-		"unable.not_held", "unable.needs_creation", "unable.unclear",
-		"rejected.petition", "rejected.repeat", "rejected.publication", "rejected.mass_repeat", "rejected.confirm",
-		"other.no_correction", "other.no_fee", "other.other", "total", "carried_out",
-	}
+	requestRows2019 = labelIDs(requestsLayout(false).Rows)
+	requestRows2021 = labelIDs(requestsLayout(true).Rows)
 	// requestCols: 自然人, 法人或其他组织 (商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他), 总计.
-	requestCols = []string{"natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"}
-
+	requestCols = labelIDs(requestColumns)
 	// Review groups and leaves: 行政复议, 行政诉讼·未经复议直接起诉, 行政诉讼·复议后起诉;
 	// 结果维持, 结果纠正, 其他结果, 尚未审结, 总计.
-	reviewGroups = []string{"review", "suit_direct", "suit_after_review"}
-	reviewLeaves = []string{"upheld", "corrected", "other", "pending", "total"}
+	reviewGroups = labelIDs(reviewLitigationLayout().Rows)
+	reviewLeaves = labelIDs(reviewLitigationLayout().Columns)
+	proLayouts   = map[string]Layout{Template2019: proactive2019(), Template2021: proactive2021()}
 )
 
-// proactiveRows gives, per template, the rows of table 二 and their columns.
-var proactiveRows = map[string][]rowCols{
-	Template2019: {
-		{"rules", []string{"made", "published", "total"}},
-		{"normative_docs", []string{"made", "published", "total"}},
-		{"licensing", []string{"prev_items", "change", "decisions"}},
-		{"other_services", []string{"prev_items", "change", "decisions"}},
-		{"penalty", []string{"prev_items", "change", "decisions"}},
-		{"enforcement", []string{"prev_items", "change", "decisions"}},
-		{"fees", []string{"prev_items", "change"}},
-		{"procurement", []string{"projects", "amount"}},
-	},
-	Template2021: {
-		{"rules", []string{"issued", "repealed", "in_force"}},
-		{"normative_docs", []string{"issued", "repealed", "in_force"}},
-		{"licensing", []string{"decisions"}},
-		{"penalty", []string{"decisions"}},
-		{"enforcement", []string{"decisions"}},
-		{"fees", []string{"amount"}},
-	},
-}
-
-type rowCols struct {
-	row  string
-	cols []string
-}
-
-// proactiveCols returns the columns of a proactive row under a template.
-func proactiveCols(template, row string) []string {
-	for _, rc := range proactiveRows[template] {
-		if rc.row == row {
-			return rc.cols
-		}
+func labelIDs(ls []Label) []string {
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = l.ID
 	}
-	return nil
+	return ids
+}
+
+// proactiveRowIDs returns the rows of table 二 under a template.
+func proactiveRowIDs(template string) []string {
+	return labelIDs(proLayouts[template].Rows)
+}
+
+// proactiveCols returns the columns of a proactive row under a template
+// (nil when the template has no such row).
+func proactiveCols(template, row string) []string {
+	return proLayouts[template].RowColumns[row]
 }
 
 // requestRows returns the requests row ids of a template.
@@ -116,88 +79,88 @@ func requestRows(template string) []string {
 
 // isMoney reports whether a cell holds an amount of money (normalized to 万元).
 func isMoney(table, row, col string) bool {
-	return table == TableProactive && col == "amount" && (row == "procurement" || row == "fees")
+	return table == Proactive && col == "amount" && (row == "procurement" || row == "fees")
 }
 
 // exact maps a label core (normalize → strip enumerators → drop punctuation)
 // to what it names.
 var exact = map[string]label{
 	// 二、主动公开 rows
-	"规章":         {kind: kindRow, table: TableProactive, id: "rules"},
-	"规范性文件":      {kind: kindRow, table: TableProactive, id: "normative_docs"},
-	"行政许可":       {kind: kindRow, table: TableProactive, id: "licensing"},
-	"其他对外管理服务事项": {kind: kindRow, table: TableProactive, id: "other_services"},
-	"行政处罚":       {kind: kindRow, table: TableProactive, id: "penalty"},
-	"行政强制":       {kind: kindRow, table: TableProactive, id: "enforcement"},
-	"行政事业性收费":    {kind: kindRow, table: TableProactive, id: "fees"},
-	"政府集中采购":     {kind: kindRow, table: TableProactive, id: "procurement"},
+	"规章":         {kind: kindRow, table: Proactive, id: "rules"},
+	"规范性文件":      {kind: kindRow, table: Proactive, id: "normative_docs"},
+	"行政许可":       {kind: kindRow, table: Proactive, id: "licensing"},
+	"其他对外管理服务事项": {kind: kindRow, table: Proactive, id: "other_services"},
+	"行政处罚":       {kind: kindRow, table: Proactive, id: "penalty"},
+	"行政强制":       {kind: kindRow, table: Proactive, id: "enforcement"},
+	"行政事业性收费":    {kind: kindRow, table: Proactive, id: "fees"},
+	"政府集中采购":     {kind: kindRow, table: Proactive, id: "procurement"},
 	// 二、主动公开 columns
-	"本年新制作数量":  {kind: kindColumn, table: TableProactive, id: "made"},
-	"本年新公开数量":  {kind: kindColumn, table: TableProactive, id: "published"},
-	"对外公开总数量":  {kind: kindColumn, table: TableProactive, id: "total"},
-	"对外公开总数":   {kind: kindColumn, table: TableProactive, id: "total"},
-	"上一年项目数量":  {kind: kindColumn, table: TableProactive, id: "prev_items"},
-	"本年增减":     {kind: kindColumn, table: TableProactive, id: "change"},
-	"处理决定数量":   {kind: kindColumn, table: TableProactive, id: "decisions"},
-	"本年处理决定数量": {kind: kindColumn, table: TableProactive, id: "decisions"},
-	"采购项目数量":   {kind: kindColumn, table: TableProactive, id: "projects"},
-	"本年制发件数":   {kind: kindColumn, table: TableProactive, id: "issued", only2021: true},
-	"本年废止件数":   {kind: kindColumn, table: TableProactive, id: "repealed", only2021: true},
-	"现行有效件数":   {kind: kindColumn, table: TableProactive, id: "in_force", only2021: true},
-	"信息内容":     {kind: kindHeaderOnly, table: TableProactive},
+	"本年新制作数量":  {kind: kindColumn, table: Proactive, id: "made"},
+	"本年新公开数量":  {kind: kindColumn, table: Proactive, id: "published"},
+	"对外公开总数量":  {kind: kindColumn, table: Proactive, id: "total"},
+	"对外公开总数":   {kind: kindColumn, table: Proactive, id: "total"},
+	"上一年项目数量":  {kind: kindColumn, table: Proactive, id: "prev_items"},
+	"本年增减":     {kind: kindColumn, table: Proactive, id: "change"},
+	"处理决定数量":   {kind: kindColumn, table: Proactive, id: "decisions"},
+	"本年处理决定数量": {kind: kindColumn, table: Proactive, id: "decisions"},
+	"采购项目数量":   {kind: kindColumn, table: Proactive, id: "projects"},
+	"本年制发件数":   {kind: kindColumn, table: Proactive, id: "issued", only2021: true},
+	"本年废止件数":   {kind: kindColumn, table: Proactive, id: "repealed", only2021: true},
+	"现行有效件数":   {kind: kindColumn, table: Proactive, id: "in_force", only2021: true},
+	"信息内容":     {kind: kindHeaderOnly, table: Proactive},
 
 	// 三、依申请 rows
-	"本年新收政府信息公开申请数量": {kind: kindRow, table: TableRequests, id: "received"},
-	"上年结转政府信息公开申请数量": {kind: kindRow, table: TableRequests, id: "carried_in"},
-	"予以公开":               {kind: kindRow, table: TableRequests, id: "granted"},
-	"属于国家秘密":             {kind: kindRow, table: TableRequests, id: "denied.state_secret"},
-	"其他法律行政法规禁止公开":       {kind: kindRow, table: TableRequests, id: "denied.prohibited_by_law"},
-	"危及三安全一稳定":           {kind: kindRow, table: TableRequests, id: "denied.three_safeties"},
-	"保护第三方合法权益":          {kind: kindRow, table: TableRequests, id: "denied.third_party"},
-	"属于三类内部事务信息":         {kind: kindRow, table: TableRequests, id: "denied.internal_affairs"},
-	"属于四类过程性信息":          {kind: kindRow, table: TableRequests, id: "denied.process_info"},
-	"属于行政执法案卷":           {kind: kindRow, table: TableRequests, id: "denied.enforcement_file"},
-	"属于行政查询事项":           {kind: kindRow, table: TableRequests, id: "denied.query_matter"},
-	"本机关不掌握相关政府信息":       {kind: kindRow, table: TableRequests, id: "unable.not_held"},
-	"没有现成信息需要另行制作":       {kind: kindRow, table: TableRequests, id: "unable.needs_creation"},
-	"补正后申请内容仍不明确":        {kind: kindRow, table: TableRequests, id: "unable.unclear"},
-	"信访举报投诉类申请":          {kind: kindRow, table: TableRequests, id: "rejected.petition"},
-	"重复申请":               {kind: kindRow, table: TableRequests, id: "rejected.repeat"},
-	"要求提供公开出版物":          {kind: kindRow, table: TableRequests, id: "rejected.publication"},
-	"无正当理由大量反复申请":        {kind: kindRow, table: TableRequests, id: "rejected.mass_repeat"},
-	"要求行政机关确认或重新出具已获取信息": {kind: kindRow, table: TableRequests, id: "rejected.confirm"},
-	"其他处理":               {kind: kindRow, table: TableRequests, id: "other"}, // a group under 2021
-	"结转下年度继续办理":          {kind: kindRow, table: TableRequests, id: "carried_out"},
-	"本年度办理结果":            {kind: kindGroup, table: TableRequests},
-	"不予公开":               {kind: kindGroup, table: TableRequests, id: "denied"},
-	"无法提供":               {kind: kindGroup, table: TableRequests, id: "unable"},
-	"不予处理":               {kind: kindGroup, table: TableRequests, id: "rejected"},
+	"本年新收政府信息公开申请数量": {kind: kindRow, table: Requests, id: "received"},
+	"上年结转政府信息公开申请数量": {kind: kindRow, table: Requests, id: "carried_in"},
+	"予以公开":               {kind: kindRow, table: Requests, id: "granted"},
+	"属于国家秘密":             {kind: kindRow, table: Requests, id: "denied.state_secret"},
+	"其他法律行政法规禁止公开":       {kind: kindRow, table: Requests, id: "denied.prohibited_by_law"},
+	"危及三安全一稳定":           {kind: kindRow, table: Requests, id: "denied.three_safeties"},
+	"保护第三方合法权益":          {kind: kindRow, table: Requests, id: "denied.third_party"},
+	"属于三类内部事务信息":         {kind: kindRow, table: Requests, id: "denied.internal_affairs"},
+	"属于四类过程性信息":          {kind: kindRow, table: Requests, id: "denied.process_info"},
+	"属于行政执法案卷":           {kind: kindRow, table: Requests, id: "denied.enforcement_file"},
+	"属于行政查询事项":           {kind: kindRow, table: Requests, id: "denied.query_matter"},
+	"本机关不掌握相关政府信息":       {kind: kindRow, table: Requests, id: "unable.not_held"},
+	"没有现成信息需要另行制作":       {kind: kindRow, table: Requests, id: "unable.needs_creation"},
+	"补正后申请内容仍不明确":        {kind: kindRow, table: Requests, id: "unable.unclear"},
+	"信访举报投诉类申请":          {kind: kindRow, table: Requests, id: "rejected.petition"},
+	"重复申请":               {kind: kindRow, table: Requests, id: "rejected.repeat"},
+	"要求提供公开出版物":          {kind: kindRow, table: Requests, id: "rejected.publication"},
+	"无正当理由大量反复申请":        {kind: kindRow, table: Requests, id: "rejected.mass_repeat"},
+	"要求行政机关确认或重新出具已获取信息": {kind: kindRow, table: Requests, id: "rejected.confirm"},
+	"其他处理":               {kind: kindRow, table: Requests, id: "other"}, // a group under 2021
+	"结转下年度继续办理":          {kind: kindRow, table: Requests, id: "carried_out"},
+	"本年度办理结果":            {kind: kindGroup, table: Requests},
+	"不予公开":               {kind: kindGroup, table: Requests, id: "denied"},
+	"无法提供":               {kind: kindGroup, table: Requests, id: "unable"},
+	"不予处理":               {kind: kindGroup, table: Requests, id: "rejected"},
 	// 三、依申请 columns
-	"申请人情况":   {kind: kindHeaderOnly, table: TableRequests},
-	"法人或其他组织": {kind: kindHeaderOnly, table: TableRequests},
-	"自然人":     {kind: kindColumn, table: TableRequests, id: "natural_person"},
-	"商业企业":    {kind: kindColumn, table: TableRequests, id: "commercial"},
-	"科研机构":    {kind: kindColumn, table: TableRequests, id: "research"},
-	"社会公益组织":  {kind: kindColumn, table: TableRequests, id: "social_welfare"},
-	"法律服务机构":  {kind: kindColumn, table: TableRequests, id: "legal_service"},
-	"其他":      {kind: kindColumn, table: TableRequests, id: "other_org", ambiguous: true},
+	"申请人情况":   {kind: kindHeaderOnly, table: Requests},
+	"法人或其他组织": {kind: kindHeaderOnly, table: Requests},
+	"自然人":     {kind: kindColumn, table: Requests, id: "natural_person"},
+	"商业企业":    {kind: kindColumn, table: Requests, id: "commercial"},
+	"科研机构":    {kind: kindColumn, table: Requests, id: "research"},
+	"社会公益组织":  {kind: kindColumn, table: Requests, id: "social_welfare"},
+	"法律服务机构":  {kind: kindColumn, table: Requests, id: "legal_service"},
+	"其他":      {kind: kindColumn, table: Requests, id: "other_org", ambiguous: true},
 	"总计":      {kind: kindColumn, id: "total", ambiguous: true},
 	"合计":      {kind: kindColumn, id: "total", ambiguous: true},
 
 	// 四、复议诉讼 header
-	"行政复议":     {kind: kindColumn, table: TableReviewLitigation, id: "group:review"},
-	"行政诉讼":     {kind: kindHeaderOnly, table: TableReviewLitigation},
-	"未经复议直接起诉": {kind: kindColumn, table: TableReviewLitigation, id: "group:suit_direct"},
-	"复议后起诉":    {kind: kindColumn, table: TableReviewLitigation, id: "group:suit_after_review"},
-	"结果维持":     {kind: kindColumn, table: TableReviewLitigation, id: "upheld"},
-	"结果纠正":     {kind: kindColumn, table: TableReviewLitigation, id: "corrected"},
-	"其他结果":     {kind: kindColumn, table: TableReviewLitigation, id: "other"},
-	"尚未审结":     {kind: kindColumn, table: TableReviewLitigation, id: "pending"},
+	"行政复议":     {kind: kindColumn, table: ReviewLitigation, id: "group:review"},
+	"行政诉讼":     {kind: kindHeaderOnly, table: ReviewLitigation},
+	"未经复议直接起诉": {kind: kindColumn, table: ReviewLitigation, id: "group:suit_direct"},
+	"复议后起诉":    {kind: kindColumn, table: ReviewLitigation, id: "group:suit_after_review"},
+	"结果维持":     {kind: kindColumn, table: ReviewLitigation, id: "upheld"},
+	"结果纠正":     {kind: kindColumn, table: ReviewLitigation, id: "corrected"},
+	"其他结果":     {kind: kindColumn, table: ReviewLitigation, id: "other"},
+	"尚未审结":     {kind: kindColumn, table: ReviewLitigation, id: "pending"},
 
 	// section headings
-	"主动公开政府信息情况":       {kind: kindSection, table: TableProactive},
-	"收到和处理政府信息公开申请情况":  {kind: kindSection, table: TableRequests},
-	"政府信息公开行政复议行政诉讼情况": {kind: kindSection, table: TableReviewLitigation},
+	"主动公开政府信息情况":       {kind: kindSection, table: Proactive},
+	"收到和处理政府信息公开申请情况":  {kind: kindSection, table: Requests},
+	"政府信息公开行政复议行政诉讼情况": {kind: kindSection, table: ReviewLitigation},
 }
 
 // prefixes are label cores recognised by their start: long labels that
@@ -206,16 +169,16 @@ var prefixes = []struct {
 	prefix string
 	l      label
 }{
-	{"部分公开", label{kind: kindRow, table: TableRequests, id: "partial"}},
-	{"申请人无正当理由逾期不补正", label{kind: kindRow, table: TableRequests, id: "other.no_correction", only2021: true}},
-	{"申请人逾期未按收费通知", label{kind: kindRow, table: TableRequests, id: "other.no_fee", only2021: true}},
-	{"本列数据的勾稽关系", label{kind: kindHeaderOnly, table: TableRequests}},
-	{"采购总金额", label{kind: kindColumn, table: TableProactive, id: "amount"}},
-	{"本年收费金额", label{kind: kindColumn, table: TableProactive, id: "amount", only2021: true}},
-	{"第二十条第", label{kind: kindHeaderOnly, table: TableProactive}},
-	{"本年新收政府信息公开申请", label{kind: kindRow, table: TableRequests, id: "received"}},
-	{"上年结转政府信息公开申请", label{kind: kindRow, table: TableRequests, id: "carried_in"}},
-	{"结转下年度继续办理", label{kind: kindRow, table: TableRequests, id: "carried_out"}},
+	{"部分公开", label{kind: kindRow, table: Requests, id: "partial"}},
+	{"申请人无正当理由逾期不补正", label{kind: kindRow, table: Requests, id: "other.no_correction", only2021: true}},
+	{"申请人逾期未按收费通知", label{kind: kindRow, table: Requests, id: "other.no_fee", only2021: true}},
+	{"本列数据的勾稽关系", label{kind: kindHeaderOnly, table: Requests}},
+	{"采购总金额", label{kind: kindColumn, table: Proactive, id: "amount"}},
+	{"本年收费金额", label{kind: kindColumn, table: Proactive, id: "amount", only2021: true}},
+	{"第二十条第", label{kind: kindHeaderOnly, table: Proactive}},
+	{"本年新收政府信息公开申请", label{kind: kindRow, table: Requests, id: "received"}},
+	{"上年结转政府信息公开申请", label{kind: kindRow, table: Requests, id: "carried_in"}},
+	{"结转下年度继续办理", label{kind: kindRow, table: Requests, id: "carried_out"}},
 }
 
 // classify recognises a cell or line of text. The zero label means "not a

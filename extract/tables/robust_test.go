@@ -79,7 +79,7 @@ func TestNestedTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := value(t, res, TableReviewLitigation, "review", "total"); got != "11" {
+	if got := value(t, res, ReviewLitigation, "review", "total"); got != "11" {
 		t.Errorf("5000 levels: review total %s, want 11", got)
 	}
 
@@ -87,7 +87,7 @@ func TestNestedTables(t *testing.T) {
 	page := "<html><body>" + strings.Repeat("<table><tr><td>", depth) + reportTable +
 		strings.Repeat("</td></tr></table>", depth) + "</body></html>"
 	res = parseHTMLString(t, page)
-	if got := value(t, res, TableReviewLitigation, "suit_direct", "total"); got != "3" {
+	if got := value(t, res, ReviewLitigation, "suit_direct", "total"); got != "3" {
 		t.Errorf("%d levels: suit_direct total %s, want 3", depth, got)
 	}
 }
@@ -104,11 +104,11 @@ func TestUnclosedTags(t *testing.T) {
 		{"received", "natural_person", "16"}, {"received", "commercial", "/null"}, {"received", "total", "16"},
 		{"carried_out", "total", "7"}, {"total", "natural_person", "9"},
 	} {
-		if got := value(t, res, TableRequests, c.row, c.col); got != c.want {
+		if got := value(t, res, Requests, c.row, c.col); got != c.want {
 			t.Errorf("requests/%s/%s = %s, want %s", c.row, c.col, got, c.want)
 		}
 	}
-	if got := value(t, res, TableReviewLitigation, "suit_after_review", "total"); got != "2" {
+	if got := value(t, res, ReviewLitigation, "suit_after_review", "total"); got != "2" {
 		t.Errorf("suit_after_review total %s, want 2", got)
 	}
 }
@@ -123,7 +123,7 @@ func TestHostileSpans(t *testing.T) {
 	}
 	b.WriteString("</table>")
 	res := parseHTMLString(t, b.String())
-	if got := value(t, res, TableProactive, "rules", "total"); got != "3" {
+	if got := value(t, res, Proactive, "rules", "total"); got != "3" {
 		t.Errorf("rules/total = %s, want 3", got)
 	}
 	if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, " "), "grid larger") {
@@ -153,7 +153,7 @@ func TestHugePage(t *testing.T) {
 		b.WriteString(para)
 	}
 	res := parseHTMLString(t, b.String())
-	if got := value(t, res, TableRequests, "partial", "total"); got != "8" {
+	if got := value(t, res, Requests, "partial", "total"); got != "8" {
 		t.Errorf("partial/total = %s, want 8", got)
 	}
 }
@@ -163,7 +163,7 @@ func TestColumnUnitFromLabel(t *testing.T) {
 	res := parseHTMLString(t, `<table>
 <tr><td>信息内容</td><td>采购项目数量</td><td>采购总金额（元）</td></tr>
 <tr><td>政府集中采购</td><td>89</td><td>1054600</td></tr></table>`)
-	c := res.Tables[TableProactive]["procurement"]["amount"]
+	c := res.Tables[Proactive]["procurement"]["amount"]
 	if c.Raw != "1054600" || c.Value == nil || *c.Value != 105.46 {
 		t.Errorf("amount %+v, want raw 1054600 value 105.46", c)
 	}
@@ -184,7 +184,7 @@ func TestSplitRequestsTable(t *testing.T) {
 		{"carried_in", "natural_person", "1"}, {"carried_in", "legal_service", "5"}, {"carried_in", "total", "21"},
 		{"received", "other_org", "１"}, {"received", "total", "11"},
 	} {
-		if got := value(t, res, TableRequests, c.row, c.col); got != c.want {
+		if got := value(t, res, Requests, c.row, c.col); got != c.want {
 			t.Errorf("requests/%s/%s = %s, want %s", c.row, c.col, got, c.want)
 		}
 	}
@@ -201,7 +201,7 @@ func TestReviewByRows(t *testing.T) {
 		{"review", "total", "11"}, {"review", "upheld", "3"}, {"suit_direct", "pending", "2"},
 		{"suit_direct", "total", "3"}, {"suit_after_review", "total", "2"},
 	} {
-		if got := value(t, res, TableReviewLitigation, c.group, c.leaf); got != c.want {
+		if got := value(t, res, ReviewLitigation, c.group, c.leaf); got != c.want {
 			t.Errorf("%s/%s = %s, want %s", c.group, c.leaf, got, c.want)
 		}
 	}
@@ -220,11 +220,11 @@ func TestProactiveLeftColumn(t *testing.T) {
 		{"rules", "made", "1"}, {"rules", "total", "3"}, {"normative_docs", "published", "5"},
 		{"procurement", "projects", "89"}, {"procurement", "amount", "1054600元"},
 	} {
-		if got := value(t, res, TableProactive, c.row, c.col); got != c.want {
+		if got := value(t, res, Proactive, c.row, c.col); got != c.want {
 			t.Errorf("%s/%s = %s, want %s", c.row, c.col, got, c.want)
 		}
 	}
-	if v := res.Tables[TableProactive]["procurement"]["amount"].Value; v == nil || *v != 105.46 {
+	if v := res.Tables[Proactive]["procurement"]["amount"].Value; v == nil || *v != 105.46 {
 		t.Errorf("procurement amount value %v, want 105.46", v)
 	}
 }
@@ -234,7 +234,7 @@ func TestProactiveLeftColumn(t *testing.T) {
 func TestHugeCell(t *testing.T) {
 	big := strings.Repeat("政", 1<<20) // 3 MB
 	res := parseHTMLString(t, `<table><tr><td>`+big+`</td></tr><tr><td>规章</td><td>1</td><td>2</td><td>3</td></tr></table>`)
-	if got := value(t, res, TableProactive, "rules", "published"); got != "2" {
+	if got := value(t, res, Proactive, "rules", "published"); got != "2" {
 		t.Errorf("rules/published = %s, want 2", got)
 	}
 	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(`<table><tr><td>` + big + `</td></tr></table>`))

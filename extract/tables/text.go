@@ -225,7 +225,7 @@ func (r *textReader) run() {
 
 // isReviewHeader says whether a label is part of the header of table 四.
 func isReviewHeader(l label) bool {
-	return (l.kind == kindColumn || l.kind == kindHeaderOnly) && (l.table == TableReviewLitigation || l.id == "total")
+	return (l.kind == kindColumn || l.kind == kindHeaderOnly) && (l.table == ReviewLitigation || l.id == "total")
 }
 
 func hasCell(block []tok) bool {
@@ -252,9 +252,9 @@ func (r *textReader) label(tk tok) {
 	switch {
 	case l.kind == kindSection:
 		r.reviewLeaves = 0
-	case l.kind == kindColumn && l.table == TableProactive && l.id == "amount":
+	case l.kind == kindColumn && l.table == Proactive && l.id == "amount":
 		r.amountUnit = unitOf(tk.text)
-	case l.kind == kindColumn && (l.table == TableReviewLitigation || (l.id == "total" && r.reviewLeaves > 0)):
+	case l.kind == kindColumn && (l.table == ReviewLitigation || (l.id == "total" && r.reviewLeaves > 0)):
 		if !strings.HasPrefix(l.id, "group:") {
 			r.reviewLeaves++
 		}
@@ -282,14 +282,14 @@ func (r *textReader) flush() {
 	case r.reviewBlock && len(r.block) > 0:
 		slots, note := r.slots(r.block, 15)
 		if note != "" {
-			r.b.warnf("%s: %s", TableReviewLitigation, note)
+			r.b.warnf("%s: %s", ReviewLitigation, note)
 		}
 		for gi, g := range reviewGroups {
 			cells := make([]Cell, len(reviewLeaves))
 			for li := range reviewLeaves {
 				cells[li] = makeCell(slots[gi*5+li], false, unitNone)
 			}
-			r.b.putRow(TableReviewLitigation, g, reviewLeaves, cells)
+			r.b.putRow(ReviewLitigation, g, reviewLeaves, cells)
 		}
 		r.reviewLeaves = 0
 	}

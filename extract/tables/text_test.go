@@ -43,14 +43,14 @@ func TestFromTextVariants(t *testing.T) {
 		table, row, col string
 		want            string
 	}{
-		{"tab-separated row", "规章\t1\t2\t3\n规范性文件\t4\t\t6\n", TableProactive, "normative_docs", "published", "/null"},
-		{"tab-separated row value", "规章\t1\t2\t3\n规范性文件\t4\t\t6\n", TableProactive, "normative_docs", "total", "6"},
-		{"label broken over two lines", "（二）部分公开（区分处理的，只计这一情形，\n不计其他情形）\n2\n\n\n\n\n\n8\n（三）不予公开\n", TableRequests, "partial", "total", "8"},
-		{"group and row label in one line", "（三）不予公开 1.属于国家秘密\n1\n0\n0\n0\n0\n0\n1\n", TableRequests, "denied.state_secret", "total", "1"},
-		{"full-width figures", "一、本年新收政府信息公开申请数量\n１２\n\n\n\n\n\n１２\n", TableRequests, "received", "natural_person", "１２"},
+		{"tab-separated row", "规章\t1\t2\t3\n规范性文件\t4\t\t6\n", Proactive, "normative_docs", "published", "/null"},
+		{"tab-separated row value", "规章\t1\t2\t3\n规范性文件\t4\t\t6\n", Proactive, "normative_docs", "total", "6"},
+		{"label broken over two lines", "（二）部分公开（区分处理的，只计这一情形，\n不计其他情形）\n2\n\n\n\n\n\n8\n（三）不予公开\n", Requests, "partial", "total", "8"},
+		{"group and row label in one line", "（三）不予公开 1.属于国家秘密\n1\n0\n0\n0\n0\n0\n1\n", Requests, "denied.state_secret", "total", "1"},
+		{"full-width figures", "一、本年新收政府信息公开申请数量\n１２\n\n\n\n\n\n１２\n", Requests, "received", "natural_person", "１２"},
 		{"2021 other rows", "（六）其他处理\n1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\n1\n0\n0\n0\n0\n0\n1\n" +
 			"2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\n0\n0\n0\n0\n0\n0\n0\n3.其他\n2\n0\n0\n0\n0\n0\n2\n（七）总计\n3\n0\n0\n0\n0\n0\n3\n",
-			TableRequests, "other.other", "total", "2"},
+			Requests, "other.other", "total", "2"},
 	}
 	for _, c := range cases {
 		res, err := FromText(strings.Split(c.text, "\n"))
@@ -72,13 +72,13 @@ func TestMenuLinesDoNotHideRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := value(t, res, TableProactive, "rules", "total"); got != "3" {
+	if got := value(t, res, Proactive, "rules", "total"); got != "3" {
 		t.Errorf("rules/total = %s, want 3", got)
 	}
-	if got := value(t, res, TableProactive, "normative_docs", "made"); got != "4" {
+	if got := value(t, res, Proactive, "normative_docs", "made"); got != "4" {
 		t.Errorf("normative_docs/made = %s, want 4", got)
 	}
-	if got := value(t, res, TableProactive, "licensing", "decisions"); got != "/null" {
+	if got := value(t, res, Proactive, "licensing", "decisions"); got != "/null" {
 		t.Errorf("licensing/decisions = %s, want blank", got)
 	}
 }
@@ -121,7 +121,7 @@ func TestDetectLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := value(t, res, TableRequests, "granted", "research"); got != "1" {
+	if got := value(t, res, Requests, "granted", "research"); got != "1" {
 		t.Errorf("granted/research = %s, want 1", got)
 	}
 }
