@@ -302,3 +302,32 @@ func fv(v *float64) string {
 	}
 	return fmt.Sprint(*v)
 }
+
+// TestCorpusTexts extracts the corpus files themselves, as `crawl parse`
+// would read a saved text page: no URL, no Content-Type, cells one per line.
+func TestCorpusTexts(t *testing.T) {
+	cells := tablesReady(t)
+	texts, err := corpus.Texts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, txt := range texts {
+		id := txt.Name[:3]
+		t.Run(id, func(t *testing.T) {
+			r, err := corpus.ReportByID(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := extract.Extract(context.Background(), extract.Input{Body: []byte(txt.Body)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Template == corpus.TemplateLegacy {
+				rec.Title = r.Title // the captured text starts after the essay site's title
+			} else if cells && rec.TablesSource != "text" {
+				t.Errorf("tables_source = %q, want text", rec.TablesSource)
+			}
+			compareRecord(t, r, fixture.MetaTable, rec, cells)
+		})
+	}
+}
