@@ -310,6 +310,15 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		// bytes. Links are pushed before the item is Done, and Done comes
 		// only once its capture is stored, so a kill at any point fetches
 		// the item again rather than losing it or its links.
+		// While the frontier is small its order is exact: the links are in
+		// before the next Pop. A big one takes them in the background.
+		if lastPending < 64 && len(next) > 0 {
+			if err := fr.Push(context.WithoutCancel(ctx), next...); err != nil {
+				wg.Wait()
+				return st, fmt.Errorf("push links of %s: %w", d.URL, err)
+			}
+			next = nil
+		}
 		w := out.Size
 		archivers.acquire(w)
 		wg.Add(1)
