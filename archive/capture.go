@@ -12,6 +12,10 @@ import (
 
 const captureFormat = 1
 
+// maxURL bounds URLs (and frontier keys): they are bbolt keys, which
+// must stay well under bbolt's 32 KB key limit with their suffixes.
+const maxURL = 16 << 10
+
 // AddCapture records one fetch. body is nil for failures and 304s; when not
 // nil its SHA-256 becomes c.Digest and the bytes are stored once however
 // many URLs or nights serve them. Writes from many goroutines are batched;
@@ -26,6 +30,9 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 	}
 	if strings.IndexByte(c.URL, 0) >= 0 {
 		return Added{}, fmt.Errorf("add capture %q: URL contains a NUL byte", c.URL)
+	}
+	if len(c.URL) > maxURL {
+		return Added{}, fmt.Errorf("add capture %.80s...: URL of %d bytes exceeds %d", c.URL, len(c.URL), maxURL)
 	}
 	if len(body) > maxPayload {
 		return Added{}, fmt.Errorf("add capture %s: body of %d bytes exceeds %d", c.URL, len(body), maxPayload)

@@ -125,6 +125,9 @@ func (f *Frontier) Push(ctx context.Context, items ...FrontierItem) error {
 		if it.Key == "" {
 			return fmt.Errorf("frontier %q: push: item %d has an empty key", f.name, i)
 		}
+		if len(it.Key) > maxURL {
+			return fmt.Errorf("frontier %q: push: item %d has a key of %d bytes (max %d)", f.name, i, len(it.Key), maxURL)
+		}
 		vals[i] = encodeItem(it)
 	}
 	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {

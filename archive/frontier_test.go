@@ -68,6 +68,12 @@ func TestFrontierOrder(t *testing.T) {
 	if n, _ := s.Frontier("js").Pending(); n != 0 {
 		t.Errorf("other frontier Pending = %d", n)
 	}
+	if err := f.Push(ctx, FrontierItem{Key: ""}); err == nil {
+		t.Error("empty key accepted")
+	}
+	if err := f.Push(ctx, FrontierItem{Key: "http://a/" + string(make([]byte, 40000))}); err == nil {
+		t.Error("40 KB key accepted")
+	}
 	if err := f.Reset(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -213,6 +213,7 @@ func TestCaptureRejects(t *testing.T) {
 	}{
 		{"empty url", Capture{}, nil, "empty URL"},
 		{"nul in url", Capture{URL: "http://a/\x00"}, nil, "NUL"},
+		{"huge url", Capture{URL: "http://a/" + strings.Repeat("x", 40000)}, nil, "exceeds"},
 		{"bad digest", Capture{URL: "http://a/", Status: 304, Digest: "xyz"}, nil, "bad digest"},
 		{"304 of unknown payload", Capture{URL: "http://a/", Status: 304, Digest: strings.Repeat("ab", 32)}, nil, "does not hold"},
 	}
