@@ -96,8 +96,9 @@ func contentMatches(body *html.Node) [][]*html.Node {
 	return out
 }
 
-// textStats is the length in runes of the visible text under a node and of
-// the part of it inside links.
+// textStats is the length of the visible text under a node and of the part
+// of it inside links, in bytes of non-space text (a hanzi weighs 3): only
+// ratios between parts of one page are used, and counting bytes is cheap.
 type textStats struct{ text, link int }
 
 // statCache measures subtrees on demand: most pages need the body, a few
@@ -128,8 +129,8 @@ func measure(root *html.Node) textStats {
 		switch n.Type {
 		case html.TextNode:
 			c := 0
-			for _, r := range n.Data {
-				if !isSpace(r) {
+			for i := 0; i < len(n.Data); i++ {
+				if n.Data[i] > ' ' {
 					c++
 				}
 			}
@@ -180,7 +181,7 @@ func pickContent(body *html.Node, stats statCache) *html.Node {
 				best, bestLen = n, l
 			}
 		}
-		if best != nil && bestLen >= 50 && bestLen*10 >= total*4 {
+		if best != nil && bestLen >= 150 && bestLen*10 >= total*4 {
 			return best
 		}
 	}
