@@ -55,6 +55,7 @@ func TestBrowser(t *testing.T) {
 	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	defer cancel()
+	// Quality 100 makes FullScreenshot a PNG.
 	// The first Run starts the browser; a timeout on it would stop the
 	// browser, so the whole test is bounded by the allocator's context.
 	go func() {
@@ -70,7 +71,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("open the timeline: %v", err)
 	}
 	timeline := mustRun(t, ctx, chromedp.Text(chromedp.CSS("#timeline")))
-	png := mustRun(t, ctx, chromedp.FullScreenshot(90))
+	png := mustRun(t, ctx, chromedp.FullScreenshot(100))
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS("#timeline tr.changed a.report"))); err != nil {
 		t.Fatalf("click the report: %v", err)
 	}

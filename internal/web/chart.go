@@ -18,6 +18,7 @@ type bar struct {
 	X, Y, W, H int
 	Class      string // received | granted
 	Title      string
+	Value      string // printed above the bar
 }
 
 type tick struct {
@@ -70,12 +71,12 @@ func newChart(years []yearGroup) chart {
 		if p.hasRecv {
 			h := int(p.received / top * plot)
 			c.Bars = append(c.Bars, bar{X: x, Y: base - h, W: barWidth, H: h, Class: "received",
-				Title: fmt.Sprintf("%d 收到申请 %g", p.year, p.received)})
+				Title: fmt.Sprintf("%d 收到申请 %g", p.year, p.received), Value: fmt.Sprint(p.received)})
 		}
 		if p.hasGrant {
 			h := int(p.granted / top * plot)
 			c.Bars = append(c.Bars, bar{X: x + barWidth + 2, Y: base - h, W: barWidth, H: h, Class: "granted",
-				Title: fmt.Sprintf("%d 予以公开 %g", p.year, p.granted)})
+				Title: fmt.Sprintf("%d 予以公开 %g", p.year, p.granted), Value: fmt.Sprint(p.granted)})
 		}
 		c.Ticks = append(c.Ticks, tick{X: x + barWidth, Y: base + 18, Label: fmt.Sprint(p.year)})
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/gongkai/gongkai/archive"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/*.css
 var templateFS embed.FS
 
 // Server serves the web view of one archive. It only reads from the store.

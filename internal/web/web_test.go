@@ -334,3 +334,11 @@ func TestExportLinks(t *testing.T) {
 		t.Errorf("unknown format: %d", res.StatusCode)
 	}
 }
+
+func TestStylesheet(t *testing.T) {
+	s := newServer(t, newFixtureArchive(t))
+	res, body := get(t, s, "/static/style.css")
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/css; charset=utf-8" || !strings.Contains(body, "rect.received{fill:#8b0000}") {
+		t.Fatalf("stylesheet: %d %q %.80q", res.StatusCode, res.Header.Get("Content-Type"), body)
+	}
+}
