@@ -1,0 +1,125 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/crawler"
+	"github.com/gongkai/gongkai/extract/tables"
+	"github.com/gongkai/gongkai/internal/demoportal"
+	"github.com/gongkai/gongkai/seeds"
+)
+
+// On a real archive made by crawling the demo portal twice, with one report
+// revised between the crawls, every report the portal served shows on its
+// agency's timeline, its report page shows every table cell as the portal
+// published it, and the revised report has two versions and a diff.
+func TestDemoArchive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls the demo portal")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dp, err := demoportal.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dp.Close()
+	st, err := archive.Open(filepath.Join(t.TempDir(), "demo.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var list []seeds.Seed
+	for _, s := range dp.Seeds() {
+		list = append(list, seeds.Seed{URL: s.URL, Agency: s.Agency, Region: s.Region, Level: s.Level})
+	}
+	crawl := func() {
+		c, err := crawler.New(st, crawler.Config{AllowPrivate: true, Rate: 0, MaxDepth: -1, Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Run(ctx, list); err != nil {
+			t.Fatal(err)
+		}
+	}
+	crawl()
+	const revised = "001"
+	if err := dp.Revise(revised); err != nil {
+		t.Fatal(err)
+	}
+	crawl()
+
+	s := newServer(t, &fixtureArchive{store: st})
+	checked, cells := 0, 0
+	for _, sv := range dp.Truth() {
+		if sv.Kind != demoportal.KindReport || sv.Disallowed {
+			continue
+		}
+		u := sv.URL
+		if sv.InAttachment {
+			u = sv.Attachments[0]
+		}
+		versions, err := st.Versions(u)
+		if err != nil || len(versions) == 0 {
+			t.Errorf("%s (%s %d): not archived: %v", u, sv.Agency, sv.Year, err)
+			continue
+		}
+		latest := versions[len(versions)-1].Digest
+
+		res, body := get(t, s, "/agency?name="+url.QueryEscape(sv.Agency))
+		if res.StatusCode != 200 || !strings.Contains(body, "/report/"+latest) {
+			t.Errorf("timeline of %s: status %d, no link to %s", sv.Agency, res.StatusCode, latest)
+		}
+
+		res, body = get(t, s, "/report/"+latest)
+		if res.StatusCode != 200 {
+			t.Fatalf("report %s: %d", u, res.StatusCode)
+		}
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Rows are printed in the official order, so the i-th row of a
+		// rendered table is the i-th row of its layout.
+		for _, l := range tables.Layouts(sv.Template) {
+			rows := doc.Find("#t-" + l.ID + " tbody tr")
+			if rows.Length() != len(l.Rows) {
+				t.Errorf("%s %s: %d rows shown, want %d", u, l.ID, rows.Length(), len(l.Rows))
+				continue
+			}
+			for i, row := range l.Rows {
+				for _, col := range l.ColumnsOf(row.ID) {
+					want := sv.Report.Tables[l.ID][row.ID][col].Raw
+					got := strings.TrimSpace(rows.Eq(i).Find(`td[data-col="` + col + `"]`).Text())
+					cells++
+					if got != want {
+						t.Errorf("%s %s.%s.%s shown %q, published %q", u, l.ID, row.ID, col, got, want)
+					}
+				}
+			}
+		}
+		checked++
+
+		if sv.Report.ID == revised {
+			if len(versions) != 2 {
+				t.Fatalf("revised report %s has %d versions, want 2", u, len(versions))
+			}
+			res, body := get(t, s, "/diff/"+versions[0].Digest+"/"+latest)
+			if res.StatusCode != 200 || !strings.Contains(body, "No table cell changed.") || !strings.Contains(body, `<tr class="changed">`) {
+				t.Errorf("diff of the revision: status %d; want unchanged cells and a changed line", res.StatusCode)
+			}
+		}
+	}
+	t.Logf("%d reports, %d cells compared through the web view", checked, cells)
+	if checked < 7 {
+		t.Errorf("checked %d reports of the demo portal, want all 7", checked)
+	}
+}
