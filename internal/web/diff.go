@@ -1,53 +1,6 @@
 package web
 
-import (
-	"sort"
-	"strings"
-
-	"github.com/gongkai/gongkai/extract"
-)
-
-// cellChange is one table cell that differs between two versions.
-type cellChange struct {
-	Table, Row, Column string
-	Before, After      string
-	Gone, New          bool // the cell exists in only one version
-}
-
-// diffCells lists every cell whose published text differs, in id order.
-func diffCells(a, b *extract.Record) []cellChange {
-	var out []cellChange
-	for _, table := range unionKeys(a.Tables, b.Tables) {
-		ta, tb := a.Tables[table], b.Tables[table]
-		for _, row := range unionKeys(ta, tb) {
-			for _, col := range unionKeys(ta[row], tb[row]) {
-				ca, okA := ta[row][col]
-				cb, okB := tb[row][col]
-				if okA && okB && ca.Raw == cb.Raw {
-					continue
-				}
-				out = append(out, cellChange{Table: table, Row: row, Column: col,
-					Before: ca.Raw, After: cb.Raw, Gone: !okB, New: !okA})
-			}
-		}
-	}
-	return out
-}
-
-func unionKeys[V any](a, b map[string]V) []string {
-	seen := make(map[string]bool, len(a)+len(b))
-	var keys []string
-	for _, m := range []map[string]V{a, b} {
-		for k := range m {
-			if !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		}
-	}
-	sort.Strings(keys)
-	return keys
-}
+import "strings"
 
 // diffLine is one row of a side-by-side text diff.
 type diffLine struct {

@@ -9,6 +9,7 @@ import (
 	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/extract/charset"
 	"github.com/gongkai/gongkai/extract/tables"
+	"github.com/gongkai/gongkai/internal/export"
 )
 
 // maxQuery bounds search input; agency names are short.
@@ -164,7 +165,7 @@ type diffPage struct {
 	A, B       *extract.Record
 	DigestA    string
 	DigestB    string
-	Cells      []cellChange
+	Cells      []export.CellChange // in the official table order
 	Lines      []diffLine
 	TextSame   bool
 	LinesTrunc bool
@@ -183,7 +184,7 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lines, trunc := diffText(a.Text, b.Text)
-	page := diffPage{A: a, B: b, DigestA: da, DigestB: db, Cells: diffCells(a, b), Lines: lines,
+	page := diffPage{A: a, B: b, DigestA: da, DigestB: db, Cells: export.Diff(a, b).Cells, Lines: lines,
 		TextSame: a.Text == b.Text, LinesTrunc: trunc}
 	s.render(w, "diff.html", page)
 }
