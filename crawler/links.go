@@ -24,7 +24,6 @@ type page struct {
 	links   []link   // <a>, <area>, frames, Hanweb records
 	scripts []string // inline script bodies (pagination calls, Hanweb parameters)
 	text    int      // runes of visible text, to spot script-only challenge pages
-	hasForm bool
 }
 
 // decodeText turns raw bytes into UTF-8 with extract/charset; until it can
@@ -108,8 +107,6 @@ func parsePage(text string) *page {
 				inScript = tt == html.StartTagToken
 			case atom.Style:
 				inStyle = tt == html.StartTagToken
-			case atom.Form:
-				p.hasForm = true
 			}
 		case html.EndTagToken:
 			name, _ := z.TagName()

@@ -106,6 +106,9 @@ func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.Frontie
 	if capt.FinalURL == "" {
 		capt.FinalURL = d.URL
 	}
+	if sl.attempts > 1 && capt.Err != "" {
+		capt.Err += fmt.Sprintf(" (after %d attempts)", sl.attempts)
+	}
 	if err != nil && (sl.hops == 0 || capt.ErrKind == "") {
 		if k := classify(err); sl.hops == 0 || redirectKind(k) {
 			capt.ErrKind, capt.Err = k, err.Error()
