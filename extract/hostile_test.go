@@ -120,6 +120,16 @@ func TestHugePage(t *testing.T) {
 	if rec.Title != r.Title || rec.Year != 2020 {
 		t.Errorf("20 MB page: title %q year %d", rec.Title, rec.Year)
 	}
+	// Past the DOM limit: read as text, tables from the lines.
+	pad.Reset()
+	for pad.Len() < 26<<20 {
+		pad.WriteString("<p class=\"x\">填充内容，并非报告的一部分。</p>\n")
+	}
+	body = bytes.Replace(page.Body, []byte("</body>"), append(pad.Bytes(), "</body>"...), 1)
+	rec = mustExtract(t, extract.Input{URL: "http://www.kangchuan.gov.cn/a.html", Body: body, ContentType: page.ContentType})
+	if rec.Title != r.Title || rec.Year != 2020 || !strings.Contains(strings.Join(rec.Warnings, "\n"), "read as text") {
+		t.Errorf("26 MB page: title %q year %d warnings %v", rec.Title, rec.Year, rec.Warnings)
+	}
 	// Over the limit: a clear error, nothing parsed.
 	_, err = extract.Extract(context.Background(), extract.Input{URL: "http://x/big", Body: make([]byte, extract.MaxBodyBytes+1)})
 	if !errors.Is(err, extract.ErrTooLarge) {

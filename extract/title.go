@@ -115,6 +115,12 @@ func titleFromLines(lines []string) string {
 		}
 		f := fold(l)
 		if isReportTitle(l) && strings.Contains(f, "公开") {
+			// A <title> read as a line: "报告_某某门户网站".
+			for _, part := range titleSplitRe.Split(l, -1) {
+				if isReportTitle(part) {
+					return part
+				}
+			}
 			return l
 		}
 		// A title broken over two lines: "…年政府信息公开" + "工作年度报告".
