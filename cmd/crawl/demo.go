@@ -188,9 +188,19 @@ func demoSummary(ctx context.Context, e *env, s *archive.Store, hosts map[string
 	fmt.Fprintf(w, "\nparsed %d reports, %d copies, %d other pages\n", kinds[extract.KindReport], kinds[extract.KindCopy], kinds[extract.KindNotReport])
 	fmt.Fprintf(w, "the portal published %d reports and %d copies: %d reports and %d copies recognised\n",
 		published[extract.KindReport], published[extract.KindCopy], recognised[extract.KindReport], recognised[extract.KindCopy])
-	example := "新前街道"
-	if len(agencies) > 0 && agencies[0] != "" {
-		example = agencies[0]
+	// Suggest the agency with the most report years, one with a failed
+	// check first: its history shows the most.
+	example, best := "新前街道", -1
+	for _, a := range agencies {
+		score := 2 * len(reports[a])
+		for _, rs := range reports[a] {
+			if len(rs) > 0 && len(rs[0].failed) > 0 {
+				score++
+			}
+		}
+		if a != "" && score > best {
+			example, best = a, score
+		}
 	}
 	dbFlag := ""
 	if db != "archive.db" {

@@ -115,7 +115,7 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	h := mustCrawl(t, dir, "history", "--agency", "新前街道")
-	for _, want := range []string{"新前街道 (", "): 1 report years", "\n2020\n", "v1 ", "key figures", "template 2019"} {
+	for _, want := range []string{"新前街道 (", "): 1 report year\n", "\n2020\n", "v1 ", "key figures", "template 2019"} {
 		if !strings.Contains(h.stdout, want) {
 			t.Errorf("history lacks %q:\n%s", want, h.stdout)
 		}

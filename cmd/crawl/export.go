@@ -142,9 +142,12 @@ func runExport(ctx context.Context, e *env, fs *flagSet) (err error) {
 		}
 		matched, unparsed = c.Matched, c.Unparsed
 	case "warc":
-		opts := export.WARCOptions{Filename: filepath.Base(str("out")), Filter: f,
+		opts := export.WARCOptions{Filter: f,
 			Filtered: f.Agency != "" || f.Year != 0 || f.Region != "" || !f.Since.IsZero() || len(f.Kinds) > 0,
 			Software: "gongkai crawl export"}
+		if out := str("out"); out != "" && out != "-" {
+			opts.Filename = filepath.Base(out)
+		}
 		var cdxCommit func(bool) error
 		if path := str("cdx"); path != "" {
 			cdx, c, err := createOutput(e, path)

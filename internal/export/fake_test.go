@@ -143,7 +143,10 @@ func (m *memArchive) ForEachParsed(ctx context.Context, f archive.Filter, fn fun
 func (m *memArchive) Agencies() ([]archive.AgencyCount, error) {
 	n := map[string]int{}
 	for _, p := range m.parsed {
-		n[p.Agency]++
+		n[p.Agency] += 0
+		if p.Kind != "not_report" {
+			n[p.Agency]++
+		}
 	}
 	var out []archive.AgencyCount
 	for _, a := range sortedKeys(n) {

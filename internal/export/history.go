@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -35,28 +34,40 @@ func (e *AmbiguousError) Error() string {
 }
 
 // ResolveAgency finds the one agency called name, or whose name contains
-// name. Several matches are an *AmbiguousError; none is ErrNoAgency.
+// name. When a part matches several agencies but only one of them has
+// reports (the others only pages that are not reports), that one is meant.
+// Several matches are an *AmbiguousError; none is ErrNoAgency.
 func ResolveAgency(a Archive, name string) (string, error) {
 	list, err := a.Agencies()
 	if err != nil {
 		return "", fmt.Errorf("list agencies: %w", err)
 	}
-	var matches []string
+	reports := map[string]int{} // matching agency → report and copy payloads
 	for _, ac := range list {
 		if ac.Agency == name {
 			return name, nil
 		}
-		if ac.Agency != "" && strings.Contains(ac.Agency, name) && !slices.Contains(matches, ac.Agency) {
-			matches = append(matches, ac.Agency)
+		if ac.Agency != "" && strings.Contains(ac.Agency, name) {
+			reports[ac.Agency] += ac.Count
 		}
 	}
-	switch len(matches) {
-	case 0:
-		return "", fmt.Errorf("%w %q", ErrNoAgency, name)
-	case 1:
-		return matches[0], nil
+	matches := sortedKeys(reports)
+	var withReports []string
+	for _, m := range matches {
+		if reports[m] > 0 {
+			withReports = append(withReports, m)
+		}
 	}
-	slices.Sort(matches)
+	switch {
+	case len(matches) == 0:
+		return "", fmt.Errorf("%w %q", ErrNoAgency, name)
+	case len(matches) == 1:
+		return matches[0], nil
+	case len(withReports) == 1:
+		return withReports[0], nil
+	case len(withReports) > 1:
+		matches = withReports
+	}
 	return "", &AmbiguousError{Name: name, Matches: matches}
 }
 

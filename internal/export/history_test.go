@@ -15,6 +15,9 @@ func TestResolveAgency(t *testing.T) {
 	body := []byte("other")
 	m.add(archiveCapture("http://b.gov.cn/", 200), body)
 	m.parse(body, extract.Record{Kind: extract.KindReport, Agency: "新前镇"})
+	news := []byte("news of 新前镇政府")
+	m.add(archiveCapture("http://b.gov.cn/news", 200), news)
+	m.parse(news, extract.Record{Kind: extract.KindNotReport, Agency: "新前镇人民政府"})
 	tests := []struct {
 		name, want string
 		amb        []string
@@ -24,6 +27,10 @@ func TestResolveAgency(t *testing.T) {
 		{"街道", "新前街道", nil, false},
 		{"新前", "", []string{"新前街道", "新前镇"}, false},
 		{"杭州", "", nil, true},
+		{"新前镇", "新前镇", nil, false},                // exact, though 新前镇人民政府 contains it
+		{"前镇", "新前镇", nil, false},                 // the other match has no report
+		{"人民政府", "新前镇人民政府", nil, false},           // the only match, reports or not
+		{"前", "", []string{"新前街道", "新前镇"}, false}, // only agencies with reports are listed
 	}
 	for _, tc := range tests {
 		got, err := ResolveAgency(m, tc.name)

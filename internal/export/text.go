@@ -15,7 +15,11 @@ func WriteHistory(w io.Writer, h *History) error {
 	if h.Region != "" {
 		region = " (" + h.Region + ")"
 	}
-	ew.printf("%s%s: %d report years\n", h.Agency, region, len(h.Years))
+	years := "report years"
+	if len(h.Years) == 1 {
+		years = "report year"
+	}
+	ew.printf("%s%s: %d %s\n", h.Agency, region, len(h.Years), years)
 	for _, y := range h.Years {
 		ew.printf("\n%d\n", y.Year)
 		for _, r := range y.Reports {
