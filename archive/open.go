@@ -27,7 +27,7 @@ var (
 	bParsed    = []byte("parsed")   // sha256(32) parserVersion(4 BE) → parsed record
 	bIndex     = []byte("index")    // field byte, value, \x00, sha256(32) → empty
 	bRuns      = []byte("runs")     // id(8) → run record (JSON)
-	bCounters  = []byte("counters") // name → uvarint, kept in step with every write
+	bCounters  = []byte("counters") // name → 8-byte count, kept in step with every write
 	bFrontier  = []byte("frontier") // name → nested bucket, see frontier.go
 	allBuckets = [][]byte{bMeta, bPayloads, bCaptures, bURLs, bParsed, bIndex, bRuns, bCounters, bFrontier}
 	keySchema  = []byte("schema")
@@ -40,10 +40,10 @@ type Store struct {
 	ro   bool
 
 	zenc *zstd.Encoder // EncodeAll is safe for concurrent use; one per store
+	zdec *zstd.Decoder // DecodeAll likewise
 	// zsem bounds concurrent compressions to GOMAXPROCS: more callers
 	// compressing at once only share the same cores and hold more memory.
 	zsem chan struct{}
-	zdec *zstd.Decoder // DecodeAll likewise
 
 	mu     sync.RWMutex // guards closed and sends on ops
 	closed bool
