@@ -34,7 +34,7 @@ const (
 	barWidth    = 24
 )
 
-// newChart takes, for each year, the first report with a received total.
+// newChart plots each year's key figures.
 func newChart(years []yearGroup) chart {
 	type point struct {
 		year              int
@@ -43,20 +43,17 @@ func newChart(years []yearGroup) chart {
 	}
 	var pts []point
 	for _, g := range years {
-		for _, r := range g.Reports {
-			if r.Received == nil && r.Granted == nil {
-				continue
-			}
-			p := point{year: g.Year}
-			if r.Received != nil {
-				p.received, p.hasRecv = *r.Received, true
-			}
-			if r.Granted != nil {
-				p.granted, p.hasGrant = *r.Granted, true
-			}
-			pts = append(pts, p)
-			break
+		if g.Received == nil && g.Granted == nil {
+			continue
 		}
+		p := point{year: g.Year}
+		if g.Received != nil {
+			p.received, p.hasRecv = *g.Received, true
+		}
+		if g.Granted != nil {
+			p.granted, p.hasGrant = *g.Granted, true
+		}
+		pts = append(pts, p)
 	}
 	sort.Slice(pts, func(i, j int) bool { return pts[i].year < pts[j].year })
 	c := chart{Width: max(len(pts)*groupWidth+20, 200), Height: chartHeight, Empty: len(pts) == 0}

@@ -55,6 +55,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 type agencyPage struct {
 	Agency string
 	Years  []yearGroup
+	Across []export.AcrossYearCk // checks between consecutive years
 	Chart  chart
 }
 
@@ -64,7 +65,7 @@ func (s *Server) handleAgency(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	years, err := s.timeline(r.Context(), name)
+	years, across, err := s.timeline(r.Context(), name)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -73,7 +74,7 @@ func (s *Server) handleAgency(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no reports of that agency in the archive", http.StatusNotFound)
 		return
 	}
-	s.render(w, "agency.html", agencyPage{Agency: name, Years: years, Chart: newChart(years)})
+	s.render(w, "agency.html", agencyPage{Agency: name, Years: years, Across: across, Chart: newChart(years)})
 }
 
 type reportPage struct {

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/export"
 )
 
 // loadRecord reads and decodes the newest parse of one payload.
@@ -35,94 +37,69 @@ type reportRow struct {
 	URL          string
 	Digest       string // latest version
 	Title        string
-	Year         int
 	Template     string
-	Kind         string
 	Versions     int
 	FirstSeen    time.Time
 	LastSeen     time.Time
-	Changed      bool // more than one version: changed after publication
-	FailedChecks []extract.Check
-	Received     *float64 // requests.received.total of the latest version
-	Granted      *float64 // requests.granted.total of the latest version
+	Changed      bool     // more than one version: changed after publication
+	FailedChecks []string // of the latest version
 }
 
-// yearGroup is one year of an agency's timeline.
+// yearGroup is one year of an agency's timeline with that year's key
+// figures (from its newest report, as crawl history shows them).
 type yearGroup struct {
-	Year    int
-	Reports []reportRow
+	Year     int
+	Reports  []reportRow
+	Received *float64 // requests.received.total
+	Granted  *float64 // requests.granted.total
 }
 
-// timeline gathers every report of one agency, grouped by year, newest first.
-func (s *Server) timeline(ctx context.Context, agency string) ([]yearGroup, error) {
-	seen := map[string]bool{}
-	var urls []string
-	err := s.store.ForEachParsed(ctx, archive.Filter{Agency: agency}, func(p archive.Parsed) error {
-		if p.Kind == extract.KindNotReport || seen[p.URL] {
-			return nil
-		}
-		seen[p.URL] = true
-		urls = append(urls, p.URL)
-		return nil
-	})
+// timeline is an agency's history (export.BuildHistory, the same model as
+// crawl history) shaped for the page: years newest first.
+func (s *Server) timeline(ctx context.Context, agency string) ([]yearGroup, []export.AcrossYearCk, error) {
+	h, err := export.BuildHistory(ctx, s.store, agency)
 	if err != nil {
-		return nil, fmt.Errorf("timeline of %s: %w", agency, err)
+		return nil, nil, fmt.Errorf("timeline of %s: %w", agency, err)
 	}
-	byYear := map[int][]reportRow{}
-	for _, u := range urls {
-		row, ok, err := s.reportRow(u)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			byYear[row.Year] = append(byYear[row.Year], row)
-		}
+	figures := map[int]map[string]string{}
+	for _, f := range h.Figures {
+		figures[f.Year] = f.Values
 	}
 	var groups []yearGroup
-	for y, rows := range byYear {
-		sort.Slice(rows, func(i, j int) bool { return rows[i].URL < rows[j].URL })
-		groups = append(groups, yearGroup{Year: y, Reports: rows})
+	for _, y := range h.Years {
+		g := yearGroup{Year: y.Year, Received: number(figures[y.Year]["received"]), Granted: number(figures[y.Year]["granted"])}
+		for _, r := range y.Reports {
+			first, last := r.Versions[0], r.Versions[len(r.Versions)-1]
+			g.Reports = append(g.Reports, reportRow{
+				URL: r.URL, Digest: last.SHA256, Title: r.Title, Template: r.Template,
+				Versions: len(r.Versions), Changed: len(r.Versions) > 1,
+				FirstSeen: capturedAt(first.CapturedAt, 0), LastSeen: capturedAt(last.CapturedAt, -1),
+				FailedChecks: last.FailedChecks,
+			})
+		}
+		groups = append(groups, g)
 	}
 	sort.Slice(groups, func(i, j int) bool { return groups[i].Year > groups[j].Year })
-	return groups, nil
+	return groups, h.Checks, nil
 }
 
-// reportRow summarises one URL from its versions and its latest parse.
-func (s *Server) reportRow(url string) (reportRow, bool, error) {
-	versions, err := s.store.Versions(url)
-	if err != nil {
-		return reportRow{}, false, fmt.Errorf("versions of %s: %w", url, err)
+// capturedAt parses the first (i = 0) or last (i = -1) capture time.
+func capturedAt(times []string, i int) time.Time {
+	if len(times) == 0 {
+		return time.Time{}
 	}
-	if len(versions) == 0 {
-		return reportRow{}, false, nil
+	if i < 0 {
+		i = len(times) - 1
 	}
-	latest := versions[len(versions)-1]
-	rec, _, err := s.loadRecord(latest.Digest)
-	if err != nil {
-		return reportRow{}, false, err
-	}
-	row := reportRow{
-		URL:       url,
-		Digest:    latest.Digest,
-		Title:     rec.Title,
-		Year:      rec.Year,
-		Template:  rec.Template,
-		Kind:      rec.Kind,
-		Versions:  len(versions),
-		FirstSeen: versions[0].FirstSeen,
-		LastSeen:  latest.LastSeen,
-		Changed:   len(versions) > 1,
-		Received:  cellValue(rec.Tables, "requests", "received", "total"),
-		Granted:   cellValue(rec.Tables, "requests", "granted", "total"),
-	}
-	for _, c := range rec.Checks {
-		if c.Status == extract.CheckFailed {
-			row.FailedChecks = append(row.FailedChecks, c)
-		}
-	}
-	return row, true, nil
+	t, _ := time.Parse(time.RFC3339, times[i])
+	return t
 }
 
-func cellValue(t extract.Tables, table, row, col string) *float64 {
-	return t[table][row][col].Value
+// number reads a key figure as crawl history formats it ("" when blank).
+func number(s string) *float64 {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil
+	}
+	return &v
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -50,6 +51,7 @@ func requestsTables(partial float64, partialRaw string) extract.Tables {
 	return extract.Tables{
 		"requests": {
 			"received":    {"natural_person": {Raw: "16", Value: f(16)}, "total": {Raw: "16", Value: f(16)}},
+			"carried_in":  {"total": {Raw: "0", Value: f(0)}},
 			"granted":     {"natural_person": {Raw: "7", Value: f(7)}, "total": {Raw: "7", Value: f(7)}},
 			"partial":     {"natural_person": {Raw: partialRaw, Value: f(partial)}, "total": {Raw: "8", Value: f(8)}},
 			"carried_out": {"natural_person": {Raw: "0", Value: f(0)}, "commercial": {Raw: ""}},
@@ -108,8 +110,9 @@ func newFixtureArchive(t *testing.T) *fixtureArchive {
 	r0.Year, r0.Title = 2019, "新前街道2019年度政府信息公开年度报告"
 	r0.Text = "2019年收到申请3件。"
 	r0.Tables = extract.Tables{"requests": {
-		"received": {"total": {Raw: "3", Value: f(3)}},
-		"granted":  {"total": {Raw: "1", Value: f(1)}}}}
+		"received":    {"total": {Raw: "3", Value: f(3)}},
+		"granted":     {"total": {Raw: "1", Value: f(1)}},
+		"carried_out": {"total": {Raw: "5", Value: f(5)}}}}
 	fa.old = add(fa.url19, day, gbk(t, page(r0.Title, "<p>2019</p>")), r0)
 
 	kc := extract.Record{Agency: "康川街道", Region: "康乐县", Kind: extract.KindReport, Template: "2019", Year: 2020,
@@ -129,7 +132,7 @@ func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
 
 func newServer(t *testing.T, fa *fixtureArchive) *Server {
 	t.Helper()
-	s, err := New(fa.store, nil)
+	s, err := New(fa.store, log.New(testLog{t}, "web: ", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,6 +156,7 @@ func TestPages(t *testing.T) {
 			"2020", "新前街道2020年度政府信息公开年度报告", "2026-11-20 – 2026-11-22", ">2 <span class=\"tag warn\">changed</span>", "requests.total",
 			"2019", "新前街道2019年度政府信息公开年度报告",
 		}, nil},
+		{"across years", "/agency?name=" + url.QueryEscape("新前街道"), 200, []string{`id="across-years"`, "requests.carried_in</b> 2020: failed"}, nil},
 		{"timeline chart", "/agency?name=" + url.QueryEscape("新前街道"), 200, []string{"<svg", "2019 收到申请 3", "2019 予以公开 1", "2020 收到申请 16", "2020 予以公开 7"}, nil},
 		{"unknown agency", "/agency?name=" + url.QueryEscape("不存在"), 404, nil, nil},
 		{"report v1", "/report/" + fa.v1, 200, []string{
@@ -341,4 +345,12 @@ func TestStylesheet(t *testing.T) {
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/css; charset=utf-8" || !strings.Contains(body, "rect.received{fill:#8b0000}") {
 		t.Fatalf("stylesheet: %d %q %.80q", res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
+}
+
+// testLog sends the server's log to the test's.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }
