@@ -97,3 +97,22 @@ func BenchmarkDecodeGBK50M(b *testing.B) {
 	}
 	reportCPU(b, start)
 }
+
+// Conversion alone: the table-driven GB18030 decoder against x/text's.
+func BenchmarkConvertGBK64K(b *testing.B) {
+	body := benchPage(b, simplifiedchinese.GBK, 64<<10)
+	for _, bc := range []struct {
+		name string
+		fn   func([]byte) (string, int)
+	}{{"table", decodeGB18030}, {"x-text", xtextGB18030}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			start := cpuTime()
+			for b.Loop() {
+				bc.fn(body)
+			}
+			reportCPU(b, start)
+		})
+	}
+}

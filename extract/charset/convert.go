@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 	"strings"
 	"unicode/utf8"
 
@@ -14,8 +16,12 @@ import (
 // U+FFFD it had to add. Every byte that cannot be read becomes a U+FFFD
 // rather than vanishing, so nothing is dropped silently.
 func convert(b []byte, lab label) (string, int, error) {
-	if lab.fam == famUTF8 {
+	switch lab.enc {
+	case unicode.UTF8:
 		s, n := convertUTF8(b)
+		return s, n, nil
+	case simplifiedchinese.GB18030:
+		s, n := decodeGB18030(b)
 		return s, n, nil
 	}
 	var sb strings.Builder

@@ -1,6 +1,7 @@
 package charset
 
 import (
+	"golang.org/x/text/encoding/simplifiedchinese"
 	"strings"
 	"unicode/utf8"
 )
@@ -23,9 +24,12 @@ type candidate struct {
 func score(lab label, b []byte) candidate {
 	c := candidate{lab: lab}
 	var out []byte
-	if lab.fam == famUTF8 {
+	switch {
+	case lab.fam == famUTF8:
 		out = b[:len(b)-cutTail(b)]
-	} else {
+	case lab.enc == simplifiedchinese.GB18030:
+		out, _ = appendGB18030(make([]byte, 0, len(b)*3/2), b, true)
+	default:
 		out = make([]byte, 0, len(b)*3/2)
 		if _, err := transformAll(lab.enc.NewDecoder(), b, func(p []byte) { out = append(out, p...) }); err != nil {
 			c.bad = len(b) // x/text decoders replace rather than fail; count it unreadable

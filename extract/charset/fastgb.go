@@ -1,0 +1,122 @@
+package charset
+
+import (
+	_ "embed" // the GB18030 two-byte table
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// gb2 maps every two-byte GB18030 sequence to its code point (2 bytes,
+// big-endian; 0 = not a plain two-byte character). It is generated from
+// x/text's own decoder, so the fast path below gives the same text.
+//
+//go:generate go run gen_gb18030.go
+//go:embed gb18030_2byte.bin
+var gb2 string
+
+// decodeGB18030 converts GB18030 (and so GBK and GB2312) to UTF-8 the way
+// the WHATWG decoder does. ASCII runs and two-byte characters, nearly all of
+// a page, come from the table; anything else (four-byte sequences, €, broken
+// bytes) is decoded one character at a time by x/text. A character cut off
+// at the very end becomes one U+FFFD. It returns the text and the U+FFFD it
+// added (GB18030's own encoding of U+FFFD, 84 31 A4 37, is not counted).
+func decodeGB18030(b []byte) (string, int) {
+	out, added := appendGB18030(make([]byte, 0, len(b)+len(b)/2+8), b, false)
+	return string(out), added
+}
+
+// appendGB18030 appends the decoding of b to out. With dropCut a character
+// cut off at the end is left out instead of becoming U+FFFD (for scoring a
+// window, whose end cuts wherever it falls).
+func appendGB18030(out, b []byte, dropCut bool) ([]byte, int) {
+	dec := simplifiedchinese.GB18030.NewDecoder()
+	var one [4]byte
+	added := 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < 0x80 {
+			j := i + 1
+			for j < len(b) && b[j] < 0x80 {
+				j++
+			}
+			out = append(out, b[i:j]...)
+			i = j
+			continue
+		}
+		if i+1 < len(b) {
+			if r := gb2Rune(c, b[i+1]); r >= 0x800 {
+				// Hanzi and CJK punctuation: three UTF-8 bytes, written inline.
+				out = append(out, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+				i += 2
+				continue
+			} else if r != 0 {
+				out = utf8.AppendRune(out, r)
+				i += 2
+				continue
+			}
+			if t := b[i+1]; c != 0x80 && c != 0xFF && t >= 0x3A && t <= 0x3F {
+				// Not a four-byte start (those are 30–39), though x/text takes
+				// it for one: an error, and the ASCII byte is read again.
+				out = append(out, "\uFFFD"...)
+				added++
+				i++
+				continue
+			}
+		}
+		if cut := gbCutPrefix(b[i:]); cut {
+			if !dropCut {
+				out = append(out, "\uFFFD"...)
+				added++
+			}
+			break
+		}
+		// One character by x/text: a 3-byte buffer holds a U+FFFD only on
+		// its own, so each U+FFFD can be traced to the bytes it replaced.
+		nDst, nSrc, _ := dec.Transform(one[:3], b[i:], true)
+		if nSrc == 0 {
+			nDst, nSrc, _ = dec.Transform(one[:4], b[i:], true) // a supplementary character
+		}
+		if nSrc == 0 { // cannot happen with a 4-byte buffer; never loop forever
+			out = append(out, "\uFFFD"...)
+			added++
+			i++
+			continue
+		}
+		out = append(out, one[:nDst]...)
+		if string(one[:nDst]) == "\uFFFD" && string(b[i:i+nSrc]) != "\x84\x31\xA4\x37" {
+			added++
+		}
+		i += nSrc
+	}
+	return out, added
+}
+
+// gbCutPrefix reports whether b, the end of the body, is an incomplete
+// GB18030 sequence: a lead byte, then optionally 30–39, then optionally a
+// byte 81–FE.
+func gbCutPrefix(b []byte) bool {
+	lead := func(c byte) bool { return c >= 0x81 && c <= 0xFE }
+	switch len(b) {
+	case 1:
+		return lead(b[0])
+	case 2:
+		return lead(b[0]) && b[1] >= 0x30 && b[1] <= 0x39
+	case 3:
+		return lead(b[0]) && b[1] >= 0x30 && b[1] <= 0x39 && lead(b[2])
+	}
+	return false
+}
+
+// gb2Rune looks up a two-byte sequence; 0 means "not a plain character".
+func gb2Rune(lead, trail byte) rune {
+	if lead < 0x81 || lead == 0xFF || trail < 0x40 || trail == 0x7F || trail == 0xFF {
+		return 0
+	}
+	t := int(trail) - 0x40
+	if trail > 0x7F {
+		t--
+	}
+	k := (int(lead-0x81)*190 + t) * 2
+	return rune(gb2[k])<<8 | rune(gb2[k+1])
+}
