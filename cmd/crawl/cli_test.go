@@ -123,3 +123,34 @@ func TestHelp(t *testing.T) {
 }
 
 type flagDef = flag.Flag
+
+// TestFlagsAnywhere: flags and arguments mix in any order, as in
+// `crawl run --seeds a.csv b.csv --rate 0`.
+func TestFlagsAnywhere(t *testing.T) {
+	tests := []struct {
+		args      []string
+		seeds     string
+		positions string
+		rate      string
+	}{
+		{[]string{"--seeds", "a.csv", "b.csv", "--rate", "0"}, "a.csv", "b.csv", "0"},
+		{[]string{"a.csv", "--rate=2", "b.csv", "--seeds", "c.csv,d.csv"}, "c.csv,d.csv", "a.csv b.csv", "2"},
+		{[]string{"--rate", "0.5", "--", "--odd-name.csv"}, "", "--odd-name.csv", "0.5"},
+		{[]string{"-"}, "", "-", "1"},
+	}
+	for _, tc := range tests {
+		fs := newFlagSet(runCmd())
+		if err := fs.parse(tc.args); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if got := fs.Lookup("seeds").Value.String(); got != tc.seeds {
+			t.Errorf("%v: seeds %q, want %q", tc.args, got, tc.seeds)
+		}
+		if got := strings.Join(fs.args, " "); got != tc.positions {
+			t.Errorf("%v: arguments %q, want %q", tc.args, got, tc.positions)
+		}
+		if got := fs.Lookup("rate").Value.String(); got != tc.rate {
+			t.Errorf("%v: rate %q, want %q", tc.args, got, tc.rate)
+		}
+	}
+}

@@ -39,6 +39,10 @@ func (fs *flagSet) parse(args []string) error {
 			return err
 		}
 		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			fs.args = append(fs.args, rest...) // "--" ends the flags
+			return nil
+		}
 		i := 0
 		for i < len(rest) && (!strings.HasPrefix(rest[i], "-") || rest[i] == "-") {
 			i++
