@@ -1,9 +1,10 @@
 package charset
 
 import (
-	"golang.org/x/text/encoding/simplifiedchinese"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // The common-hanzi bitsets in hanzi_table.go are built from hanzi.txt.
