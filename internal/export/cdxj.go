@@ -22,10 +22,14 @@ func cdxLine(c archive.Capture, mime string, h []field, offset, length int64, fi
 	digest := ""
 	for _, f := range h {
 		if f.name == "WARC-Payload-Digest" {
-			digest = f.value
+			// Without its "sha256:" label, as pywb and warcio index it.
+			digest = strings.TrimPrefix(f.value, "sha256:")
 		}
 	}
-	j, _ := json.Marshal(struct {
+	var j strings.Builder
+	enc := json.NewEncoder(&j)
+	enc.SetEscapeHTML(false) // "&" in a query stays "&", as other indexers write it
+	_ = enc.Encode(struct {  // strings only: cannot fail
 		URL      string `json:"url"`
 		Mime     string `json:"mime"`
 		Status   string `json:"status"`
@@ -35,14 +39,15 @@ func cdxLine(c archive.Capture, mime string, h []field, offset, length int64, fi
 		Filename string `json:"filename"`
 	}{targetURI(c), mime, strconv.Itoa(c.Status), digest,
 		strconv.FormatInt(length, 10), strconv.FormatInt(offset, 10), filename})
-	return SURT(targetURI(c)) + " " + c.FetchedAt.UTC().Format("20060102150405") + " " + string(j)
+	return SURT(targetURI(c)) + " " + c.FetchedAt.UTC().Format("20060102150405") + " " + strings.TrimSuffix(j.String(), "\n")
 }
 
 // SURT is the Sort-friendly URI Reordering Transform used as the CDXJ key:
 // host labels reversed and comma-joined, "www" dropped, the default port
 // dropped, then ")" and the path and sorted query, all lower case
 // ("http://www.Example.gov.cn/a?b=2&a=1" → "cn,gov,example)/a?a=1&b=2").
-// IP addresses keep their order.
+// IPv4 addresses are reversed too ("1,0,0,127:8080)/"), as pywb's and
+// warcio's indexers do.
 func SURT(raw string) string {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" {
@@ -53,9 +58,9 @@ func SURT(raw string) string {
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
 	}
-	if net.ParseIP(host) == nil {
+	if ip := net.ParseIP(host); ip == nil || ip.To4() != nil {
 		labels := strings.Split(host, ".")
-		if len(labels) > 2 && labels[0] == "www" {
+		if ip == nil && len(labels) > 2 && labels[0] == "www" {
 			labels = labels[1:]
 		}
 		slices.Reverse(labels)

@@ -242,7 +242,7 @@ func checkCDXJ(t *testing.T, data []byte, recs []warcRecord, index string) {
 		ts := strings.NewReplacer("-", "", "T", "", ":", "", "Z", "").Replace(rec.header["WARC-Date"])
 		if length != rec.length || alone.header["WARC-Record-ID"] != rec.header["WARC-Record-ID"] ||
 			j.URL != rec.header["WARC-Target-URI"] || parts[0] != SURT(j.URL) || parts[1] != ts ||
-			j.Digest != rec.header["WARC-Payload-Digest"] || j.Filename != "x.warc.gz" {
+			"sha256:"+j.Digest != rec.header["WARC-Payload-Digest"] || j.Filename != "x.warc.gz" {
 			t.Errorf("index line %q does not match record %v", l, rec.header)
 		}
 		wantMime := "text/html"
@@ -324,7 +324,8 @@ func TestSURT(t *testing.T) {
 		{"https://www.example.gov.cn:443/", "cn,gov,example)/"},
 		{"http://example.gov.cn", "cn,gov,example)/"},
 		{"http://example.gov.cn:8080/x?b=2&a=1", "cn,gov,example:8080)/x?a=1&b=2"},
-		{"http://127.0.0.1:34567/xxgk/", "127.0.0.1:34567)/xxgk/"},
+		{"http://127.0.0.1:34567/xxgk/", "1,0,0,127:34567)/xxgk/"},
+		{"http://[::1]:8080/", "::1:8080)/"},
 		{"http://www.gov.cn/", "cn,gov)/"}, // as pywb's surt: www. always goes
 		{"not a url", "not a url"},
 	}
