@@ -139,6 +139,26 @@ func (bp *benchPortal) page(path string) ([]byte, string) {
 	return nil, ""
 }
 
+// rssParts returns the anonymous (heap, stacks) and file-backed (the
+// archive's mmap) parts of the current RSS, in MB.
+func rssParts() (anon, file int64) {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(f[1], 10, 64)
+		switch f[0] {
+		case "RssAnon:":
+			anon = kb >> 10
+		case "RssFile:":
+			file = kb >> 10
+		}
+	}
+	return anon, file
+}
+
 func peakRSS() int64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
@@ -203,8 +223,9 @@ func BenchmarkCrawl(b *testing.B) {
 			b.ReportMetric(float64(sum.Reports), "reports")
 			b.ReportMetric(float64(peakRSS())/(1<<20), "peakRSS-MB")
 			req1, bytes1 := bp.requests.Load(), bp.bytes.Load()
-			b.Logf("first run: %d pages %d reports in %v (%d requests, %d body bytes), peak RSS %d MB",
-				sum.Pages, sum.Reports, el, req1, bytes1, peakRSS()>>20)
+			anon, file := rssParts()
+			b.Logf("first run: %d pages %d reports in %v (%d requests, %d body bytes), peak RSS %d MB (now: %d MB anonymous, %d MB file-backed)",
+				sum.Pages, sum.Reports, el, req1, bytes1, peakRSS()>>20, anon, file)
 			if os.Getenv("GONGKAI_BENCH_NIGHTLY") == "0" {
 				continue
 			}
