@@ -17,11 +17,7 @@ func startDemo(ctx context.Context) (*demoSite, error) {
 	}
 	site := &demoSite{close: func() { p.Close() }}
 	for _, sd := range p.Seeds() {
-		level := sd.Level
-		if level == "other" { // the essay site; not a level of the seed-list format
-			level = ""
-		}
-		site.seeds = append(site.seeds, seeds.Seed{URL: sd.URL, Agency: sd.Agency, Region: sd.Region, Level: level})
+		site.seeds = append(site.seeds, seeds.Seed{URL: sd.URL, Agency: sd.Agency, Region: sd.Region, Level: sd.Level})
 	}
 	for _, sv := range p.Truth() {
 		if sv.Disallowed {

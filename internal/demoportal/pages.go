@@ -167,14 +167,14 @@ func (p *Portal) buildNav(h *host, s site, items, sectionLinks []listItem) error
 }
 
 // buildEssaySite creates the 范文 site carrying a copy of corpus 004; only
-// its own seed (level "other") leads there.
+// its own seed (no agency, no level: it is not a government body) leads there.
 func (p *Portal) buildEssaySite(byID map[string]corpus.Report) error {
 	h, err := newHost("essay")
 	if err != nil {
 		return err
 	}
 	p.hosts = append(p.hosts, h)
-	seed := Seed{URL: h.url("/"), Level: "other"}
+	seed := Seed{URL: h.url("/")}
 	p.seeds = append(p.seeds, seed)
 
 	r, ok := byID[essayCopyID]

@@ -103,7 +103,8 @@ func Start(ctx context.Context) (*Portal, error) {
 }
 
 // Seeds returns the seed list for the portal: one home page per agency
-// site plus the essay site (level "other", no agency).
+// site plus the essay site (no agency and no level: the seed-list levels name
+// government bodies only).
 func (p *Portal) Seeds() []Seed {
 	return append([]Seed(nil), p.seeds...)
 }

@@ -372,8 +372,8 @@ func TestSeedCSV(t *testing.T) {
 		}
 	}
 	last := seeds[len(seeds)-1]
-	if last.Level != "other" || last.Agency != "" {
-		t.Errorf("essay seed %+v: want level other, no agency", last)
+	if last.Level != "" || last.Agency != "" {
+		t.Errorf("essay seed %+v: want no level, no agency", last)
 	}
 }
 
