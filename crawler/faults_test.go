@@ -83,6 +83,10 @@ func faultServer(t *testing.T) *portal {
 			}
 		}
 	}
+	p.handle("/12mb.pdf", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Write(twelveMB)
+	})
 	p.handle("/big-declared.pdf", big(true))
 	p.handle("/big-chunked.pdf", big(false))
 	p.handle("/bomb", func(w http.ResponseWriter, r *http.Request) {
@@ -140,6 +144,13 @@ var bombMember = func() []byte {
 	return b.Bytes()
 }()
 
+// twelveMB is over colly's default 10 MiB body cut and under our limit: it
+// must be archived whole.
+var twelveMB = func() []byte {
+	b := bytes.Repeat([]byte("%PDF-1.4 0123456789abcdef\n"), 12<<20/26+1)
+	return b[:12<<20]
+}()
+
 var junk = func() []byte {
 	b := make([]byte, 4096)
 	for i := range b {
@@ -179,6 +190,7 @@ func TestFaultFixture(t *testing.T) {
 		{"/challenge200", "blocked", nil, 200, StatusBlocked},
 		{"/challenge412", "blocked", nil, 412, StatusBlocked},
 		{"/octet", "content_mismatch", []byte(octetPage), 200, StatusOK},
+		{"/12mb.pdf", "", twelveMB, 200, StatusOK},
 		{"/junk", "content_mismatch", junk, 200, StatusOK},
 	}
 	var urls []string
@@ -197,7 +209,7 @@ func TestFaultFixture(t *testing.T) {
 			continue
 		}
 		cp := caps[0]
-		if cp.ErrKind != c.kind || cp.Status != c.status || cp.Err == "" {
+		if cp.ErrKind != c.kind || cp.Status != c.status || (cp.Err == "") != (c.kind == "") {
 			t.Errorf("%s: recorded ErrKind %q status %d err %q; want %q, %d and a reason", c.path, cp.ErrKind, cp.Status, cp.Err, c.kind, c.status)
 		}
 		want := ""

@@ -196,11 +196,18 @@ func TestGBKPageLinks(t *testing.T) {
 	for path, body := range map[string]string{"/": home, "/gk/": col, "/gk/2021.html": col} {
 		b := body
 		p.handle(path, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html") // no charset: the meta says it
+			// colly would convert this body to UTF-8 before its callbacks;
+			// the archive must still get the GBK bytes.
+			w.Header().Set("Content-Type", "text/html; charset=gbk")
 			w.Write([]byte(b))
 		})
 	}
-	crawl(t, testStore(t), testConfig(), p.url("/"))
+	st := testStore(t)
+	crawl(t, st, testConfig(), p.url("/"))
+	// The archive holds the GBK bytes as served, not a UTF-8 conversion.
+	if caps, err := st.Captures(p.url("/")); err != nil || len(caps) != 1 || caps[0].Digest != hexSHA([]byte(home)) {
+		t.Errorf("home captures %+v, %v; want the raw GBK digest", caps, err)
+	}
 	got := p.fetched()
 	if got["/gk/"] != 1 || got["/gk/2021.html"] != 1 || got["/news/"] != 0 || got["/gk/other.html"] != 0 {
 		t.Errorf("fetched %v", sortedKeys(got))
