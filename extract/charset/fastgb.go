@@ -2,6 +2,7 @@ package charset
 
 import (
 	_ "embed" // the GB18030 two-byte table
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -22,25 +23,40 @@ var gb2 string
 // at the very end becomes one U+FFFD. It returns the text and the U+FFFD it
 // added (GB18030's own encoding of U+FFFD, 84 31 A4 37, is not counted).
 func decodeGB18030(b []byte) (string, int) {
-	out, added := appendGB18030(make([]byte, 0, len(b)+len(b)/2+8), b, false)
-	return string(out), added
+	var sb strings.Builder
+	sb.Grow(len(b) + len(b)/2) // 2-byte hanzi become 3 bytes; the only big allocation
+	added := eachGB18030(b, false, func(p []byte) { sb.Write(p) })
+	return sb.String(), added
 }
 
-// appendGB18030 appends the decoding of b to out. With dropCut a character
-// cut off at the end is left out instead of becoming U+FFFD (for scoring a
-// window, whose end cuts wherever it falls).
-func appendGB18030(out, b []byte, dropCut bool) ([]byte, int) {
+// eachGB18030 decodes b, handing the UTF-8 to emit in pieces of up to
+// 16 KB, and returns the U+FFFD it added. With dropCut a character cut off
+// at the end is left out instead of becoming U+FFFD (for scoring a window,
+// whose end cuts wherever it falls).
+func eachGB18030(b []byte, dropCut bool, emit func([]byte)) int {
 	dec := simplifiedchinese.GB18030.NewDecoder()
+	var buf [16 << 10]byte
+	out := buf[:0]
 	var one [4]byte
 	added := 0
 	for i := 0; i < len(b); {
+		if len(out) > len(buf)-8 {
+			emit(out)
+			out = buf[:0]
+		}
 		c := b[i]
 		if c < 0x80 {
 			j := i + 1
 			for j < len(b) && b[j] < 0x80 {
 				j++
 			}
-			out = append(out, b[i:j]...)
+			if j-i > len(buf)-len(out) {
+				emit(out) // a long ASCII run goes out as it is
+				out = buf[:0]
+				emit(b[i:j])
+			} else {
+				out = append(out, b[i:j]...)
+			}
 			i = j
 			continue
 		}
@@ -64,7 +80,7 @@ func appendGB18030(out, b []byte, dropCut bool) ([]byte, int) {
 				continue
 			}
 		}
-		if cut := gbCutPrefix(b[i:]); cut {
+		if gbCutPrefix(b[i:]) {
 			if !dropCut {
 				out = append(out, "\uFFFD"...)
 				added++
@@ -89,7 +105,8 @@ func appendGB18030(out, b []byte, dropCut bool) ([]byte, int) {
 		}
 		i += nSrc
 	}
-	return out, added
+	emit(out)
+	return added
 }
 
 // gbCutPrefix reports whether b, the end of the body, is an incomplete

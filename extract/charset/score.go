@@ -29,7 +29,8 @@ func score(lab label, b []byte) candidate {
 	case lab.fam == famUTF8:
 		out = b[:len(b)-cutTail(b)]
 	case lab.enc == simplifiedchinese.GB18030:
-		out, _ = appendGB18030(make([]byte, 0, len(b)*3/2), b, true)
+		out = make([]byte, 0, len(b)*3/2)
+		eachGB18030(b, true, func(p []byte) { out = append(out, p...) })
 	default:
 		out = make([]byte, 0, len(b)*3/2)
 		if _, err := transformAll(lab.enc.NewDecoder(), b, func(p []byte) { out = append(out, p...) }); err != nil {
