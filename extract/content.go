@@ -71,7 +71,7 @@ func hasClass(list, c string) bool {
 func contentMatches(body *html.Node) [][]*html.Node {
 	out := make([][]*html.Node, len(contentSels))
 	walkElements(body, func(n *html.Node) bool {
-		if skipped[n.DataAtom] {
+		if isSkipped(n.DataAtom) {
 			return false
 		}
 		var id, class string
@@ -117,15 +117,8 @@ func (c statCache) get(n *html.Node) textStats {
 // measure counts the visible text under root.
 func measure(root *html.Node) textStats {
 	var s textStats
-	type frame struct {
-		n    *html.Node
-		link bool
-	}
-	stack := []frame{{n: root}}
-	for len(stack) > 0 {
-		f := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		n := f.n
+	inLink := 0 // depth of <a> elements around the current node
+	walkTree(root, func(n *html.Node) bool {
 		switch n.Type {
 		case html.TextNode:
 			c := 0
@@ -135,23 +128,27 @@ func measure(root *html.Node) textStats {
 				}
 			}
 			s.text += c
-			if f.link {
+			if inLink > 0 {
 				s.link += c
 			}
-			continue
+			return false
 		case html.ElementNode:
-			if skipped[n.DataAtom] {
-				continue
+			if isSkipped(n.DataAtom) {
+				return false
 			}
+			if n.DataAtom == atom.A {
+				inLink++
+			}
+			return true
 		case html.DocumentNode:
-		default:
-			continue
+			return true
 		}
-		link := f.link || n.DataAtom == atom.A
-		for c := n.LastChild; c != nil; c = c.PrevSibling {
-			stack = append(stack, frame{n: c, link: link})
+		return false
+	}, func(n *html.Node) {
+		if n.Type == html.ElementNode && n.DataAtom == atom.A {
+			inLink--
 		}
-	}
+	})
 	return s
 }
 
@@ -200,7 +197,7 @@ func pickContent(body *html.Node, stats statCache) *html.Node {
 				best, bestLen = c, l
 			}
 		}
-		if best == nil || bestLen*10 < total*7 || !blocks[best.DataAtom] {
+		if best == nil || bestLen*10 < total*7 || !isBlock(best.DataAtom) {
 			return n
 		}
 		if isTablePart(best) {
@@ -247,11 +244,15 @@ func isTablePart(n *html.Node) bool {
 	return false
 }
 
-// chromeTags are page furniture by element.
-var chromeTags = map[atom.Atom]bool{
-	atom.Nav: true, atom.Header: true, atom.Footer: true, atom.Aside: true,
-	atom.Form: true, atom.Script: true, atom.Style: true, atom.Iframe: true,
-	atom.Button: true, atom.Select: true, atom.Input: true, atom.Textarea: true,
+// isChromeTag: page furniture by element.
+func isChromeTag(a atom.Atom) bool {
+	switch a {
+	case atom.Nav, atom.Header, atom.Footer, atom.Aside,
+		atom.Form, atom.Script, atom.Style, atom.Iframe,
+		atom.Button, atom.Select, atom.Input, atom.Textarea:
+		return true
+	}
+	return false
 }
 
 // chromeClassParts are substrings of class/id values of page furniture.
@@ -274,7 +275,7 @@ func removeChrome(body *html.Node, stats statCache) {
 		if n == body {
 			return true
 		}
-		if chromeTags[n.DataAtom] || isChromeClass(n) {
+		if isChromeTag(n.DataAtom) || isChromeClass(n) {
 			s := stats.get(n)
 			if s.text-s.link <= limit || n.DataAtom == atom.Script || n.DataAtom == atom.Style {
 				drop = append(drop, n)

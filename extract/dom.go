@@ -7,24 +7,49 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// Small DOM helpers over x/net/html nodes. They iterate with an explicit
-// stack so hostile nesting depth cannot exhaust anything.
+// Small DOM helpers over x/net/html nodes. They walk the tree by its
+// Parent and sibling pointers, with no stack: hostile nesting depth cannot
+// exhaust anything, and a walk allocates nothing.
+
+// walkTree visits root and every node under it in document order. enter is
+// called on the way down and says whether to visit the node's children;
+// leave, if not nil, is called on the way up for every node entered with
+// true. The tree must not be changed during the walk.
+func walkTree(root *html.Node, enter func(*html.Node) bool, leave func(*html.Node)) {
+	n := root
+	for {
+		descend := enter(n)
+		if descend && n.FirstChild != nil {
+			n = n.FirstChild
+			continue
+		}
+		if descend && leave != nil {
+			leave(n)
+		}
+		// Climb to the next node that has a following sibling, leaving
+		// every parent passed on the way.
+		for n != root && n.NextSibling == nil {
+			n = n.Parent
+			if leave != nil {
+				leave(n)
+			}
+		}
+		if n == root {
+			return
+		}
+		n = n.NextSibling
+	}
+}
 
 // walkElements calls f on every element under root in document order;
 // f returns false to skip the element's children.
 func walkElements(root *html.Node, f func(*html.Node) bool) {
-	stack := []*html.Node{root}
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if n.Type == html.ElementNode && !f(n) {
-			continue
+	walkTree(root, func(n *html.Node) bool {
+		if n.Type == html.ElementNode {
+			return f(n)
 		}
-		// Push last child first so the first child pops first.
-		for c := n.LastChild; c != nil; c = c.PrevSibling {
-			stack = append(stack, c)
-		}
-	}
+		return true
+	}, nil)
 }
 
 // findFirst returns the first element with the given tag, or nil.

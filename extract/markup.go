@@ -181,13 +181,13 @@ func tokenLines(text string) []string {
 				} else if tt == html.EndTagToken && skip > 0 {
 					skip--
 				}
-			case tt == html.EndTagToken && leafBlocks[a]:
+			case tt == html.EndTagToken && isLeafBlock(a):
 				// A cell or paragraph that held nothing is still a (blank) line.
 				w.flush(w.emitted == cellStart)
 				cellStart = -1
-			case a == atom.Br || blocks[a]:
+			case a == atom.Br || isBlock(a):
 				w.flush(false)
-				if tt == html.StartTagToken && leafBlocks[a] {
+				if tt == html.StartTagToken && isLeafBlock(a) {
 					cellStart = w.emitted
 				}
 			}

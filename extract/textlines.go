@@ -16,31 +16,47 @@ import (
 // Leaf blocks that hold no text (an empty <td>, <p>&nbsp;</p>) still yield a
 // line: a blank cell is a position, not nothing.
 
-// skipped elements never contribute text.
-var skipped = map[atom.Atom]bool{
-	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
-	atom.Head: true, atom.Iframe: true, atom.Object: true, atom.Svg: true,
-	atom.Button: true, atom.Select: true, atom.Input: true, atom.Textarea: true,
-	atom.Option: true, atom.Embed: true, atom.Canvas: true, atom.Map: true,
+// The tag sets below are switches rather than maps: they are asked about
+// every element of every page, and a switch costs a few compares.
+
+// isSkipped: elements that never contribute text.
+func isSkipped(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template,
+		atom.Head, atom.Iframe, atom.Object, atom.Svg,
+		atom.Button, atom.Select, atom.Input, atom.Textarea,
+		atom.Option, atom.Embed, atom.Canvas, atom.Map:
+		return true
+	}
+	return false
 }
 
-// blocks start and end a line.
-var blocks = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Td: true, atom.Th: true, atom.Tr: true,
-	atom.Table: true, atom.Tbody: true, atom.Thead: true, atom.Tfoot: true,
-	atom.Caption: true, atom.Li: true, atom.Ul: true, atom.Ol: true, atom.Dl: true,
-	atom.Dt: true, atom.Dd: true, atom.H1: true, atom.H2: true, atom.H3: true,
-	atom.H4: true, atom.H5: true, atom.H6: true, atom.Section: true,
-	atom.Article: true, atom.Header: true, atom.Footer: true, atom.Nav: true,
-	atom.Aside: true, atom.Main: true, atom.Blockquote: true, atom.Pre: true,
-	atom.Form: true, atom.Hr: true, atom.Center: true, atom.Address: true,
-	atom.Figure: true, atom.Figcaption: true, atom.Body: true, atom.Html: true,
-	atom.Fieldset: true, atom.Legend: true,
+// isBlock: elements that start and end a line.
+func isBlock(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.Td, atom.Th, atom.Tr,
+		atom.Table, atom.Tbody, atom.Thead, atom.Tfoot,
+		atom.Caption, atom.Li, atom.Ul, atom.Ol, atom.Dl,
+		atom.Dt, atom.Dd, atom.H1, atom.H2, atom.H3,
+		atom.H4, atom.H5, atom.H6, atom.Section,
+		atom.Article, atom.Header, atom.Footer, atom.Nav,
+		atom.Aside, atom.Main, atom.Blockquote, atom.Pre,
+		atom.Form, atom.Hr, atom.Center, atom.Address,
+		atom.Figure, atom.Figcaption, atom.Body, atom.Html,
+		atom.Fieldset, atom.Legend:
+		return true
+	}
+	return false
 }
 
-// leafBlocks yield a line even when empty (a blank cell, an empty paragraph).
-var leafBlocks = map[atom.Atom]bool{
-	atom.P: true, atom.Td: true, atom.Th: true, atom.Dd: true, atom.Dt: true, atom.Li: true,
+// isLeafBlock: blocks that yield a line even when empty (a blank cell, an
+// empty paragraph).
+func isLeafBlock(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Td, atom.Th, atom.Dd, atom.Dt, atom.Li:
+		return true
+	}
+	return false
 }
 
 type lineWriter struct {
@@ -50,6 +66,10 @@ type lineWriter struct {
 	inPre   int
 	emitted int // lines emitted so far, to tell whether a block produced any
 	limit   int // stop after this many lines (bounded output on hostile pages)
+
+	// leafStarts holds, for each open leaf block, the lines emitted when it
+	// opened: one that emitted none still yields a blank line.
+	leafStarts []int
 
 	exclude    *html.Node // a subtree left out (the article, rendered on its own)
 	excludedAt int        // index in lines where it would have been
@@ -91,64 +111,43 @@ func renderAround(n, ex *html.Node) (lines []string, at int) {
 	return w.lines, w.excludedAt
 }
 
+// walk renders the subtree of n (walkTree keeps no stack: a page of 5,000
+// nested tables cannot make it recurse).
 func (w *lineWriter) walk(n *html.Node) {
-	// An explicit stack: a page of 5,000 nested tables must not recurse 15,000 deep.
-	type frame struct {
-		n       *html.Node
-		exiting bool
-		before  int
-	}
-	stack := []frame{{n: n}}
-	for len(stack) > 0 {
-		f := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		n := f.n
-		if f.exiting {
-			w.exit(n, f.before)
-			continue
-		}
-		switch n.Type {
-		case html.TextNode:
-			w.text(n.Data)
-			continue
-		case html.ElementNode:
-			if skipped[n.DataAtom] {
-				continue
-			}
-			if n.DataAtom == atom.Br {
-				if w.inCell > 0 {
-					w.cur = append(w.cur, ' ')
-				} else {
-					w.flush(true)
-				}
-				continue
-			}
-			if n.DataAtom == atom.Img {
-				continue
-			}
-		case html.DocumentNode:
-		default:
-			continue
-		}
-		if n == w.exclude {
-			w.flush(false)
-			w.excludedAt = len(w.lines)
-			continue
-		}
-		before := w.enter(n)
-		stack = append(stack, frame{n: n, exiting: true, before: before})
-		// Push children in reverse so the first child is handled first.
-		for c := n.LastChild; c != nil; c = c.PrevSibling {
-			stack = append(stack, frame{n: c})
-		}
-	}
+	walkTree(n, w.enter, w.leave)
 }
 
-func (w *lineWriter) enter(n *html.Node) int {
-	if n.Type != html.ElementNode {
-		return w.emitted
+// enter handles n on the way down and says whether its children are rendered.
+func (w *lineWriter) enter(n *html.Node) bool {
+	switch n.Type {
+	case html.TextNode:
+		w.text(n.Data)
+		return false
+	case html.ElementNode:
+		switch {
+		case isSkipped(n.DataAtom), n.DataAtom == atom.Img:
+			return false
+		case n.DataAtom == atom.Br:
+			if w.inCell > 0 {
+				w.cur = append(w.cur, ' ')
+			} else {
+				w.flush(true)
+			}
+			return false
+		}
+	case html.DocumentNode:
+	default:
+		return false
 	}
-	if blocks[n.DataAtom] {
+	if n == w.exclude {
+		w.flush(false)
+		w.excludedAt = len(w.lines)
+		return false
+	}
+	if n.Type != html.ElementNode {
+		return true
+	}
+	if isBlock(n.DataAtom) {
 		w.flush(false)
 	}
 	switch n.DataAtom {
@@ -157,10 +156,14 @@ func (w *lineWriter) enter(n *html.Node) int {
 	case atom.Pre:
 		w.inPre++
 	}
-	return w.emitted
+	if isLeafBlock(n.DataAtom) {
+		w.leafStarts = append(w.leafStarts, w.emitted)
+	}
+	return true
 }
 
-func (w *lineWriter) exit(n *html.Node, before int) {
+// leave closes an element entered by enter.
+func (w *lineWriter) leave(n *html.Node) {
 	if n.Type != html.ElementNode {
 		return
 	}
@@ -170,10 +173,17 @@ func (w *lineWriter) exit(n *html.Node, before int) {
 	case atom.Pre:
 		w.inPre--
 	}
-	if blocks[n.DataAtom] {
-		// A leaf block that produced nothing at all is still a (blank) line.
-		w.flush(leafBlocks[n.DataAtom] && w.emitted == before)
+	if !isBlock(n.DataAtom) {
+		return
 	}
+	force := false
+	if isLeafBlock(n.DataAtom) {
+		// A leaf block that produced nothing at all is still a (blank) line.
+		last := len(w.leafStarts) - 1
+		force = w.emitted == w.leafStarts[last]
+		w.leafStarts = w.leafStarts[:last]
+	}
+	w.flush(force)
 }
 
 // text appends a text node with HTML whitespace collapsing: runs of ASCII
@@ -189,19 +199,38 @@ func (w *lineWriter) text(s string) {
 		return
 	}
 	space := len(w.cur) > 0 && w.cur[len(w.cur)-1] == ' '
-
-	for _, r := range s {
-		switch r {
-		case ' ', '\t', '\n', '\r', '\f':
+	// Valid UTF-8 (every page the charset stage decoded) is copied a run
+	// at a time; otherwise rune by rune, each bad byte becoming U+FFFD.
+	valid := utf8.ValidString(s)
+	for i := 0; i < len(s); {
+		if isHTMLSpace(s[i]) {
 			if !space {
 				w.cur = append(w.cur, ' ')
 				space = true
 			}
+			i++
 			continue
 		}
+		j := i + 1
+		for j < len(s) && !isHTMLSpace(s[j]) {
+			j++
+		}
+		if valid {
+			w.cur = append(w.cur, s[i:j]...)
+		} else {
+			for _, r := range s[i:j] {
+				w.cur = utf8.AppendRune(w.cur, r)
+			}
+		}
 		space = false
-		w.cur = utf8.AppendRune(w.cur, r)
+		i = j
 	}
+}
+
+// isHTMLSpace is the ASCII whitespace HTML collapses. These bytes never
+// occur inside a multi-byte UTF-8 sequence, so text splits safely at them.
+func isHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
 }
 
 // blankBytes: nothing but whitespace (Unicode's, NBSP and U+3000 included),

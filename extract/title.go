@@ -26,7 +26,7 @@ func pickTitle(root, body *html.Node, tags metaTags, bodyLines []string) string 
 	var heads []string
 	found := ""
 	walkElements(root, func(n *html.Node) bool {
-		if found != "" || skipped[n.DataAtom] {
+		if found != "" || isSkipped(n.DataAtom) {
 			return false
 		}
 		t, ok := "", false
