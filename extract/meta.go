@@ -177,18 +177,15 @@ func metaEnds(lines []string) (head, tail []string) {
 	return lines[:metaLines], lines[len(lines)-metaLines:]
 }
 
-// labelHints are substrings every label contains (索引号 → 索, 发布机构 → 机构, …).
-// mayHoldLabel is a cheap test before the label regexp: a label's last
-// letter is there (single letters, because labels come letter-spaced:
-// 来　　源), and a whole label once spaces are taken out.
+// mayHoldLabel is a cheap test before the label regexp: does s, once spaces
+// are taken out (labels come letter-spaced: 来　　源), contain a label? It
+// looks only where a label's last letter is, so a long paragraph costs one
+// pass instead of one search per label.
 func mayHoldLabel(s string) bool {
 	hint := false
 	for _, r := range s {
-		switch r {
-		case '索', '号', '构', '关', '位', '期', '间', '式', '围', '源', '类':
+		if isLabelEnd(r) {
 			hint = true
-		}
-		if hint {
 			break
 		}
 	}
@@ -203,10 +200,26 @@ func mayHoldLabel(s string) bool {
 			return r
 		}, s)
 	}
-	for _, l := range metaLabels {
-		if strings.Contains(s, l.label) {
-			return true
+	for i, r := range s {
+		if !isLabelEnd(r) {
+			continue
 		}
+		upTo := s[:i+utf8.RuneLen(r)]
+		for _, l := range metaLabels {
+			if strings.HasSuffix(upTo, l.label) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isLabelEnd: r is the last letter of a label in metaLabels
+// (TestLabelEnds keeps the two in step).
+func isLabelEnd(r rune) bool {
+	switch r {
+	case '号', '构', '关', '位', '期', '间', '式', '围', '源', '类':
+		return true
 	}
 	return false
 }

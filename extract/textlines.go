@@ -239,7 +239,12 @@ func blankBytes(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
 
 // isSpace is whitespace as the reports use it: ASCII, NBSP, U+3000 and the rest of Unicode's.
 func isSpace(r rune) bool {
-	return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' || r == '\ufeff'
+	if r > '\u3000' {
+		// Unicode has no white space above U+3000: hanzi answer here
+		// without a table search.
+		return r == '\ufeff'
+	}
+	return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0'
 }
 
 // cleanLine trims a line and collapses every whitespace run inside it
