@@ -55,7 +55,9 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 			return Added{}, fmt.Errorf("add capture %s: %w", c.URL, err)
 		}
 		if !has {
-			val = s.encodePayload(body)
+			if val, err = s.encodePayload(body); err != nil {
+				return Added{}, fmt.Errorf("add capture %s: %w", c.URL, err)
+			}
 		}
 	} else if c.Digest != "" {
 		k, err := digestKey(strings.ToLower(c.Digest))
@@ -78,7 +80,10 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 				// HasPayload saw these bytes but the transaction does
 				// not (payloads are never deleted, so only a damaged
 				// index gets here): store them rather than lose them.
-				v = s.encodePayload(body)
+				var err error
+				if v, err = s.encodePayload(body); err != nil {
+					return err
+				}
 			}
 			if err := putPayload(tx, dkey, v); err != nil {
 				return err

@@ -57,7 +57,10 @@ func TestDigestMismatchIsCorrupt(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s, path := openTemp(t)
 			a := mustAdd(t, s, Capture{URL: "http://a.gov.cn/", Status: 200}, good)
-			otherVal := s.encodePayload(other)
+			otherVal, err := s.encodePayload(other)
+			if err != nil {
+				t.Fatal(err)
+			}
 			s.Close()
 			key, _ := digestKey(a.Capture.Digest)
 			rawUpdate(t, path, func(tx *bolt.Tx) error {

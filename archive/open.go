@@ -43,7 +43,8 @@ type Store struct {
 	zdec *zstd.Decoder // DecodeAll likewise
 	// zsem bounds concurrent compressions to GOMAXPROCS: more callers
 	// compressing at once only share the same cores and hold more memory.
-	zsem chan struct{}
+	zsem    chan struct{}
+	closing chan struct{} // closed when Close begins
 
 	mu     sync.RWMutex // guards closed and sends on ops
 	closed bool
@@ -95,7 +96,7 @@ func openWith(path string, opts *Options, wcfg writerConfig) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
-	s := &Store{path: path, db: db, ro: o.ReadOnly, zsem: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	s := &Store{path: path, db: db, ro: o.ReadOnly, zsem: make(chan struct{}, runtime.GOMAXPROCS(0)), closing: make(chan struct{})}
 	if err := s.initSchema(); err != nil {
 		db.Close()
 		return nil, err
@@ -212,6 +213,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	close(s.closing)
 	if s.ops != nil {
 		close(s.ops)
 	}
@@ -219,9 +221,17 @@ func (s *Store) Close() error {
 	if s.wdone != nil {
 		<-s.wdone
 	}
+	// bbolt's Close waits for open read transactions, where all
+	// decompression happens; taking every zsem slot waits for
+	// compressions still running in callers. Only then are the codecs
+	// released, so a racing call gets ErrClosed, never a closed codec.
+	err := s.db.Close()
+	for i := 0; i < cap(s.zsem); i++ {
+		s.zsem <- struct{}{}
+	}
 	s.zenc.Close()
 	s.zdec.Close()
-	if err := s.db.Close(); err != nil {
+	if err != nil {
 		return fmt.Errorf("close archive %s: %w", s.path, err)
 	}
 	return nil

@@ -57,7 +57,7 @@ func hostOf(raw string) string {
 	return strings.ToLower(u.Hostname())
 }
 
-func (s *Store) encodeParsed(p Parsed) []byte {
+func (s *Store) encodeParsed(p Parsed) ([]byte, error) {
 	e := enc{b: make([]byte, 0, 128+len(p.JSON)/3)}
 	e.byte1(parsedFormat)
 	e.str(p.URL)
@@ -67,8 +67,8 @@ func (s *Store) encodeParsed(p Parsed) []byte {
 	e.varint(int64(p.Year))
 	e.str(p.Template)
 	e.uvarint(uint64(len(p.JSON)))
-	e.b = s.zenc.EncodeAll(p.JSON, e.b) // records are mostly report text: compress too
-	return e.b
+	// Records are mostly report text: compress them too.
+	return s.compress(p.JSON, e.b)
 }
 
 // decodeParsed decodes the index fields, and the JSON if withJSON.
@@ -129,7 +129,10 @@ func (s *Store) PutParsed(ctx context.Context, p Parsed) error {
 			return fmt.Errorf("put parsed %s: field %q contains a NUL byte", p.Digest, x.v)
 		}
 	}
-	val := s.encodeParsed(p)
+	val, err := s.encodeParsed(p)
+	if err != nil {
+		return fmt.Errorf("put parsed %s: %w", p.Digest, err)
+	}
 	err = s.write(ctx, func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bParsed).Put(parsedKey(dkey, p.ParserVersion), val); err != nil {
 			return err

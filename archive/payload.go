@@ -39,22 +39,35 @@ func sum(body []byte) (string, []byte) {
 // encodePayload compresses body into a payload value. It runs in the
 // caller's goroutine, outside the write transaction, so compression uses
 // every core while the writer only copies bytes.
-func (s *Store) encodePayload(body []byte) []byte {
-	s.zsem <- struct{}{}
-	defer func() { <-s.zsem }()
+func (s *Store) encodePayload(body []byte) ([]byte, error) {
 	e := enc{b: make([]byte, 0, len(body)/3+16)}
 	e.byte1(codecZstd)
 	e.uvarint(uint64(len(body)))
 	hdr := len(e.b)
-	out := s.zenc.EncodeAll(body, e.b)
+	out, err := s.compress(body, e.b)
+	if err != nil {
+		return nil, err
+	}
 	if len(out)-hdr >= len(body) {
 		r := enc{b: make([]byte, 0, len(body)+16)}
 		r.byte1(codecRaw)
 		r.uvarint(uint64(len(body)))
 		r.b = append(r.b, body...)
-		return r.b
+		return r.b, nil
 	}
-	return out
+	return out, nil
+}
+
+// compress appends the zstd frame of src to dst, at most GOMAXPROCS at
+// a time (see Store.zsem); ErrClosed once Close has begun.
+func (s *Store) compress(src, dst []byte) ([]byte, error) {
+	select {
+	case s.zsem <- struct{}{}:
+	case <-s.closing:
+		return nil, ErrClosed
+	}
+	defer func() { <-s.zsem }()
+	return s.zenc.EncodeAll(src, dst), nil
 }
 
 // decodePayload inflates a stored value and checks it against its key.
