@@ -151,3 +151,60 @@ func TestFailingOpInBatch(t *testing.T) {
 		t.Errorf("a rejected capture left a URL behind: %v", err)
 	}
 }
+
+// TestCloseDuringWrites: Close while 8 goroutines write. Each call ends
+// with success or ErrClosed (no panic, no hang), and every capture that
+// was reported stored is in the file after reopening.
+func TestCloseDuringWrites(t *testing.T) {
+	s, path := openTemp(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var stored []uint64
+	started := make(chan struct{}, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				a, err := s.AddCapture(ctx, Capture{URL: fmt.Sprintf("http://h%d.gov.cn/%d", g, i), Status: 200}, page(g*100000+i))
+				if errors.Is(err, ErrClosed) {
+					return
+				}
+				if err != nil {
+					t.Errorf("AddCapture: %v", err)
+					return
+				}
+				if i == 2 {
+					started <- struct{}{}
+				}
+				if err := s.PutParsed(ctx, Parsed{Digest: a.Capture.Digest, ParserVersion: 1, JSON: []byte("{}")}); err != nil && !errors.Is(err, ErrClosed) {
+					t.Errorf("PutParsed: %v", err)
+				}
+				mu.Lock()
+				stored = append(stored, a.Capture.ID)
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		<-started
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	s2, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	for _, id := range stored {
+		if _, err := s2.GetCapture(id); err != nil {
+			t.Fatalf("capture %d reported stored before Close: %v", id, err)
+		}
+	}
+	if len(stored) < 8 {
+		t.Errorf("only %d captures stored before Close", len(stored))
+	}
+}
