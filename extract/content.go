@@ -67,12 +67,18 @@ func hasClass(list, c string) bool {
 	return false
 }
 
-// contentMatches walks the tree once and returns, per selector, the elements it matches.
-func contentMatches(body *html.Node) [][]*html.Node {
+// contentMatches walks the tree once and returns, per selector, the
+// elements it matches, and the text statistics of body itself (the same
+// walk, so the body is not walked twice).
+func contentMatches(body *html.Node) ([][]*html.Node, textStats) {
 	out := make([][]*html.Node, len(contentSels))
-	walkElements(body, func(n *html.Node) bool {
-		if isSkipped(n.DataAtom) {
+	var tc textCounter
+	walkTree(body, func(n *html.Node) bool {
+		if !tc.enter(n) {
 			return false
+		}
+		if n.Type != html.ElementNode {
+			return true
 		}
 		var id, class string
 		for _, a := range n.Attr {
@@ -92,8 +98,8 @@ func contentMatches(body *html.Node) [][]*html.Node {
 			}
 		}
 		return true
-	})
-	return out
+	}, tc.leave)
+	return out, tc.s
 }
 
 // textStats is the length of the visible text under a node and of the part
@@ -116,40 +122,49 @@ func (c statCache) get(n *html.Node) textStats {
 
 // measure counts the visible text under root.
 func measure(root *html.Node) textStats {
-	var s textStats
-	inLink := 0 // depth of <a> elements around the current node
-	walkTree(root, func(n *html.Node) bool {
-		switch n.Type {
-		case html.TextNode:
-			c := 0
-			for i := 0; i < len(n.Data); i++ {
-				if n.Data[i] > ' ' {
-					c++
-				}
+	var tc textCounter
+	walkTree(root, tc.enter, tc.leave)
+	return tc.s
+}
+
+// textCounter adds up textStats during a walk.
+type textCounter struct {
+	s      textStats
+	inLink int // depth of <a> elements around the current node
+}
+
+func (tc *textCounter) enter(n *html.Node) bool {
+	switch n.Type {
+	case html.TextNode:
+		c := 0
+		for i := 0; i < len(n.Data); i++ {
+			if n.Data[i] > ' ' {
+				c++
 			}
-			s.text += c
-			if inLink > 0 {
-				s.link += c
-			}
-			return false
-		case html.ElementNode:
-			if isSkipped(n.DataAtom) {
-				return false
-			}
-			if n.DataAtom == atom.A {
-				inLink++
-			}
-			return true
-		case html.DocumentNode:
-			return true
+		}
+		tc.s.text += c
+		if tc.inLink > 0 {
+			tc.s.link += c
 		}
 		return false
-	}, func(n *html.Node) {
-		if n.Type == html.ElementNode && n.DataAtom == atom.A {
-			inLink--
+	case html.ElementNode:
+		if isSkipped(n.DataAtom) {
+			return false
 		}
-	})
-	return s
+		if n.DataAtom == atom.A {
+			tc.inLink++
+		}
+		return true
+	case html.DocumentNode:
+		return true
+	}
+	return false
+}
+
+func (tc *textCounter) leave(n *html.Node) {
+	if n.Type == html.ElementNode && n.DataAtom == atom.A {
+		tc.inLink--
+	}
 }
 
 // mainContent returns the node holding the article body, and the text
@@ -164,12 +179,13 @@ func mainContent(root *html.Node) (*html.Node, statCache) {
 }
 
 func pickContent(body *html.Node, stats statCache) *html.Node {
-	bs := stats.get(body)
+	all, bs := contentMatches(body)
+	stats[body] = bs
 	total := bs.text - bs.link
 	if total <= 0 {
 		return body
 	}
-	for _, matches := range contentMatches(body) {
+	for _, matches := range all {
 		var best *html.Node
 		bestLen := 0
 		for _, n := range matches {

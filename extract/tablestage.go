@@ -2,6 +2,8 @@ package extract
 
 import (
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+
 	"github.com/gongkai/gongkai/extract/tables"
 )
 
@@ -20,7 +22,7 @@ func (t tableResult) found() bool { return len(t.res.Tables) > 0 }
 func tablesFromHTML(body, whole *goquery.Selection, narrowed bool, lines []string) tableResult {
 	var out tableResult
 	try := func(sel *goquery.Selection) bool {
-		if sel.Find("table").Length() == 0 {
+		if !hasTable(sel) {
 			return false
 		}
 		res, err := tables.FromHTML(sel)
@@ -57,4 +59,24 @@ func tablesFromLines(lines []string, source string) tableResult {
 	out.res, out.source = res, source
 	out.warnings = append(out.warnings, res.Warnings...)
 	return out
+}
+
+// hasTable reports whether some node of sel holds a <table> below it, as
+// sel.Find("table") would, without compiling a selector on every page.
+func hasTable(sel *goquery.Selection) bool {
+	for _, n := range sel.Nodes {
+		found := false
+		for c := n.FirstChild; c != nil && !found; c = c.NextSibling {
+			walkElements(c, func(e *html.Node) bool {
+				if e.Data == "table" {
+					found = true
+				}
+				return !found
+			})
+		}
+		if found {
+			return true
+		}
+	}
+	return false
 }

@@ -293,6 +293,11 @@ func joinClean(lines []string) string { return join(lines, false) }
 
 func join(lines []string, clean bool) string {
 	var b strings.Builder
+	size := 0
+	for _, l := range lines {
+		size += len(l) + 1
+	}
+	b.Grow(size) // an upper bound: one allocation instead of a doubling series
 	blank := true // no blank line at the start
 	for _, l := range lines {
 		if clean {
