@@ -163,8 +163,21 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 			}
 		}()
 	}
+	seen := map[string]bool{}
 feed:
 	for i := range list {
+		// Two seeds with one URL would share one frontier: crawl it once.
+		key := list[i].URL
+		if u, err := url.Parse(key); err == nil {
+			if cu, ok := canonical(u, key); ok {
+				key = cu.String()
+			}
+		}
+		if seen[key] {
+			sum.Seeds[i] = SeedStatus{Seed: list[i], Status: StatusDuplicate, Err: "same URL as an earlier seed"}
+			continue
+		}
+		seen[key] = true
 		select {
 		case jobs <- i:
 		case <-ctx.Done():
@@ -368,9 +381,11 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		}
 		return st, nil
 	}
-	st.BudgetSpent = !finished
+	st.BudgetSpent = !finished || len(queue) > 0
 	// The crawl of this seed is complete (or its budget spent): forget the
-	// frontier so the next run starts again from the seed, conditionally.
+	// frontier, and the items popped but not visited, so the next run
+	// starts again from the seed, conditionally.
+	queue = nil
 	if err := fr.Reset(ctx); err != nil {
 		return st, fmt.Errorf("reset frontier of %s: %w", sd.URL, err)
 	}

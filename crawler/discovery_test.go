@@ -1,12 +1,10 @@
 package crawler
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -157,6 +155,19 @@ func TestDepthAndPageBudget(t *testing.T) {
 	if got := p2.fetched(); got["/xxgk/zfxxgkzn/index.html"] != 0 {
 		t.Errorf("budget spent on the guide before reports: %v", sortedKeys(got))
 	}
-	_ = context.Background
-	_ = url.Parse
+}
+
+// A seed listed twice is crawled once.
+func TestDuplicateSeed(t *testing.T) {
+	p := newPortal(t)
+	buildPortal(p, "plain", "http://192.0.2.1")
+	sum := crawl(t, testStore(t), testConfig(), p.url("/"), p.url("/")+"#again")
+	if sum.Seeds[0].Status != StatusOK || sum.Seeds[1].Status != StatusDuplicate {
+		t.Errorf("statuses %q, %q", sum.Seeds[0].Status, sum.Seeds[1].Status)
+	}
+	for path, n := range p.fetched() {
+		if n != 1 {
+			t.Errorf("%s fetched %d times", path, n)
+		}
+	}
 }

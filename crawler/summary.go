@@ -13,6 +13,7 @@ const (
 	StatusBlocked     = "blocked"     // the seed answered with an anti-bot challenge
 	StatusDisallowed  = "disallowed"  // robots.txt forbids the seed page
 	StatusInterrupted = "interrupted" // the run was stopped before this seed finished
+	StatusDuplicate   = "duplicate"   // an earlier seed of the run has the same URL
 )
 
 // SeedStatus is what a run did for one seed.
