@@ -55,7 +55,7 @@ type writerStats struct {
 }
 
 func defaultWriterConfig() writerConfig {
-	return writerConfig{maxBatch: 512, gather: 2 * time.Millisecond}
+	return writerConfig{maxBatch: 512, gather: time.Millisecond}
 }
 
 // write submits fn to the writer and waits until it is committed.
