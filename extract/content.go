@@ -333,7 +333,9 @@ var chromeTextRe = regexp.MustCompile(`【\s*(?:打印本页|关闭本页|关闭
 func dropChromeLines(lines []string) []string {
 	out := lines[:0]
 	for _, l := range lines {
-		if utf8.RuneCountInString(l) <= 80 && strings.ContainsAny(l, "【[字扫分浏访点阅") {
+		// len ≤ 320 first: a longer line has more than 80 runes, and
+		// counting the runes of every paragraph is not free.
+		if len(l) <= 4*80 && utf8.RuneCountInString(l) <= 80 && strings.ContainsAny(l, "【[字扫分浏访点阅") {
 			c := chromeTextRe.ReplaceAllString(l, "")
 			if strings.TrimFunc(c, isSpace) == "" && strings.TrimFunc(l, isSpace) != "" {
 				continue

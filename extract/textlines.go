@@ -297,7 +297,7 @@ func join(lines []string, clean bool) string {
 	for _, l := range lines {
 		size += len(l) + 1
 	}
-	b.Grow(size) // an upper bound: one allocation instead of a doubling series
+	b.Grow(size)  // an upper bound: one allocation instead of a doubling series
 	blank := true // no blank line at the start
 	for _, l := range lines {
 		if clean {
