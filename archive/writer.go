@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -232,8 +233,8 @@ func (s *Store) commit(batch []*op) {
 		}
 		if err != nil {
 			err = fmt.Errorf("archive %s: commit: %w", s.path, err)
-			if answered {
-				s.commitErr.Store(&err)
+			if answered && slices.ContainsFunc(live, func(o *op) bool { return o.early }) {
+				s.commitErr.Store(&err) // early callers were told nil: tell the next one
 			}
 		} else {
 			s.wstat.commits.Add(1)
