@@ -10,7 +10,8 @@ package archive
 //	              url ‖ NUL ‖ 'v' ‖ seq (4 BE) → digest, first/last seen, capture ids
 //	parsed        sha256 ‖ parser version (4 BE) → index fields ‖ zstd JSON
 //	index         field byte ‖ value ‖ NUL ‖ sha256 → empty  (a agency, y year, r region,
-//	              h host, u url, k kind)
+//	              h host, u url, k kind); and p ‖ sha256 ‖ url → empty for every
+//	              URL that has had the payload as a version (URLsOf)
 //	runs          run id (8 BE) → run JSON
 //	counters      name → 8-byte count (captures, payloads, raw/stored bytes, err:<kind>)
 //	frontier      name → nested bucket: q queue, f in flight, k keys, v visited, c cookies

@@ -34,6 +34,10 @@ const (
 	idxHost   byte = 'h'
 	idxURL    byte = 'u'
 	idxKind   byte = 'k'
+	// idxPayloadURL keys are 'p' ‖ sha256(32) ‖ url: every URL that has had
+	// the payload as a version (URLsOf). Written with the version, not the
+	// parse.
+	idxPayloadURL byte = 'p'
 )
 
 func parsedKey(dkey []byte, pv int) []byte {

@@ -489,3 +489,34 @@ func TestForEachURL(t *testing.T) {
 		t.Errorf("Captures of a URL that prefixes another: %d, %v", len(caps), err)
 	}
 }
+
+// URLsOf finds every URL that served a payload, so one parsed record (keyed
+// by payload) can be traced to each place it was published; failed
+// captures do not count.
+func TestURLsOf(t *testing.T) {
+	s, _ := openTemp(t)
+	v1, v2 := page(1), page(2)
+	d1, _ := sum(v1)
+	d2, _ := sum(v2)
+	const a, b, c = "http://a.example.gov.cn/r.html", "http://b.example.gov.cn/mirror/r.html", "http://c.example.gov.cn/r.html"
+	mustAdd(t, s, Capture{URL: a, FetchedAt: day(1), Status: 200}, v1)
+	mustAdd(t, s, Capture{URL: b, FetchedAt: day(2), Status: 200}, v1)
+	mustAdd(t, s, Capture{URL: a, FetchedAt: day(3), Status: 200}, v2)
+	mustAdd(t, s, Capture{URL: a, FetchedAt: day(4), Status: 200}, v1) // back to v1: no second entry
+	mustAdd(t, s, Capture{URL: c, FetchedAt: day(5), Status: 500, ErrKind: "http_5xx"}, v1)
+	for _, tc := range []struct {
+		digest string
+		want   []string
+	}{{d1, []string{a, b}}, {d2, []string{a}}} {
+		got, err := s.URLsOf(tc.digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("URLsOf(%.8s) = %v, want %v", tc.digest, got, tc.want)
+		}
+	}
+	if _, err := s.URLsOf("nothex"); err == nil {
+		t.Error("URLsOf of a malformed digest: no error")
+	}
+}

@@ -157,6 +157,9 @@ func noteSighting(tx *bolt.Tx, c Capture, dkey []byte) (sighting, error) {
 			if err := vb.Put(seqKey(c.URL, st.latestSeq), encodeVersion(ver, dkey)); err != nil {
 				return out, err
 			}
+			if err := tx.Bucket(bIndex).Put(payloadURLKey(dkey, c.URL), nil); err != nil {
+				return out, err
+			}
 			out.newVersion = true
 		}
 		etag, lm := c.Header.Get("ETag"), c.Header.Get("Last-Modified")
@@ -174,6 +177,34 @@ func noteSighting(tx *bolt.Tx, c Capture, dkey []byte) (sighting, error) {
 		}
 	}
 	return out, ub.Put([]byte(c.URL), encodeURLState(st))
+}
+
+// payloadURLKey indexes which URLs have served a payload: parsed records
+// are keyed by payload, and one payload may be served at several URLs.
+func payloadURLKey(dkey []byte, url string) []byte {
+	k := make([]byte, 0, 1+len(dkey)+len(url))
+	k = append(k, idxPayloadURL)
+	k = append(k, dkey...)
+	return append(k, url...)
+}
+
+// URLsOf returns every URL that has had the payload as one of its versions,
+// in byte order (none if the payload was never served with success).
+func (s *Store) URLsOf(digest string) ([]string, error) {
+	dkey, err := digestKey(digest)
+	if err != nil {
+		return nil, fmt.Errorf("urls of %s: %w", digest, err)
+	}
+	var out []string
+	err = s.view(func(tx *bolt.Tx) error {
+		prefix := append([]byte{idxPayloadURL}, dkey...)
+		c := tx.Bucket(bIndex).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			out = append(out, string(k[len(prefix):]))
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Versions returns the distinct payloads url has had, in order. A URL

@@ -239,3 +239,19 @@ func fixtureArchive() (*memArchive, map[string][]byte) {
 func archiveCapture(u string, status int) archive.Capture {
 	return archive.Capture{URL: u, Seed: u, FetchedAt: t0, Status: status, Header: htmlHeader("text/html")}
 }
+
+// URLsOf: the URLs whose successful captures served the payload, as the
+// archive defines them.
+func (m *memArchive) URLsOf(d string) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range m.captures {
+		ok := c.ErrKind == "" && (c.Status >= 200 && c.Status < 300 || c.Status == 304)
+		if c.Digest == d && ok && !seen[c.URL] {
+			seen[c.URL] = true
+			out = append(out, c.URL)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}

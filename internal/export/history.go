@@ -18,6 +18,7 @@ type Archive interface {
 	ForEachParsed(ctx context.Context, f archive.Filter, fn func(archive.Parsed) error) error
 	Agencies() ([]archive.AgencyCount, error)
 	Runs() ([]archive.Run, error)
+	URLsOf(digest string) ([]string, error)
 }
 
 // ErrNoAgency means no agency name contains the name asked for.
@@ -142,6 +143,15 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 	h := &History{Agency: agency}
 	err := a.ForEachParsed(ctx, archive.Filter{Agency: agency, Kind: extract.KindReport}, func(p archive.Parsed) error {
 		urls[p.URL] = true
+		// A parsed record names the URL it was extracted from; the same
+		// bytes may have been published at other URLs too.
+		more, err := a.URLsOf(p.Digest)
+		if err != nil {
+			return fmt.Errorf("urls of %s: %w", p.Digest, err)
+		}
+		for _, u := range more {
+			urls[u] = true
+		}
 		if h.Region == "" {
 			h.Region = p.Region
 		}

@@ -59,16 +59,22 @@ func TestHistory(t *testing.T) {
 	if len(h.Years) != 2 || h.Years[0].Year != 2019 || h.Years[1].Year != 2020 {
 		t.Fatalf("years %+v", h.Years)
 	}
-	// 2020: the report URL with 2 versions. The mirror holding v1's bytes is
-	// not listed: the parsed index names one URL per payload.
-	var rep ReportHistory
+	// 2020: the report URL with 2 versions, and the mirror that published
+	// v1's bytes at another URL (found through the archive's URLsOf).
+	var rep, mirror ReportHistory
 	for _, r := range h.Years[1].Reports {
-		if strings.HasSuffix(r.URL, "t20210125_1.html") {
+		switch {
+		case strings.HasSuffix(r.URL, "t20210125_1.html"):
 			rep = r
+		case r.URL == "http://www.xq.gov.cn/mirror/a.html":
+			mirror = r
 		}
 	}
-	if len(h.Years[1].Reports) != 1 || len(rep.Versions) != 2 {
+	if len(h.Years[1].Reports) != 2 || len(rep.Versions) != 2 {
 		t.Fatalf("2020 reports %+v", h.Years[1].Reports)
+	}
+	if len(mirror.Versions) != 1 || mirror.Versions[0].SHA256 != digestOf(bodies["a1"]) {
+		t.Errorf("mirror %+v, want one version with v1's bytes", mirror)
 	}
 	v1, v2 := rep.Versions[0], rep.Versions[1]
 	if v1.SHA256 != digestOf(bodies["a1"]) || len(v1.CapturedAt) != 2 || v1.Change != nil || v1.Charset != "gbk" {
