@@ -9,6 +9,7 @@ import (
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/extract/tables"
 )
 
 // Archive is what history and stats read: Source plus the parsed-record
@@ -242,14 +243,12 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 	return h, nil
 }
 
-// requestColumns are the columns of the requests table, in printed order.
-var requestColumns = []string{"natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"}
-
 // carriedIn: this year's 上年结转 equals last year's 结转下年度, per column.
 func carriedIn(prev, cur *extract.Record) AcrossYearCk {
 	ck := AcrossYearCk{ID: "requests.carried_in", Year: cur.Year, Status: extract.CheckSkipped}
 	var diffs []string
-	for _, col := range requestColumns {
+	requests, _ := tables.LayoutOf(cur.Template, tables.Requests)
+	for _, col := range requests.ColumnsOf("carried_in") {
 		in, ok1 := Value(cur.Tables, "requests", "carried_in", col)
 		out, ok2 := Value(prev.Tables, "requests", "carried_out", col)
 		if !ok1 || !ok2 || in.Value == nil || out.Value == nil {
