@@ -192,7 +192,7 @@ func mayHoldLabel(s string) bool {
 	if !hint {
 		return false
 	}
-	if strings.ContainsAny(s, " \u3000\u00a0\t") {
+	if hasLabelSpace(s) {
 		s = strings.Map(func(r rune) rune {
 			if isSpace(r) {
 				return -1
@@ -205,14 +205,31 @@ func mayHoldLabel(s string) bool {
 			continue
 		}
 		upTo := s[:i+utf8.RuneLen(r)]
-		for _, l := range metaLabels {
-			if strings.HasSuffix(upTo, l.label) {
+		for _, l := range labelsByEnd[r] {
+			if strings.HasSuffix(upTo, l) {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// hasLabelSpace: s holds a space that may sit inside a letter-spaced
+// label. Four byte searches cost less than one ContainsAny over runes.
+func hasLabelSpace(s string) bool {
+	return strings.IndexByte(s, ' ') >= 0 || strings.IndexByte(s, '\t') >= 0 ||
+		strings.Contains(s, "\u3000") || strings.Contains(s, "\u00a0")
+}
+
+// labelsByEnd groups metaLabels by their last letter.
+var labelsByEnd = func() map[rune][]string {
+	m := map[rune][]string{}
+	for _, l := range metaLabels {
+		r, _ := utf8.DecodeLastRuneInString(l.label)
+		m[r] = append(m[r], l.label)
+	}
+	return m
+}()
 
 // isLabelEnd: r is the last letter of a label in metaLabels
 // (TestLabelEnds keeps the two in step).
