@@ -60,10 +60,11 @@ var pagerWords = []string{"下一页", "下页", "上一页", "上页", "尾页"
 // scoreLink rates a link found on a page of kind from. A link scoring ≤ 0
 // is not followed.
 func scoreLink(l link, u *url.URL, from string) (float64, string) {
-	a := strings.ToLower(l.anchor)
-	lu := strings.ToLower(u.Path + "?" + u.RawQuery)
+	a := foldText(l.anchor)
+	lu := foldURL(u)
+	href := strings.ToLower(l.href)
 	for _, n := range negativeTerms {
-		if strings.Contains(a, n) || strings.Contains(strings.ToLower(l.href), n) {
+		if strings.Contains(a, n) || strings.Contains(href, n) {
 			return 0, ""
 		}
 	}
@@ -106,7 +107,7 @@ func scoreLink(l link, u *url.URL, from string) (float64, string) {
 // isPagerAnchor reports whether an anchor reads like list navigation
 // (下一页, 尾页, a bare page number).
 func isPagerAnchor(anchor string) bool {
-	a := strings.ToLower(strings.TrimSpace(anchor))
+	a := strings.TrimSpace(foldText(anchor))
 	if a == "" {
 		return false
 	}
