@@ -127,9 +127,11 @@ func parsePage(text string) *page {
 			if inScript {
 				s := string(t)
 				p.scripts = append(p.scripts, s)
-				if strings.Contains(s, "<record") || strings.Contains(s, "<a ") {
-					p.links = append(p.links, anchorsIn(s)...)
-				}
+				// Script text is code, not links: TRS pagers write
+				// "<a href=\""+name+… whose \ would become a URL. The one
+				// markup a script block carries as data is a Hanweb
+				// datastore's <record> CDATA (the column's first page).
+				p.links = append(p.links, recordAnchors(s)...)
 				continue
 			}
 			if inStyle {
@@ -149,6 +151,21 @@ func anchorsIn(s string) []link {
 	var out []link
 	for _, m := range recordAnchor.FindAllStringSubmatch(s, -1) {
 		out = append(out, link{href: html.UnescapeString(m[1]), anchor: squash(html.UnescapeString(tagRe.ReplaceAllString(m[2], " ")))})
+	}
+	return out
+}
+
+var recordBlockRe = regexp.MustCompile(`(?is)<record>(.*?)</record>`)
+
+// recordAnchors finds the anchors inside the <record> elements of a Hanweb
+// datastore embedded in a script block, and nothing else of the script.
+func recordAnchors(s string) []link {
+	if !strings.Contains(s, "<record") {
+		return nil
+	}
+	var out []link
+	for _, m := range recordBlockRe.FindAllStringSubmatch(s, -1) {
+		out = append(out, anchorsIn(m[1])...)
 	}
 	return out
 }
