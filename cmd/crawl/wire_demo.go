@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/gongkai/gongkai/internal/demoportal"
-	"github.com/gongkai/gongkai/seeds"
 )
 
 // startDemo starts the demo portal and lists what it serves. A report whose
@@ -15,10 +14,7 @@ func startDemo(ctx context.Context) (*demoSite, error) {
 	if err != nil {
 		return nil, err
 	}
-	site := &demoSite{close: func() { p.Close() }}
-	for _, sd := range p.Seeds() {
-		site.seeds = append(site.seeds, seeds.Seed{URL: sd.URL, Agency: sd.Agency, Region: sd.Region, Level: sd.Level})
-	}
+	site := &demoSite{close: func() { p.Close() }, seeds: p.Seeds()}
 	for _, sv := range p.Truth() {
 		if sv.Disallowed {
 			continue

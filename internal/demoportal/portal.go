@@ -19,20 +19,16 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/gongkai/gongkai/seeds"
 	"sync"
 	"time"
 
 	"github.com/gongkai/gongkai/internal/corpus"
 )
 
-// Seed is one line of a seed list (../shared/spec/interface.md): a start
-// URL with what the list says about it.
-type Seed struct {
-	URL    string
-	Agency string // 主办单位 of the site; "" for the essay site
-	Region string // administrative division
-	Level  string // national | province | city | county | township | department | other
-}
+// Seed is one site of the portal as a seed-list row (the essay site has no
+// agency and no level: the seed-list levels name government bodies only).
+type Seed = seeds.Seed
 
 // Kinds of served page, as in the export record.
 const (

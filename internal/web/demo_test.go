@@ -14,7 +14,6 @@ import (
 	"github.com/gongkai/gongkai/crawler"
 	"github.com/gongkai/gongkai/extract/tables"
 	"github.com/gongkai/gongkai/internal/demoportal"
-	"github.com/gongkai/gongkai/seeds"
 )
 
 // On a real archive made by crawling the demo portal twice, with one report
@@ -37,10 +36,7 @@ func TestDemoArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var list []seeds.Seed
-	for _, s := range dp.Seeds() {
-		list = append(list, seeds.Seed{URL: s.URL, Agency: s.Agency, Region: s.Region, Level: s.Level})
-	}
+	list := dp.Seeds()
 	crawl := func() {
 		c, err := crawler.New(st, crawler.Config{AllowPrivate: true, Rate: 0, MaxDepth: -1, Timeout: 5 * time.Second})
 		if err != nil {
