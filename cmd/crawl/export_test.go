@@ -3,18 +3,17 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gongkai/gongkai/internal/export/warctest"
 
 	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/internal/export"
@@ -285,54 +284,6 @@ func TestExportCSV(t *testing.T) {
 	}
 }
 
-// warcRec is one record read back from the exported WARC.
-type warcRec struct {
-	offset, length int64
-	header         map[string]string
-	block          []byte
-}
-
-// readWARCFile reads a WARC gzip member by member, checking each record's
-// Content-Length, closing CRLFs and block digest.
-func readWARCFile(t *testing.T, data []byte) []warcRec {
-	t.Helper()
-	var out []warcRec
-	br := bytes.NewReader(data)
-	for br.Len() > 0 {
-		off := int64(len(data) - br.Len())
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			t.Fatalf("member at %d: %v", off, err)
-		}
-		zr.Multistream(false)
-		content, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatalf("member at %d: %v", off, err)
-		}
-		head, rest, _ := bytes.Cut(content, []byte("\r\n\r\n"))
-		lines := strings.Split(string(head), "\r\n")
-		if lines[0] != "WARC/1.1" {
-			t.Fatalf("version %q", lines[0])
-		}
-		rec := warcRec{offset: off, length: int64(len(data)-br.Len()) - off, header: map[string]string{}}
-		for _, l := range lines[1:] {
-			k, v, _ := strings.Cut(l, ": ")
-			rec.header[k] = v
-		}
-		n, _ := strconv.Atoi(rec.header["Content-Length"])
-		if n > len(rest) || string(rest[n:]) != "\r\n\r\n" {
-			t.Fatalf("record at %d: Content-Length %d does not end the block", off, n)
-		}
-		rec.block = rest[:n]
-		sum := sha256.Sum256(rec.block)
-		if rec.header["WARC-Block-Digest"] != "sha256:"+base32.StdEncoding.EncodeToString(sum[:]) {
-			t.Errorf("record at %d: block digest mismatch", off)
-		}
-		out = append(out, rec)
-	}
-	return out
-}
-
 func TestExportWARC(t *testing.T) {
 	ta := newTestArchive(t)
 	warc, cdx := filepath.Join(ta.dir, "a.warc.gz"), filepath.Join(ta.dir, "a.cdxj")
@@ -344,34 +295,37 @@ func TestExportWARC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs := readWARCFile(t, data)
-	if len(recs) != 10 || recs[0].header["WARC-Type"] != "warcinfo" {
-		t.Fatalf("%d records, first %v", len(recs), recs[0].header)
+	recs, err := warctest.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 10 || recs[0].Header["WARC-Type"] != "warcinfo" {
+		t.Fatalf("%d records, first %v", len(recs), recs[0].Header)
 	}
 	bodies := map[string][]byte{}
 	for _, p := range ta.pages {
 		bodies[sha(p.page.Body)] = p.page.Body
 	}
-	byOffset := map[int64]warcRec{}
+	byOffset := map[int64]warctest.Record{}
 	for _, rec := range recs[1:] {
-		byOffset[rec.offset] = rec
-		_, payload, _ := bytes.Cut(rec.block, []byte("\r\n\r\n"))
-		switch rec.header["WARC-Type"] {
+		byOffset[rec.Offset] = rec
+		_, payload, _ := bytes.Cut(rec.Block, []byte("\r\n\r\n"))
+		switch rec.Header["WARC-Type"] {
 		case "response":
-			if !bytes.HasPrefix(rec.block, []byte("HTTP/1.1 200 OK\r\n")) || !bytes.Contains(rec.block, []byte("\r\nServer: TRS WCM\r\n")) {
-				t.Errorf("response head %q", rec.block[:min(200, len(rec.block))])
+			if !bytes.HasPrefix(rec.Block, []byte("HTTP/1.1 200 OK\r\n")) || !bytes.Contains(rec.Block, []byte("\r\nServer: TRS WCM\r\n")) {
+				t.Errorf("response head %q", rec.Block[:min(200, len(rec.Block))])
 			}
 			sum := sha256.Sum256(payload)
 			if _, ok := bodies[hex.EncodeToString(sum[:])]; !ok {
-				t.Errorf("response %s: payload is not a served page", rec.header["WARC-Target-URI"])
+				t.Errorf("response %s: payload is not a served page", rec.Header["WARC-Target-URI"])
 			}
 		case "revisit":
-			if rec.header["WARC-Refers-To-Date"] != "2026-03-02T02:00:00Z" || rec.header["WARC-Date"] != "2026-03-03T02:00:00Z" ||
-				len(payload) != 0 || rec.header["WARC-Profile"] != export.ProfileIdenticalPayload {
-				t.Errorf("revisit %v", rec.header)
+			if rec.Header["WARC-Refers-To-Date"] != "2026-03-02T02:00:00Z" || rec.Header["WARC-Date"] != "2026-03-03T02:00:00Z" ||
+				len(payload) != 0 || rec.Header["WARC-Profile"] != export.ProfileIdenticalPayload {
+				t.Errorf("revisit %v", rec.Header)
 			}
 		default:
-			t.Errorf("record type %q", rec.header["WARC-Type"])
+			t.Errorf("record type %q", rec.Header["WARC-Type"])
 		}
 	}
 	index, err := os.ReadFile(cdx)
@@ -391,7 +345,7 @@ func TestExportWARC(t *testing.T) {
 		off, _ := strconv.ParseInt(j.Offset, 10, 64)
 		length, _ := strconv.ParseInt(j.Length, 10, 64)
 		rec, ok := byOffset[off]
-		if !ok || rec.length != length || rec.header["WARC-Target-URI"] != j.URL || j.Filename != "a.warc.gz" || parts[0] != export.SURT(j.URL) {
+		if !ok || rec.Length != length || rec.Header["WARC-Target-URI"] != j.URL || j.Filename != "a.warc.gz" || parts[0] != export.SURT(j.URL) {
 			t.Errorf("index line %q does not point at its record", l)
 		}
 	}

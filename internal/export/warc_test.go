@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/base32"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,86 +15,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gongkai/gongkai/internal/export/warctest"
+
 	"github.com/gongkai/gongkai/extract"
 )
-
-// warcRecord is one record read back from a WARC file by readWARC.
-type warcRecord struct {
-	offset, length int64 // of its gzip member
-	header         map[string]string
-	block          []byte
-}
-
-// readWARC is an independent reader: it inflates the file gzip member by
-// member, parses each record's header, and checks the version line,
-// Content-Length, the closing CRLFs and the block digest.
-func readWARC(t *testing.T, data []byte) []warcRecord {
-	t.Helper()
-	var out []warcRecord
-	r := bytes.NewReader(data) // an io.ByteReader: gzip reads no further than its member
-	for r.Len() > 0 {
-		off := int64(len(data) - r.Len())
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			t.Fatalf("member at %d: %v", off, err)
-		}
-		zr.Multistream(false)
-		content, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatalf("member at %d: %v", off, err)
-		}
-		rec := parseRecord(t, content)
-		rec.offset, rec.length = off, int64(len(data)-r.Len())-off
-		out = append(out, rec)
-	}
-	return out
-}
-
-func parseRecord(t *testing.T, content []byte) warcRecord {
-	t.Helper()
-	head, rest, ok := bytes.Cut(content, []byte("\r\n\r\n"))
-	if !ok {
-		t.Fatalf("record without header end: %q", content)
-	}
-	lines := strings.Split(string(head), "\r\n")
-	if lines[0] != "WARC/1.1" {
-		t.Fatalf("version line %q", lines[0])
-	}
-	rec := warcRecord{header: map[string]string{}}
-	for _, l := range lines[1:] {
-		name, value, ok := strings.Cut(l, ": ")
-		if !ok {
-			t.Fatalf("bad header line %q", l)
-		}
-		if _, dup := rec.header[name]; dup {
-			t.Fatalf("header %s twice", name)
-		}
-		rec.header[name] = value
-	}
-	n, err := strconv.Atoi(rec.header["Content-Length"])
-	if err != nil || n > len(rest) {
-		t.Fatalf("Content-Length %q with %d bytes left", rec.header["Content-Length"], len(rest))
-	}
-	rec.block = rest[:n]
-	if tail := string(rest[n:]); tail != "\r\n\r\n" {
-		t.Fatalf("record ends with %q, want CRLF CRLF", tail)
-	}
-	sum := sha256.Sum256(rec.block)
-	if want := "sha256:" + base32.StdEncoding.EncodeToString(sum[:]); rec.header["WARC-Block-Digest"] != want {
-		t.Errorf("%s block digest %s, computed %s", rec.header["WARC-Type"], rec.header["WARC-Block-Digest"], want)
-	}
-	for _, must := range []string{"WARC-Type", "WARC-Record-ID", "WARC-Date", "Content-Length"} {
-		if rec.header[must] == "" {
-			t.Errorf("%s record without %s", rec.header["WARC-Type"], must)
-		}
-	}
-	return rec
-}
-
-func payloadDigest(b []byte) string {
-	s := sha256.Sum256(b)
-	return "sha256:" + base32.StdEncoding.EncodeToString(s[:])
-}
 
 func TestWARCRecords(t *testing.T) {
 	m, bodies := fixtureArchive()
@@ -114,19 +36,19 @@ func TestWARCRecords(t *testing.T) {
 		t.Fatalf("%d records, want warcinfo + 8", len(recs))
 	}
 	info := recs[0]
-	if info.header["WARC-Type"] != "warcinfo" || info.header["Content-Type"] != "application/warc-fields" ||
-		info.header["WARC-Filename"] != "x.warc.gz" || !bytes.Contains(info.block, []byte("format: WARC File Format 1.1\r\n")) {
-		t.Errorf("warcinfo %v %q", info.header, info.block)
+	if info.Header["WARC-Type"] != "warcinfo" || info.Header["Content-Type"] != "application/warc-fields" ||
+		info.Header["WARC-Filename"] != "x.warc.gz" || !bytes.Contains(info.Block, []byte("format: WARC File Format 1.1\r\n")) {
+		t.Errorf("warcinfo %v %q", info.Header, info.Block)
 	}
 	idRE := regexp.MustCompile(`^<urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}>$`)
 	ids := map[string]bool{}
 	for _, r := range recs {
-		id := r.header["WARC-Record-ID"]
+		id := r.Header["WARC-Record-ID"]
 		if !idRE.MatchString(id) || ids[id] {
 			t.Errorf("record id %q bad or repeated", id)
 		}
 		ids[id] = true
-		if r.header["WARC-Type"] != "warcinfo" && r.header["WARC-Warcinfo-ID"] != info.header["WARC-Record-ID"] {
+		if r.Header["WARC-Type"] != "warcinfo" && r.Header["WARC-Warcinfo-ID"] != info.Header["WARC-Record-ID"] {
 			t.Errorf("record %s does not name the warcinfo", id)
 		}
 	}
@@ -135,7 +57,7 @@ func TestWARCRecords(t *testing.T) {
 	type row struct{ typ, uri, date, profile string }
 	var got []row
 	for _, r := range recs[1:] {
-		got = append(got, row{r.header["WARC-Type"], r.header["WARC-Target-URI"], r.header["WARC-Date"], r.header["WARC-Profile"]})
+		got = append(got, row{r.Header["WARC-Type"], r.Header["WARC-Target-URI"], r.Header["WARC-Date"], r.Header["WARC-Profile"]})
 	}
 	wantRows := []row{
 		{"response", "http://www.xq.gov.cn/xxgk/ndbg/2020/t20200120_9.html", "2026-11-20T01:00:13Z", ""},
@@ -153,10 +75,10 @@ func TestWARCRecords(t *testing.T) {
 
 	// The response of a v1: the real status line and headers, then the bytes.
 	resp := recs[2]
-	if resp.header["Content-Type"] != "application/http;msgtype=response" || resp.header["WARC-Payload-Digest"] != payloadDigest(bodies["a1"]) {
-		t.Errorf("response header %v", resp.header)
+	if resp.Header["Content-Type"] != "application/http;msgtype=response" || resp.Header["WARC-Payload-Digest"] != warctest.Digest(bodies["a1"]) {
+		t.Errorf("response header %v", resp.Header)
 	}
-	hr, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(resp.block)), nil)
+	hr, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(resp.Block)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +91,7 @@ func TestWARCRecords(t *testing.T) {
 	// A chunked response is stored de-chunked: the header is renamed so the
 	// block parses as a plain response.
 	essay := recs[4]
-	hr, err = http.ReadResponse(bufio.NewReader(bytes.NewReader(essay.block)), nil)
+	hr, err = http.ReadResponse(bufio.NewReader(bytes.NewReader(essay.Block)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,18 +103,18 @@ func TestWARCRecords(t *testing.T) {
 	// Revisits: headers only, pointing at the first response of the bytes.
 	for _, i := range []int{3, 6} {
 		rv := recs[i]
-		if rv.header["WARC-Refers-To"] != resp.header["WARC-Record-ID"] || rv.header["WARC-Refers-To-Target-URI"] != a ||
-			rv.header["WARC-Refers-To-Date"] != resp.header["WARC-Date"] || rv.header["WARC-Payload-Digest"] != payloadDigest(bodies["a1"]) {
-			t.Errorf("revisit %d header %v", i, rv.header)
+		if rv.Header["WARC-Refers-To"] != resp.Header["WARC-Record-ID"] || rv.Header["WARC-Refers-To-Target-URI"] != a ||
+			rv.Header["WARC-Refers-To-Date"] != resp.Header["WARC-Date"] || rv.Header["WARC-Payload-Digest"] != warctest.Digest(bodies["a1"]) {
+			t.Errorf("revisit %d header %v", i, rv.Header)
 		}
-		if !bytes.HasPrefix(rv.block, []byte("HTTP/1.1 200 OK\r\n")) || !bytes.HasSuffix(rv.block, []byte("\r\n\r\n")) || bytes.Contains(rv.block, bodies["a1"]) {
-			t.Errorf("revisit %d block %q", i, rv.block)
+		if !bytes.HasPrefix(rv.Block, []byte("HTTP/1.1 200 OK\r\n")) || !bytes.HasSuffix(rv.Block, []byte("\r\n\r\n")) || bytes.Contains(rv.Block, bodies["a1"]) {
+			t.Errorf("revisit %d block %q", i, rv.Block)
 		}
 	}
 	nm := recs[8]
-	if !bytes.HasPrefix(nm.block, []byte("HTTP/1.1 304 Not Modified\r\n")) || nm.header["WARC-Payload-Digest"] != payloadDigest(bodies["a2"]) ||
-		nm.header["WARC-Refers-To"] != recs[7].header["WARC-Record-ID"] {
-		t.Errorf("304 revisit %v %q", nm.header, nm.block)
+	if !bytes.HasPrefix(nm.Block, []byte("HTTP/1.1 304 Not Modified\r\n")) || nm.Header["WARC-Payload-Digest"] != warctest.Digest(bodies["a2"]) ||
+		nm.Header["WARC-Refers-To"] != recs[7].Header["WARC-Record-ID"] {
+		t.Errorf("304 revisit %v %q", nm.Header, nm.Block)
 	}
 
 	checkCDXJ(t, buf.Bytes(), recs, cdx.String())
@@ -200,7 +122,7 @@ func TestWARCRecords(t *testing.T) {
 
 // checkCDXJ checks the index is sorted and every line points at the gzip
 // member of its record.
-func checkCDXJ(t *testing.T, data []byte, recs []warcRecord, index string) {
+func checkCDXJ(t *testing.T, data []byte, recs []warctest.Record, index string) {
 	t.Helper()
 	lines := strings.Split(strings.TrimSuffix(index, "\n"), "\n")
 	if len(lines) != len(recs)-1 {
@@ -209,9 +131,9 @@ func checkCDXJ(t *testing.T, data []byte, recs []warcRecord, index string) {
 	if !slices.IsSorted(lines) {
 		t.Errorf("index not sorted:\n%s", index)
 	}
-	byOffset := map[int64]warcRecord{}
+	byOffset := map[int64]warctest.Record{}
 	for _, r := range recs {
-		byOffset[r.offset] = r
+		byOffset[r.Offset] = r
 	}
 	for _, l := range lines {
 		parts := strings.SplitN(l, " ", 3)
@@ -239,18 +161,18 @@ func checkCDXJ(t *testing.T, data []byte, recs []warcRecord, index string) {
 			t.Fatalf("member %d+%d: %v", off, length, err)
 		}
 		alone := parseRecord(t, content)
-		ts := strings.NewReplacer("-", "", "T", "", ":", "", "Z", "").Replace(rec.header["WARC-Date"])
-		if length != rec.length || alone.header["WARC-Record-ID"] != rec.header["WARC-Record-ID"] ||
-			j.URL != rec.header["WARC-Target-URI"] || parts[0] != SURT(j.URL) || parts[1] != ts ||
-			"sha256:"+j.Digest != rec.header["WARC-Payload-Digest"] || j.Filename != "x.warc.gz" {
-			t.Errorf("index line %q does not match record %v", l, rec.header)
+		ts := strings.NewReplacer("-", "", "T", "", ":", "", "Z", "").Replace(rec.Header["WARC-Date"])
+		if length != rec.Length || alone.Header["WARC-Record-ID"] != rec.Header["WARC-Record-ID"] ||
+			j.URL != rec.Header["WARC-Target-URI"] || parts[0] != SURT(j.URL) || parts[1] != ts ||
+			"sha256:"+j.Digest != rec.Header["WARC-Payload-Digest"] || j.Filename != "x.warc.gz" {
+			t.Errorf("index line %q does not match record %v", l, rec.Header)
 		}
 		wantMime := "text/html"
-		if rec.header["WARC-Type"] == "revisit" {
+		if rec.Header["WARC-Type"] == "revisit" {
 			wantMime = "warc/revisit"
 		}
-		if j.Mime != wantMime || j.Status != statusOf(rec.block) {
-			t.Errorf("mime/status %q %q for %v", j.Mime, j.Status, rec.header)
+		if j.Mime != wantMime || j.Status != statusOf(rec.Block) {
+			t.Errorf("mime/status %q %q for %v", j.Mime, j.Status, rec.Header)
 		}
 	}
 }
@@ -334,4 +256,24 @@ func TestSURT(t *testing.T) {
 			t.Errorf("SURT(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// readWARC reads the file back with the independent reader, failing the test
+// on the first malformed record.
+func readWARC(t *testing.T, data []byte) []warctest.Record {
+	t.Helper()
+	recs, err := warctest.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func parseRecord(t *testing.T, content []byte) warctest.Record {
+	t.Helper()
+	rec, err := warctest.ParseRecord(content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
 }
