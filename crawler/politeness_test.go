@@ -47,9 +47,20 @@ func TestRobotsTxtObeyed(t *testing.T) {
 // The rate limit spaces the starts of one host's requests by 1/rate, one
 // request at a time per host, while two hosts are crawled at once.
 func TestRateLimitAndOneConnectionPerHost(t *testing.T) {
-	var inflight, maxInflight atomic.Int32
+	const interval = 40 * time.Millisecond // Rate 25
+	// jitter is what the average gap seen away from the limiter (on the
+	// wire, at the server) may lose against it on a loaded machine: 5% of
+	// the interval. The limiter's own stamps get no tolerance.
+	const jitter = interval / 20
+	type span struct{ start, end time.Time }
+	var (
+		inflight, maxInflight atomic.Int32
+		mu                    sync.Mutex
+		served                = map[*portal][]span{} // each request's time in the handler
+	)
 	slow := func(p *portal) {
 		p.wrap(func(w http.ResponseWriter, r *http.Request, base http.HandlerFunc) {
+			start := time.Now()
 			n := inflight.Add(1)
 			for {
 				m := maxInflight.Load()
@@ -60,44 +71,112 @@ func TestRateLimitAndOneConnectionPerHost(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 			base(w, r)
 			inflight.Add(-1)
+			mu.Lock()
+			served[p] = append(served[p], span{start, time.Now()})
+			mu.Unlock()
 		})
 	}
 	p1, p2 := newPortal(t), newPortal(t)
 	buildPortal(p1, "trs4", "http://192.0.2.1")
 	buildPortal(p2, "query", "http://192.0.2.1")
 	slow(p1)
+	p2.wrap(func(w http.ResponseWriter, r *http.Request, base http.HandlerFunc) {
+		start := time.Now()
+		base(w, r)
+		mu.Lock()
+		served[p2] = append(served[p2], span{start, time.Now()})
+		mu.Unlock()
+	})
 	cfg := testConfig()
-	cfg.Rate = 25 // 40 ms apart
+	cfg.Rate = 25
 	cfg.Concurrency = 2
-	log := &sendLog{}
-	sum := crawlWith(t, testStore(t), cfg, func(c *Crawler) { log.base, c.tr.base = c.tr.base, log }, p1.url("/"), p2.url("/"))
+	wire := &sendLog{}
+	var gmu sync.Mutex
+	gated := map[string][]time.Time{}
+	sum := crawlWith(t, testStore(t), cfg, func(c *Crawler) {
+		wire.base, c.tr.base = c.tr.base, wire
+		c.tr.onStart = func(host string, at time.Time) {
+			gmu.Lock()
+			gated[host] = append(gated[host], at)
+			gmu.Unlock()
+		}
+	}, p1.url("/"), p2.url("/"))
 	if sum.Pages < 30 {
 		t.Fatalf("only %d pages", sum.Pages)
 	}
-	// Client side: when each request left, exactly.
-	for host, ts := range log.at {
+	// At the limiter: every start it granted, exactly, with no tolerance.
+	// Every request on the wire went through it.
+	for host, ts := range wire.at {
+		if len(gated[host]) != len(ts) {
+			t.Errorf("%s: %d requests sent, %d passed the rate limiter", host, len(ts), len(gated[host]))
+		}
+	}
+	for host, ts := range gated {
 		for i := 1; i < len(ts); i++ {
-			if gap := ts[i].Sub(ts[i-1]); gap < 40*time.Millisecond {
-				t.Errorf("%s: requests %d and %d sent %v apart, want ≥ 40ms", host, i-1, i, gap)
+			if gap := ts[i].Sub(ts[i-1]); gap < interval {
+				t.Errorf("%s: starts %d and %d granted %v apart, want ≥ %v", host, i-1, i, gap, interval)
 			}
 		}
 	}
-	// Server side: when each arrived. Single gaps carry the scheduling
-	// jitter of a loaded machine, so hold the average.
+	// On the wire and at the server a request shows up a varying delay
+	// after its start (7 ms seen under -race on a loaded 2-core machine),
+	// so single gaps there prove nothing; that delay only counts at the two
+	// ends of a host's sequence, and the average gap is held to 5%.
+	avgGap := func(ts []time.Time) time.Duration {
+		return ts[len(ts)-1].Sub(ts[0]) / time.Duration(len(ts)-1)
+	}
+	for host, ts := range wire.at {
+		if avg := avgGap(ts); avg < interval-jitter {
+			t.Errorf("%s: %d requests sent %v apart on average, want ≥ %v - %v", host, len(ts), avg, interval, jitter)
+		}
+	}
 	for _, p := range []*portal{p1, p2} {
-		hits := p.hitList()
-		if avg := hits[len(hits)-1].at.Sub(hits[0].at) / time.Duration(len(hits)-1); avg < 40*time.Millisecond {
-			t.Errorf("requests arrived %v apart on average, want ≥ 40ms", avg)
+		var ts []time.Time
+		for _, h := range p.hitList() {
+			ts = append(ts, h.at)
+		}
+		if avg := avgGap(ts); avg < interval-jitter {
+			t.Errorf("%d requests arrived %v apart on average, want ≥ %v - %v", len(ts), avg, interval, jitter)
 		}
 	}
 	if m := maxInflight.Load(); m != 1 {
 		t.Errorf("%d requests in flight at once on one host, want 1", m)
 	}
-	// Both hosts were crawled at the same time.
-	h1, h2 := p1.hitList(), p2.hitList()
-	if !h2[0].at.Before(h1[len(h1)-1].at) || !h1[0].at.Before(h2[len(h2)-1].at) {
-		t.Errorf("hosts crawled one after the other, want concurrently")
+	// Both hosts were crawled at the same time: the spans from each host's
+	// first request's arrival to its last answer overlap for most of the
+	// shorter one. One host after the other would give no overlap at all.
+	mu.Lock()
+	s1, s2 := served[p1], served[p2]
+	mu.Unlock()
+	first := func(ss []span) time.Time { return ss[0].start }
+	last := func(ss []span) time.Time {
+		e := ss[0].end
+		for _, s := range ss {
+			if s.end.After(e) {
+				e = s.end
+			}
+		}
+		return e
 	}
+	overlap := minTime(last(s1), last(s2)).Sub(maxTime(first(s1), first(s2)))
+	shorter := min(last(s1).Sub(first(s1)), last(s2).Sub(first(s2)))
+	if overlap < shorter/2 {
+		t.Errorf("hosts overlapped %v of the shorter crawl's %v, want at least half: crawled one after the other", overlap, shorter)
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func TestRetriesAndBackoff(t *testing.T) {

@@ -61,6 +61,10 @@ type transport struct {
 
 	requests atomic.Int64 // requests sent, every attempt and hop
 	bytes    atomic.Int64 // body bytes received on the wire
+
+	// onStart, if set (tests), is told each request's start as the rate
+	// limiter stamped it: the instant the limit is defined on.
+	onStart func(host string, at time.Time)
 }
 
 // hostGate serialises one host's requests and spaces their starts.
@@ -78,27 +82,29 @@ func (t *transport) gate(host string) *hostGate {
 	return g.(*hostGate)
 }
 
-// acquire waits for the host's connection and its rate-limit slot.
-func (g *hostGate) acquire(ctx context.Context, interval time.Duration) error {
+// acquire waits for the host's connection and its rate-limit slot and
+// returns the start it granted.
+func (g *hostGate) acquire(ctx context.Context, interval time.Duration) (time.Time, error) {
 	select {
 	case g.sem <- struct{}{}:
 	case <-ctx.Done():
-		return ctx.Err()
+		return time.Time{}, ctx.Err()
 	}
 	// Sleep until the host's next slot, then stamp the slot from the real
 	// clock, so late wake-ups never bring two starts closer than interval.
 	for {
 		g.mu.Lock()
-		wait := time.Until(g.next)
+		now := time.Now()
+		wait := g.next.Sub(now)
 		if wait <= 0 {
-			g.next = time.Now().Add(interval)
+			g.next = now.Add(interval)
 			g.mu.Unlock()
-			return nil
+			return now, nil
 		}
 		g.mu.Unlock()
 		if err := sleepCtx(ctx, wait); err != nil {
 			<-g.sem
-			return err
+			return time.Time{}, err
 		}
 	}
 }
@@ -172,8 +178,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			out.Body = b
 		}
-		if err := g.acquire(req.Context(), t.interval()); err != nil {
+		at, err := g.acquire(req.Context(), t.interval())
+		if err != nil {
 			return nil, &fetchError{kind: "canceled", err: err}
+		}
+		if t.onStart != nil {
+			t.onStart(req.URL.Host, at)
 		}
 		res = t.once(out, limit)
 		g.release()
