@@ -118,7 +118,7 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 		added.NewVersion = nv.newVersion
 		kind := cc.ErrKind
 		if kind == "" {
-			kind = "ok"
+			kind = KindOK
 		}
 		if nv.firstCapture {
 			if err := addCounter(tx, ctrURLs, 1); err != nil {

@@ -17,12 +17,15 @@ type Stats struct {
 	Payloads       int64            // unique payloads stored
 	RawBytes       int64            // uncompressed size of the unique payloads
 	StoredBytes    int64            // their compressed size on disk (values only; bbolt page overhead excluded)
-	CapturesByKind map[string]int64 // captures by ErrKind; "ok" for successful fetches
+	CapturesByKind map[string]int64 // captures by ErrKind; KindOK for successful fetches
 	URLs           int64            // URLs with at least one capture
 	Parsed         []ParsedCount    // newest-parser records by year × template × kind
 	Runs           int
 	FileBytes      int64 // size of the database file
 }
+
+// KindOK is the CapturesByKind key of successful fetches (ErrKind "").
+const KindOK = "ok"
 
 // ParsedCount is one cell of Stats.Parsed.
 type ParsedCount struct {

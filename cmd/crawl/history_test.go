@@ -90,7 +90,8 @@ func TestStats(t *testing.T) {
 		fetched += int64(len(p.page.Body) * len(p.at))
 	}
 	if st.Captures != 10 || st.URLs != 8 || st.FailedCaptures != 1 || st.UniquePayloads != 8 ||
-		st.UniqueBytes != unique || st.FetchedBytes != fetched || st.FileBytes == 0 {
+		st.UniqueBytes != unique || st.FetchedBytes != fetched || st.FileBytes == 0 ||
+		st.StoredBytes <= 0 || st.StoredBytes >= st.UniqueBytes { // zstd: stored smaller than raw
 		t.Errorf("stats %+v (want fetched %d unique %d)", st, fetched, unique)
 	}
 	if st.ErrorsByKind["timeout"] != 1 {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/gongkai/gongkai/internal/export"
 )
@@ -15,7 +14,8 @@ func statsCmd() *command {
 		usage:   "crawl stats [--json] [--db FILE]",
 		detail: `
 Reads the whole archive and prints: captures (URLs, failed, 304 not
-modified), unique payloads, payload bytes fetched vs unique vs the archive
+modified), unique payloads, payload bytes fetched vs unique vs stored
+compressed vs the archive
 file on disk, crawl runs, parsed records by year × template × kind, failed
 checks by id, fetch errors by kind, and for each seed how many captures,
 errors, robots/blocked refusals and report payloads it led to, and whether
@@ -44,9 +44,6 @@ func runStats(ctx context.Context, e *env, fs *flagSet) (err error) {
 	p.done()
 	if err != nil {
 		return storageError(err)
-	}
-	if fi, err := os.Stat(*fs.db); err == nil {
-		st.FileBytes = fi.Size()
 	}
 	if fs.Lookup("json").Value.String() == "true" {
 		return printJSON(e, st, false)

@@ -255,3 +255,47 @@ func (m *memArchive) URLsOf(d string) ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// Stats: the archive's counters, derived from the fake's captures the way
+// the archive keeps them (stored bytes = raw bytes: the fake compresses
+// nothing).
+func (m *memArchive) Stats(ctx context.Context) (archive.Stats, error) {
+	st := archive.Stats{CapturesByKind: map[string]int64{}, Runs: len(m.runs)}
+	payloads, urls := map[string]bool{}, map[string]bool{}
+	for _, c := range m.captures {
+		st.Captures++
+		urls[c.URL] = true
+		kind := c.ErrKind
+		if kind == "" {
+			kind = archive.KindOK
+		}
+		st.CapturesByKind[kind]++
+		if c.Size > 0 && c.Status != http.StatusNotModified {
+			st.CaptureBytes += c.Size
+			if !payloads[c.Digest] {
+				payloads[c.Digest] = true
+				st.RawBytes += c.Size
+			}
+		}
+	}
+	st.Payloads, st.URLs, st.StoredBytes = int64(len(payloads)), int64(len(urls)), st.RawBytes
+	counts := map[archive.ParsedCount]int{}
+	for _, p := range m.parsed {
+		counts[archive.ParsedCount{Year: p.Year, Template: p.Template, Kind: p.Kind}]++
+	}
+	for k, n := range counts {
+		k.Count = n
+		st.Parsed = append(st.Parsed, k)
+	}
+	sort.Slice(st.Parsed, func(i, j int) bool {
+		a, b := st.Parsed[i], st.Parsed[j]
+		if a.Year != b.Year {
+			return a.Year < b.Year
+		}
+		if a.Template != b.Template {
+			return a.Template < b.Template
+		}
+		return a.Kind < b.Kind
+	})
+	return st, nil
+}

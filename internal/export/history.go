@@ -20,6 +20,7 @@ type Archive interface {
 	Agencies() ([]archive.AgencyCount, error)
 	Runs() ([]archive.Run, error)
 	URLsOf(digest string) ([]string, error)
+	Stats(ctx context.Context) (archive.Stats, error)
 }
 
 // ErrNoAgency means no agency name contains the name asked for.

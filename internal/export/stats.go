@@ -18,9 +18,10 @@ type Stats struct {
 	FailedCaptures int            `json:"failed_captures"` // no usable response
 	NotModified    int            `json:"not_modified"`    // 304 answers to conditional requests
 	UniquePayloads int            `json:"unique_payloads"`
-	FetchedBytes   int64          `json:"fetched_bytes"` // payload bytes of every capture
+	FetchedBytes   int64          `json:"fetched_bytes"` // body bytes of every capture with a body
 	UniqueBytes    int64          `json:"unique_bytes"`  // payload bytes stored once each (before compression)
-	FileBytes      int64          `json:"file_bytes"`    // the archive file on disk (set by the caller)
+	StoredBytes    int64          `json:"stored_bytes"`  // the same payloads as stored, compressed
+	FileBytes      int64          `json:"file_bytes"`    // the archive file on disk
 	Runs           int            `json:"runs"`
 	Reports        []ReportCount  `json:"reports"`       // parsed records by year × template × kind
 	FailedChecks   map[string]int `json:"failed_checks"` // check id → records failing it
@@ -47,18 +48,32 @@ type SeedReach struct {
 	Unreachable bool   `json:"unreachable"`
 }
 
-// BuildStats reads the whole archive once through the parsed index and once
-// through the captures. Its memory grows with the number of payloads.
+// BuildStats takes the archive's own counters (archive.Stats) and adds
+// what needs the records or the captures themselves: failed checks (from
+// the record JSON), 304s and each seed's reach. Its memory grows with the
+// number of seeds and of report payloads, not of captures.
 func BuildStats(ctx context.Context, a Archive) (*Stats, error) {
-	st := &Stats{FailedChecks: map[string]int{}, ErrorsByKind: map[string]int{}}
-	type rkey struct {
-		year           int
-		template, kind string
+	base, err := a.Stats(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("archive counts: %w", err)
 	}
-	reports := map[rkey]int{}
+	st := &Stats{
+		Captures: int(base.Captures), URLs: int(base.URLs), UniquePayloads: int(base.Payloads),
+		FetchedBytes: base.CaptureBytes, UniqueBytes: base.RawBytes, StoredBytes: base.StoredBytes,
+		FileBytes: base.FileBytes, Runs: base.Runs,
+		FailedChecks: map[string]int{}, ErrorsByKind: map[string]int{},
+	}
+	for kind, n := range base.CapturesByKind {
+		if kind != archive.KindOK {
+			st.ErrorsByKind[kind] = int(n)
+			st.FailedCaptures += int(n)
+		}
+	}
+	for _, p := range base.Parsed {
+		st.Reports = append(st.Reports, ReportCount{p.Year, p.Template, p.Kind, p.Count})
+	}
 	isReport := map[string]bool{}
-	err := a.ForEachParsed(ctx, archive.Filter{}, func(p archive.Parsed) error {
-		reports[rkey{p.Year, p.Template, p.Kind}]++
+	err = a.ForEachParsed(ctx, archive.Filter{}, func(p archive.Parsed) error {
 		if p.Kind == extract.KindReport {
 			isReport[p.Digest] = true
 		}
@@ -78,28 +93,11 @@ func BuildStats(ctx context.Context, a Archive) (*Stats, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsed records: %w", err)
 	}
-	for k, n := range reports {
-		st.Reports = append(st.Reports, ReportCount{k.year, k.template, k.kind, n})
-	}
-	sort.Slice(st.Reports, func(i, j int) bool {
-		a, b := st.Reports[i], st.Reports[j]
-		if a.Year != b.Year {
-			return a.Year < b.Year
-		}
-		if a.Template != b.Template {
-			return a.Template < b.Template
-		}
-		return a.Kind < b.Kind
-	})
 
-	payloads := map[string]bool{}
-	urls := map[string]bool{}
 	seeds := map[string]*SeedReach{}
 	seedReports := map[string]map[string]bool{}
 	seedOK := map[string]bool{}
 	err = a.ForEachCapture(ctx, func(c archive.Capture) error {
-		st.Captures++
-		urls[c.URL] = true
 		s := seeds[c.Seed]
 		if s == nil {
 			s = &SeedReach{Seed: c.Seed, Agency: c.Agency}
@@ -112,49 +110,27 @@ func BuildStats(ctx context.Context, a Archive) (*Stats, error) {
 			st.NotModified++
 		}
 		if !ok {
-			st.FailedCaptures++
-			kind := c.ErrKind
-			if kind == "" {
-				kind = fmt.Sprintf("http_%dxx", c.Status/100)
-			}
-			st.ErrorsByKind[kind]++
 			s.Errors++
-			if kind == "robots" || kind == "blocked" {
+			if c.ErrKind == "robots" || c.ErrKind == "blocked" {
 				s.Blocked++
 			}
 		}
 		if ok && (c.URL == c.Seed || c.FinalURL == c.Seed) {
 			seedOK[c.Seed] = true
 		}
-		if c.Digest != "" && ok {
-			if c.Status != http.StatusNotModified {
-				st.FetchedBytes += c.Size
-			}
-			if !payloads[c.Digest] && c.Status != http.StatusNotModified {
-				payloads[c.Digest] = true
-				st.UniqueBytes += c.Size
-			}
-			if isReport[c.Digest] {
-				seedReports[c.Seed][c.Digest] = true
-			}
+		if ok && isReport[c.Digest] {
+			seedReports[c.Seed][c.Digest] = true
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("captures: %w", err)
 	}
-	st.URLs = len(urls)
-	st.UniquePayloads = len(payloads)
 	for seed, s := range seeds {
 		s.Reports = len(seedReports[seed])
 		s.Unreachable = seed != "" && !seedOK[seed]
 		st.Seeds = append(st.Seeds, *s)
 	}
 	sort.Slice(st.Seeds, func(i, j int) bool { return st.Seeds[i].Seed < st.Seeds[j].Seed })
-	runs, err := a.Runs()
-	if err != nil {
-		return nil, fmt.Errorf("runs: %w", err)
-	}
-	st.Runs = len(runs)
 	return st, nil
 }

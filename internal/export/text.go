@@ -89,7 +89,7 @@ func WriteStats(w io.Writer, st *Stats) error {
 	ew := &errWriter{w: w}
 	ew.printf("captures          %d (%d URLs, %d failed, %d not modified)\n", st.Captures, st.URLs, st.FailedCaptures, st.NotModified)
 	ew.printf("unique payloads   %d\n", st.UniquePayloads)
-	ew.printf("payload bytes     %d fetched, %d unique", st.FetchedBytes, st.UniqueBytes)
+	ew.printf("payload bytes     %d fetched, %d unique, %d stored compressed", st.FetchedBytes, st.UniqueBytes, st.StoredBytes)
 	if st.FileBytes > 0 {
 		ew.printf(", archive file %d", st.FileBytes)
 	}
