@@ -15,8 +15,7 @@ func statsCmd() *command {
 		detail: `
 Reads the whole archive and prints: captures (URLs, failed, 304 not
 modified), unique payloads, payload bytes fetched vs unique vs stored
-compressed vs the archive
-file on disk, crawl runs, parsed records by year × template × kind, failed
+compressed vs the archive file on disk, crawl runs, parsed records by year × template × kind, failed
 checks by id, fetch errors by kind, and for each seed how many captures,
 errors, robots/blocked refusals and report payloads it led to, and whether
 the seed itself was ever reached.`,
