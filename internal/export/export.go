@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"slices"
 	"strings"
 	"time"
@@ -210,5 +211,36 @@ func load(src Source, u string, v archive.Version, p archive.Parsed) (ReportVers
 	if rec.Agency == "" {
 		rec.Agency = p.Agency
 	}
+	if err := FillAttachments(src, &rec); err != nil {
+		return ReportVersion{}, err
+	}
 	return rv, nil
+}
+
+// FillAttachments sets the digest and content type of every attachment the
+// archive holds, from its newest version: extraction runs before the
+// crawler fetches a page's attachments, so the parsed record cannot know them.
+func FillAttachments(src Source, rec *extract.Record) error {
+	for i := range rec.Attachments {
+		a := &rec.Attachments[i]
+		vs, err := src.Versions(a.URL)
+		if errors.Is(err, archive.ErrNotFound) || len(vs) == 0 {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("versions of attachment %s: %w", a.URL, err)
+		}
+		last := vs[len(vs)-1]
+		a.SHA256 = last.Digest
+		if n := len(last.CaptureIDs); n > 0 {
+			c, err := src.GetCapture(last.CaptureIDs[n-1])
+			if err != nil {
+				return fmt.Errorf("capture of attachment %s: %w", a.URL, err)
+			}
+			if mt, _, err := mime.ParseMediaType(c.Header.Get("Content-Type")); err == nil {
+				a.ContentType = mt
+			}
+		}
+	}
+	return nil
 }

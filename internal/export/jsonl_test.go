@@ -5,9 +5,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
+	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
 )
 
@@ -146,4 +149,30 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// An attachment the crawler archived gets its digest and type on the
+// exported record; one it did not fetch stays a bare link.
+func TestAttachmentsFilledFromArchive(t *testing.T) {
+	m := newMem()
+	at := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	page := []byte("<html>report with a PDF</html>")
+	pdf := []byte("%PDF-1.4 report")
+	const pageURL, pdfURL, lostURL = "http://www.x.gov.cn/ndbg.html", "http://www.x.gov.cn/ndbg.pdf", "http://www.x.gov.cn/gone.pdf"
+	m.add(archive.Capture{URL: pageURL, FetchedAt: at, Status: 200, Header: http.Header{"Content-Type": {"text/html"}}}, page)
+	m.add(archive.Capture{URL: pdfURL, FetchedAt: at, Status: 200, Header: http.Header{"Content-Type": {"application/pdf; qs=0.9"}}}, pdf)
+	m.parse(page, extract.Record{URL: pageURL, Kind: extract.KindReport, Agency: "某街道", Year: 2020,
+		Attachments: []extract.Attachment{{URL: pdfURL}, {URL: lostURL}}})
+	var buf bytes.Buffer
+	if _, err := JSONL(context.Background(), m, &buf, Filter{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var rec extract.Record
+	if err := json.Unmarshal(bytes.TrimSpace(buf.Bytes()), &rec); err != nil {
+		t.Fatalf("%v: %s", err, buf.String())
+	}
+	want := []extract.Attachment{{URL: pdfURL, SHA256: digestOf(pdf), ContentType: "application/pdf"}, {URL: lostURL}}
+	if fmt.Sprint(rec.Attachments) != fmt.Sprint(want) {
+		t.Errorf("attachments %+v, want %+v", rec.Attachments, want)
+	}
 }

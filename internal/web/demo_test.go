@@ -54,7 +54,7 @@ func TestDemoArchive(t *testing.T) {
 	crawl()
 
 	s := newServer(t, &fixtureArchive{store: st})
-	checked, cells := 0, 0
+	checked, cells, linked := 0, 0, 0
 	for _, sv := range dp.Truth() {
 		if sv.Kind != demoportal.KindReport || sv.Disallowed {
 			continue
@@ -103,6 +103,19 @@ func TestDemoArchive(t *testing.T) {
 			}
 		}
 		checked++
+		if sv.InAttachment {
+			// The page that links the DOCX shows it as a download of the
+			// archived bytes.
+			page, err := st.Versions(sv.URL)
+			if err != nil || len(page) == 0 {
+				t.Fatalf("notice page %s not archived: %v", sv.URL, err)
+			}
+			_, body := get(t, s, "/report/"+page[len(page)-1].Digest)
+			if !strings.Contains(body, `href="/raw/`+latest+`"`) {
+				t.Errorf("notice page %s does not link the archived attachment %s", sv.URL, u)
+			}
+			linked++
+		}
 
 		if sv.Report.ID == revised {
 			if len(versions) != 2 {
@@ -114,7 +127,10 @@ func TestDemoArchive(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d reports, %d cells compared through the web view", checked, cells)
+	t.Logf("%d reports, %d cells compared through the web view, %d attachment links", checked, cells, linked)
+	if linked != 1 {
+		t.Errorf("%d archived attachments linked, want the DOCX report's", linked)
+	}
 	if checked < 7 {
 		t.Errorf("checked %d reports of the demo portal, want all 7", checked)
 	}
