@@ -10,6 +10,9 @@ import (
 // pages carry $_ts and a script with r='m'; others name their cookie check.
 var challengeMarks = []string{"$_ts", "r='m'", `r="m"`, "__jsl_clearance", "_waf_", "challenge-platform", "acw_sc__v2"}
 
+// challengeMaxText is the most visible text (runes) a challenge page has.
+const challengeMaxText = 40
+
 // isChallenge reports whether a response is an anti-bot gate rather than the
 // page: HTTP 412 (瑞数's first answer), or a small 200 page that is nothing
 // but scripts and carries a challenge mark.
@@ -17,11 +20,12 @@ func isChallenge(status int, h http.Header, body []byte, textRunes int) bool {
 	if status == http.StatusPreconditionFailed {
 		return true
 	}
-	if len(body) == 0 || len(body) > 256<<10 || !looksHTML(h.Get("Content-Type"), body) {
+	// A page with text to read is not a challenge: most pages stop here,
+	// before any pass over their bytes.
+	if textRunes > challengeMaxText || len(body) == 0 || len(body) > 256<<10 || !looksHTML(h.Get("Content-Type"), body) {
 		return false
 	}
-	lb := bytes.ToLower(body)
-	if bytes.Count(lb, []byte("<script")) == 0 || textRunes > 40 {
+	if !bytes.Contains(bytes.ToLower(body), []byte("<script")) {
 		return false
 	}
 	for _, m := range challengeMarks {

@@ -23,13 +23,19 @@ type page struct {
 	base    string   // <base href>, if any
 	links   []link   // <a>, <area>, frames, Hanweb records
 	scripts []string // inline script bodies (pagination calls, Hanweb parameters)
-	text    int      // runes of visible text, to spot script-only challenge pages
+	text    int      // runes of visible text, counted up to just past challengeMaxText
 }
 
 // decodeText turns raw bytes into UTF-8 with extract/charset; until it can
 // (or if it fails) UTF-8 is taken as is and anything else is read as GB18030,
 // the superset of the GBK most portals use.
 func decodeText(body []byte, contentType string) string {
+	// Valid UTF-8 without NULs (which UTF-16 would have) is UTF-8 whatever
+	// the label says; only other bytes need charset's detection, which
+	// costs as much as the rest of the link reading.
+	if utf8.Valid(body) && bytes.IndexByte(body, 0) < 0 {
+		return string(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+	}
 	if res, err := charset.Decode(body, contentType, ""); err == nil && res.Text != "" {
 		return res.Text
 	}
@@ -64,11 +70,9 @@ func parsePage(text string) *page {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
-			attrs := map[string]string{}
-			for hasAttr {
-				var k, v []byte
-				k, v, hasAttr = z.TagAttr()
-				attrs[string(bytes.ToLower(k))] = string(v)
+			var attrs tagAttrs
+			if hasAttr && linkish[a] {
+				attrs = readAttrs(z)
 			}
 			switch a {
 			case atom.A, atom.Area:
@@ -77,31 +81,31 @@ func parsePage(text string) *page {
 					p.links = append(p.links, *cur)
 					cur = nil
 				}
-				href := attrs["href"]
+				href := attrs.href
 				if href == "" {
 					continue
 				}
 				l := link{href: href}
 				anchor.Reset()
-				anchor.WriteString(attrs["title"])
+				anchor.WriteString(attrs.title)
 				anchor.WriteString(" ")
 				if a == atom.Area || tt == html.SelfClosingTagToken {
-					l.anchor = squash(attrs["title"] + " " + attrs["alt"])
+					l.anchor = squash(attrs.title + " " + attrs.alt)
 					p.links = append(p.links, l)
 					continue
 				}
 				cur = &l
 			case atom.Img:
 				if cur != nil {
-					anchor.WriteString(" " + attrs["alt"])
+					anchor.WriteString(" " + attrs.alt)
 				}
 			case atom.Frame, atom.Iframe:
-				if src := attrs["src"]; src != "" {
-					p.links = append(p.links, link{href: src, anchor: attrs["title"] + " " + attrs["name"]})
+				if src := attrs.src; src != "" {
+					p.links = append(p.links, link{href: src, anchor: attrs.title + " " + attrs.name})
 				}
 			case atom.Base:
 				if p.base == "" {
-					p.base = attrs["href"]
+					p.base = attrs.href
 				}
 			case atom.Script:
 				inScript = tt == html.StartTagToken
@@ -137,7 +141,9 @@ func parsePage(text string) *page {
 			if inStyle {
 				continue
 			}
-			p.text += utf8.RuneCount(bytes.TrimSpace(t))
+			if p.text <= challengeMaxText { // counted only as far as isChallenge looks
+				p.text += utf8.RuneCount(bytes.TrimSpace(t))
+			}
 			if cur != nil {
 				anchor.Write(t)
 			}
@@ -153,6 +159,35 @@ func anchorsIn(s string) []link {
 		out = append(out, link{href: html.UnescapeString(m[1]), anchor: squash(html.UnescapeString(tagRe.ReplaceAllString(m[2], " ")))})
 	}
 	return out
+}
+
+// linkish are the tags whose attributes parsePage reads; the attributes of
+// every other tag are skipped without being copied.
+var linkish = map[atom.Atom]bool{atom.A: true, atom.Area: true, atom.Img: true, atom.Frame: true, atom.Iframe: true, atom.Base: true}
+
+// tagAttrs are the few attributes parsePage uses.
+type tagAttrs struct{ href, src, title, alt, name string }
+
+// readAttrs copies the attributes parsePage uses out of the current tag.
+func readAttrs(z *html.Tokenizer) tagAttrs {
+	var t tagAttrs
+	for more := true; more; {
+		var k, v []byte
+		k, v, more = z.TagAttr() // keys come lower-cased
+		switch string(k) {
+		case "href":
+			t.href = string(v)
+		case "src":
+			t.src = string(v)
+		case "title":
+			t.title = string(v)
+		case "alt":
+			t.alt = string(v)
+		case "name":
+			t.name = string(v)
+		}
+	}
+	return t
 }
 
 var recordBlockRe = regexp.MustCompile(`(?is)<record>(.*?)</record>`)
