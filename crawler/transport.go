@@ -224,10 +224,18 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	h := res.header.Clone()
 	h.Del("Content-Encoding")
 	h.Del("Content-Length")
+	// A crawl fetch reads its raw bytes from the slot; handed to colly they
+	// would only be copied again and, under a non-UTF-8 charset label,
+	// converted, work nobody reads. colly gets them only for its own
+	// requests (robots.txt).
+	body := res.body
+	if sl != nil {
+		body = nil
+	}
 	return &http.Response{
 		Status: fmt.Sprintf("%d %s", res.status, http.StatusText(res.status)), StatusCode: res.status,
 		Proto: res.proto, ProtoMajor: 1, ProtoMinor: 1, Header: h,
-		Body: io.NopCloser(bytes.NewReader(res.body)), ContentLength: int64(len(res.body)),
+		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)),
 		Request: req,
 	}, nil
 }
