@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/internal/demoportal"
-	"github.com/gongkai/gongkai/seeds"
 )
 
 // With archive and extraction on, a crawl of the demo portal (several
@@ -25,10 +24,7 @@ func TestDemoPortalEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dp.Close()
-	var list []seeds.Seed
-	for _, s := range dp.Seeds() {
-		list = append(list, seeds.Seed{URL: s.URL, Agency: s.Agency, Region: s.Region, Level: s.Level})
-	}
+	list := dp.Seeds()
 	st := testStore(t)
 	cfg := testConfig()
 	cfg.NoExtract = false
