@@ -26,7 +26,5 @@ var funcs = template.FuncMap{
 		}
 		return strconv.FormatFloat(*v, 'f', -1, 64)
 	},
-	"short":  func(d string) string { return d[:min(12, len(d))] },
-	"sub":    func(a, b int) int { return a - b },
-	"labels": func(n int) []int { return make([]int, n) },
+	"short": func(d string) string { return d[:min(12, len(d))] },
 }

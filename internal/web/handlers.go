@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
@@ -95,6 +96,11 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 	digest := r.PathValue("digest")
 	rec, p, err := s.loadRecord(digest)
 	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Only this page shows attachments, so only it looks up their archived bytes.
+	if err := export.FillAttachments(s.store, rec); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -252,9 +258,8 @@ func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	for len(string(r)) > n {
-		r = r[:len(r)-1]
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	return string(r)
+	return s[:n]
 }

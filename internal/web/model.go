@@ -29,9 +29,6 @@ func (s *Server) loadRecord(digest string) (*extract.Record, archive.Parsed, err
 	if rec.URL == "" {
 		rec.URL = p.URL
 	}
-	if err := export.FillAttachments(s.store, &rec); err != nil {
-		return nil, p, fmt.Errorf("record %s: %w", digest, err)
-	}
 	return &rec, p, nil
 }
 
