@@ -102,3 +102,59 @@ func BenchmarkDecodeParseFloor(b *testing.B) {
 		b.ReportMetric(float64(b.N)/cpu.Seconds(), "pages/cpu-s")
 	}
 }
+
+// smallPages are the pages the crawler benchmark serves (crawler/bench_test.go):
+// every corpus and synthetic report rendered with portal chrome in the
+// default layout, every other one in GBK, ~11 KB each, on a loopback host.
+func smallPages(b *testing.B) []extract.Input {
+	b.Helper()
+	reps, err := corpus.Reports()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out []extract.Input
+	for i, r := range reps {
+		o := fixture.Options{Chrome: true}
+		if i%2 == 1 {
+			o.Encoding = fixture.EncGBK
+		}
+		p, err := fixture.Render(r, o)
+		if err != nil {
+			continue // as the crawler benchmark does: a report GBK cannot encode is left out
+		}
+		out = append(out, extract.Input{URL: fmt.Sprintf("http://127.0.0.1:8080/xxgk/ndbg/t%d.html", i), Body: p.Body, ContentType: p.ContentType})
+	}
+	if len(out) == 0 {
+		b.Fatal("no pages rendered")
+	}
+	return out
+}
+
+// BenchmarkExtractSmall is the whole extraction of the crawler benchmark's
+// small report pages, one op per page, taken in turn.
+// go test -run '^$' -bench=ExtractSmall -benchmem -cpu=1 ./extract
+func BenchmarkExtractSmall(b *testing.B) {
+	pages := smallPages(b)
+	size := 0
+	for _, in := range pages {
+		rec, err := extract.Extract(context.Background(), in)
+		if err != nil || rec.Kind == extract.KindNotReport {
+			b.Fatalf("%s does not extract as a report or copy: %v", in.URL, err)
+		}
+		size += len(in.Body)
+	}
+	b.SetBytes(int64(size / len(pages)))
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := extract.Extract(context.Background(), pages[i%len(pages)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(b.N)/cpu.Seconds(), "reports/cpu-s")
+	}
+}
