@@ -139,38 +139,6 @@ func hostClass(raw string) (gov, known bool) {
 	return false, true
 }
 
-// essayWords are the furniture of essay and template sites (范文/文库…).
-var essayWords = []string{"范文", "文库", "参考价值", "本站", "精心整理", "写作", "论文", "客服", "范本", "模板", "下载", "工作总结", "心得体会", "原创", "免费", "会员"}
-
-// pinyinGlossRe is a pinyin gloss after a character: 區(qū), 開(kāi).
-var pinyinGlossRe = regexp.MustCompile(`\p{Han}[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]`)
-
-// placeholderRe is a redacted name or year: *年, *区, *府办.
-var placeholderRe = regexp.MustCompile(`[*＊]\s*(?:年|区|區|市|县|縣|镇|鎮|府|局)`)
-
-// copyScore sums the signs that a report text sits on an essay site.
-func copyScore(title, pageText string) int {
-	score := 0
-	essay := 0
-	ft := fold(title + "\n" + pageText)
-	for _, w := range essayWords {
-		if strings.Contains(ft, w) {
-			essay++
-		}
-	}
-	score += min(essay, 3)
-	if len(pinyinGlossRe.FindAllStringIndex(pageText, 5)) >= 3 {
-		score += 2
-	}
-	if len(placeholderRe.FindAllStringIndex(pageText, 5)) >= 3 {
-		score++
-	}
-	if countTraditional(pageText) >= 50 {
-		score++ // a mainland report machine-converted to traditional characters
-	}
-	return score
-}
-
 // notReportTitleRe names pages that talk about reports without being one.
 var notReportTitleRe = regexp.MustCompile(`指南|目录|通知|会议|召开|培训|部署|印发|做好|列表|公告|新闻|动态|查询|解读|关于报送`)
 

@@ -1,6 +1,9 @@
 package extract
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Copies of reports on essay sites are often machine-converted to
 // traditional characters (corpus 004). fold maps the traditional forms of the
@@ -17,12 +20,59 @@ var tradToSimp = func() map[rune]rune {
 	return m
 }()
 
+// runeSet is a set of runes as a bitmap over the span they cover: fold and
+// the copy-site signs ask about every rune of a page, and a map lookup per
+// hanzi was a tenth of extraction's CPU.
+type runeSet struct {
+	lo, hi rune
+	bits   []uint64
+}
+
+func newRuneSet(rs []rune) runeSet {
+	s := runeSet{lo: utf8.MaxRune, hi: 0}
+	for _, r := range rs {
+		s.lo, s.hi = min(s.lo, r), max(s.hi, r)
+	}
+	if s.lo > s.hi {
+		return runeSet{lo: 1, hi: 0} // empty: has answers false
+	}
+	s.bits = make([]uint64, (s.hi-s.lo)/64+1)
+	for _, r := range rs {
+		s.bits[(r-s.lo)/64] |= 1 << ((r - s.lo) % 64)
+	}
+	return s
+}
+
+func (s runeSet) has(r rune) bool {
+	return r >= s.lo && r <= s.hi && s.bits[(r-s.lo)/64]&(1<<((r-s.lo)%64)) != 0
+}
+
+// tradKeys are the keys of tradToSimp.
+var tradKeys = func() runeSet {
+	var rs []rune
+	for r := range tradToSimp {
+		rs = append(rs, r)
+	}
+	return newRuneSet(rs)
+}()
+
+// foldRune is fold for one rune.
+func foldRune(r rune) rune {
+	if tradKeys.has(r) {
+		return tradToSimp[r]
+	}
+	if r >= 0xFF01 && r <= 0xFF5E {
+		return r - 0xFEE0
+	}
+	return r
+}
+
 // fold returns s with traditional characters mapped to simplified and
 // full-width ASCII to half-width; it keeps the rune count.
 func fold(s string) string {
 	need := false
 	for _, r := range s {
-		if _, ok := tradToSimp[r]; ok || (r >= 0xFF01 && r <= 0xFF5E) {
+		if tradKeys.has(r) || (r >= 0xFF01 && r <= 0xFF5E) {
 			need = true
 			break
 		}
@@ -30,22 +80,14 @@ func fold(s string) string {
 	if !need {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if t, ok := tradToSimp[r]; ok {
-			return t
-		}
-		if r >= 0xFF01 && r <= 0xFF5E {
-			return r - 0xFEE0
-		}
-		return r
-	}, s)
+	return strings.Map(foldRune, s)
 }
 
 // countTraditional counts runes of s that fold changes to simplified.
 func countTraditional(s string) int {
 	n := 0
 	for _, r := range s {
-		if _, ok := tradToSimp[r]; ok {
+		if tradKeys.has(r) {
 			n++
 		}
 	}

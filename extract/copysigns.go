@@ -1,0 +1,159 @@
+package extract
+
+import (
+	"math/bits"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The signs that a report text sits on an essay site (a copy, 转载): the
+// site's own words, pinyin glosses, redacted names, traditional characters.
+// They are counted over the whole visible page of every report not on a
+// government host, so each is one pass over the text without a regexp.
+
+// essayWords are the furniture of essay and template sites (范文/文库…).
+var essayWords = []string{"范文", "文库", "参考价值", "本站", "精心整理", "写作", "论文", "客服", "范本", "模板", "下载", "工作总结", "心得体会", "原创", "免费", "会员"}
+
+// essayFirst holds the first rune of every essay word: the scan compares
+// the rest of a word only where its first rune stands.
+var essayFirst = func() runeSet {
+	var rs []rune
+	for _, w := range essayWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		rs = append(rs, r)
+	}
+	return newRuneSet(rs)
+}()
+
+// placeholderRe is a redacted name or year: *年, *区, *府办.
+var placeholderRe = regexp.MustCompile(`[*＊]\s*(?:年|区|區|市|县|縣|镇|鎮|府|局)`)
+
+// copyScore sums the signs that a report text sits on an essay site.
+func copyScore(title, pageText string) int {
+	var seen uint32 // bit i: essayWords[i] occurs in the folded title or page
+	essayScan(title, &seen)
+	trad := essayScan(pageText, &seen)
+	score := min(bits.OnesCount32(seen), 3)
+	if countGlosses(pageText, 3) >= 3 {
+		score += 2
+	}
+	if countPlaceholders(pageText, 3) >= 3 {
+		score++
+	}
+	if trad >= 50 {
+		score++ // a mainland report machine-converted to traditional characters
+	}
+	return score
+}
+
+// essayScan marks in seen the essay words that fold(s) contains, and counts
+// the runes of s that fold changes to simplified (countTraditional).
+func essayScan(s string, seen *uint32) (trad int) {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++ // no essay word or traditional character is ASCII
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if tradKeys.has(r) {
+			trad++
+			r = tradToSimp[r]
+		}
+		if !essayFirst.has(r) {
+			continue
+		}
+		for k, w := range essayWords {
+			first, n := utf8.DecodeRuneInString(w)
+			if first == r && foldedHasPrefix(s[i:], w[n:]) {
+				*seen |= 1 << k
+			}
+		}
+	}
+	return trad
+}
+
+// foldedHasPrefix reports whether fold(s) starts with w.
+func foldedHasPrefix(s, w string) bool {
+	for _, wr := range w {
+		if s == "" {
+			return false
+		}
+		r, size := utf8.DecodeRuneInString(s)
+		if foldRune(r) != wr {
+			return false
+		}
+		s = s[size:]
+	}
+	return true
+}
+
+// countGlosses counts, up to limit, the pinyin glosses after a character
+// (區(qū), 開（kāi）): a Han character, an opening parenthesis, one to six
+// pinyin letters, a closing one.
+func countGlosses(s string, limit int) int {
+	n := 0
+	for i := 0; i < len(s) && n < limit; i++ {
+		open := 0
+		switch {
+		case s[i] == '(':
+			open = 1
+		case s[i] == 0xEF && strings.HasPrefix(s[i:], "（"):
+			open = len("（")
+		default:
+			continue
+		}
+		if end := glossEnd(s, i, open); end > 0 {
+			n++
+			i = end - 1
+		}
+	}
+	return n
+}
+
+// glossEnd returns the end of the gloss whose parenthesis (open bytes long)
+// is at s[p], or 0 when there is none.
+func glossEnd(s string, p, open int) int {
+	if r, _ := utf8.DecodeLastRuneInString(s[:p]); !unicode.Is(unicode.Han, r) {
+		return 0
+	}
+	q := p + open
+	for letters := 0; q < len(s); letters++ {
+		r, size := utf8.DecodeRuneInString(s[q:])
+		switch {
+		case isPinyinLetter(r):
+			if letters == 6 {
+				return 0 // seven letters are no gloss
+			}
+			q += size
+		case (r == ')' || r == '）') && letters > 0:
+			return q + size
+		default:
+			return 0
+		}
+	}
+	return 0
+}
+
+// isPinyinLetter: a–z and the toned vowels.
+func isPinyinLetter(r rune) bool {
+	if r >= 'a' && r <= 'z' {
+		return true
+	}
+	switch r {
+	case 'ā', 'á', 'ǎ', 'à', 'ē', 'é', 'ě', 'è', 'ī', 'í', 'ǐ', 'ì', 'ō', 'ó', 'ǒ', 'ò', 'ū', 'ú', 'ǔ', 'ù', 'ǖ', 'ǘ', 'ǚ', 'ǜ', 'ü':
+		return true
+	}
+	return false
+}
+
+// countPlaceholders counts, up to limit, redacted names (placeholderRe);
+// a page without an asterisk has none.
+func countPlaceholders(s string, limit int) int {
+	if strings.IndexByte(s, '*') < 0 && !strings.Contains(s, "＊") {
+		return 0
+	}
+	return len(placeholderRe.FindAllStringIndex(s, limit))
+}

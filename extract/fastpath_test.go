@@ -1,0 +1,214 @@
+package extract
+
+import (
+	"math/rand"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/gongkai/gongkai/internal/corpus"
+	"github.com/gongkai/gongkai/internal/fixture"
+)
+
+// The hand-written scanners of the legacy figures and the copy-site signs
+// must answer exactly as the regexps and plain definitions they replaced;
+// those are kept here as the reference and run over every line of the
+// corpus, the essay-site copies and random mixtures of the tricky pieces.
+
+// refSentenceEnd, refPinyinGlossRe: the definitions splitSentences and
+// countGlosses implement.
+var (
+	refSentenceEnd   = regexp.MustCompile(`[。；;！？]`)
+	refPinyinGlossRe = regexp.MustCompile(`\p{Han}[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]`)
+)
+
+func refSplitSentences(l string) []string {
+	locs := refSentenceEnd.FindAllStringIndex(l, -1)
+	if locs == nil {
+		return []string{l}
+	}
+	var out []string
+	start := 0
+	for _, loc := range locs {
+		if s := strings.TrimSpace(l[start:loc[1]]); s != "" {
+			out = append(out, s)
+		}
+		start = loc[1]
+	}
+	if s := strings.TrimSpace(l[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// refLegacyFigures is legacyFigures without its prefilters.
+func refLegacyFigures(lines []string) []LegacyFigure {
+	var out []LegacyFigure
+	found := map[string]bool{}
+	for _, l := range lines {
+		l = cleanLine(l)
+		if l == "" {
+			continue
+		}
+		for _, sent := range refSplitSentences(l) {
+			f := matchForm(sent)
+			for _, p := range figurePatterns {
+				if found[p.name] {
+					continue
+				}
+				if m := p.value.FindStringSubmatch(f); m != nil {
+					digits := m[1]
+					if digits == "" && len(m) > 2 {
+						digits = m[2]
+					}
+					v, err := strconv.ParseFloat(strings.ReplaceAll(digits, ",", ""), 64)
+					if err == nil {
+						out = append(out, LegacyFigure{Name: p.name, Value: v, Sentence: sent})
+						found[p.name] = true
+					}
+					continue
+				}
+				if p.zero != nil && p.zero.MatchString(f) {
+					out = append(out, LegacyFigure{Name: p.name, Value: 0, Sentence: sent})
+					found[p.name] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// refCopyScore is copyScore as first written: fold the whole page, search
+// each word, run the regexps.
+func refCopyScore(title, pageText string) int {
+	score := 0
+	essay := 0
+	ft := refFold(title + "\n" + pageText)
+	for _, w := range essayWords {
+		if strings.Contains(ft, w) {
+			essay++
+		}
+	}
+	score += min(essay, 3)
+	if len(refPinyinGlossRe.FindAllStringIndex(pageText, 5)) >= 3 {
+		score += 2
+	}
+	if len(placeholderRe.FindAllStringIndex(pageText, 5)) >= 3 {
+		score++
+	}
+	n := 0
+	for _, r := range pageText {
+		if _, ok := tradToSimp[r]; ok {
+			n++
+		}
+	}
+	if n >= 50 {
+		score++
+	}
+	return score
+}
+
+func refFold(s string) string {
+	return strings.Map(func(r rune) rune {
+		if t, ok := tradToSimp[r]; ok {
+			return t
+		}
+		if r >= 0xFF01 && r <= 0xFF5E {
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
+}
+
+// fastpathTexts: every corpus line, every line of the essay-site copies,
+// the pages whole, and random mixtures of the pieces the scanners look at.
+func fastpathTexts(t *testing.T) (lines, pages []string) {
+	t.Helper()
+	reports, err := corpus.Reports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reports {
+		lines = append(lines, r.Lines...)
+		pages = append(pages, strings.Join(r.Lines, "\n"))
+		p, err := fixture.EssayCopy(r, fixture.EncUTF8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, string(p.Body))
+		lines = append(lines, strings.Split(string(p.Body), "\n")...)
+	}
+	pieces := []string{
+		"(", "（", ")", "）", "qū", "kāi", "abcdefg", "fù", "?", "議", "议", "区", "區", "开", "開",
+		"*", "＊", " ", "年", "府", "复议", "行政复议", "行政诉讼", "未", "没有", "无", "接到", "收到",
+		"申请", "政府信息公开", "主动公开", "信息", "共", "12", "1,234", "０", "件", "条", "起",
+		"。", "；", ";", "！", "？", "\xff", "\xe4\xb8", "范", "範文", "文库", "本站", "會員", "参考價值",
+		"工作總結", "心得體會", "下载", "免費", "復", "訴", "訟", "報", "一", "Ａ",
+	}
+	rng := rand.New(rand.NewSource(1))
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		for k := rng.Intn(24); k >= 0; k-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		lines = append(lines, b.String())
+	}
+	for i := 0; i < 300; i++ {
+		var b strings.Builder
+		for k := rng.Intn(400); k >= 0; k-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		pages = append(pages, b.String())
+	}
+	return lines, pages
+}
+
+func TestScannersMatchDefinitions(t *testing.T) {
+	lines, pages := fastpathTexts(t)
+	for _, l := range lines {
+		if got, want := splitSentences(l), refSplitSentences(l); !reflect.DeepEqual(got, want) && len(got)+len(want) > 0 {
+			t.Fatalf("splitSentences(%q) = %q, want %q", l, got, want)
+		}
+		if got, want := legacyFigures([]string{l}), refLegacyFigures([]string{l}); !reflect.DeepEqual(got, want) {
+			t.Fatalf("legacyFigures(%q) = %v, want %v", l, got, want)
+		}
+	}
+	for _, p := range append(pages, lines...) {
+		if got, want := copyScore("标题", p), refCopyScore("标题", p); got != want {
+			t.Fatalf("copyScore(%.200q) = %d, want %d", p, got, want)
+		}
+		if got, want := countGlosses(p, 1<<30), len(refPinyinGlossRe.FindAllStringIndex(p, -1)); got != want {
+			t.Fatalf("countGlosses(%.200q) = %d, want %d", p, got, want)
+		}
+		if got, want := fold(p), refFold(p); got != want && utf8.ValidString(p) {
+			t.Fatalf("fold(%.200q) = %q, want %q", p, got, want)
+		}
+	}
+	// Whole pages as the legacy reader sees them, across lines: figures
+	// found once, first sentence wins.
+	for _, p := range pages {
+		ls := strings.Split(p, "\n")
+		if got, want := legacyFigures(ls), refLegacyFigures(ls); !reflect.DeepEqual(got, want) {
+			t.Fatalf("legacyFigures(page) = %v, want %v", got, want)
+		}
+	}
+	// The essay words of the title count too.
+	if got, want := copyScore("本站范文", "下载"), refCopyScore("本站范文", "下载"); got != want || got != 3 {
+		t.Errorf("copyScore with words in the title = %d, want %d (3)", got, want)
+	}
+}
+
+func TestTradKeys(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		_, want := tradToSimp[r]
+		if tradKeys.has(r) != want {
+			t.Fatalf("tradKeys.has(%U) = %v, want %v", r, !want, want)
+		}
+	}
+	if (runeSet{lo: 1, hi: 0}).has(1) || newRuneSet(nil).has(0) {
+		t.Error("an empty runeSet holds a rune")
+	}
+}
