@@ -125,41 +125,61 @@ var resultRows = []string{
 	"other", "other.no_correction", "other.no_fee", "other.other",
 }
 
+// requestRowsUnion is, per template, the request rows the columns check
+// looks at: the template's own, then those of 2019 and 2021 (a page may mix
+// them), each once.
+var requestRowsUnion = map[bool][]string{
+	false: unionRows(requestRows(Template2019), requestRows2019, requestRows2021),
+	true:  unionRows(requestRows(Template2021), requestRows2019, requestRows2021),
+}
+
+func unionRows(lists ...[]string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lists {
+		for _, r := range l {
+			if !seen[r] {
+				seen[r] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
 func runChecks(t Tables, template string) []Check {
-	var bal, tot, cols, rev []comparison
+	req := t[Requests]
+	bal := make([]comparison, 0, len(requestCols))
+	tot := make([]comparison, 0, len(requestCols))
 	for _, col := range requestCols {
 		bal = append(bal, comparison{
 			name:  col,
 			left:  side{cellOf(t, Requests, "received", col), cellOf(t, Requests, "carried_in", col)},
 			right: side{cellOf(t, Requests, "total", col), cellOf(t, Requests, "carried_out", col)},
 		})
-		var results side
+		results := make(side, 0, len(resultRows))
 		for _, r := range resultRows {
-			if _, ok := t[Requests][r]; ok {
+			if _, ok := req[r]; ok {
 				results = append(results, cellOf(t, Requests, r, col))
 			}
 		}
 		tot = append(tot, comparison{name: col, left: side{cellOf(t, Requests, "total", col)}, right: results})
 	}
-	rows := append(append([]string(nil), requestRows(template)...), requestRows2019...)
-	rows = append(rows, requestRows2021...)
-	seen := map[string]bool{}
+	rows := requestRowsUnion[template == Template2021]
+	cols := make([]comparison, 0, len(rows))
 	for _, r := range rows {
-		if seen[r] {
+		if _, ok := req[r]; !ok {
 			continue
 		}
-		seen[r] = true
-		if _, ok := t[Requests][r]; !ok {
-			continue
-		}
-		var parts side
+		parts := make(side, 0, 6)
 		for _, c := range requestCols[:6] {
 			parts = append(parts, named(cellOf(t, Requests, r, c), c))
 		}
 		cols = append(cols, comparison{name: r, left: side{named(cellOf(t, Requests, r, "total"), "total")}, right: parts})
 	}
+	rev := make([]comparison, 0, len(reviewGroups))
 	for _, g := range reviewGroups {
-		var parts side
+		parts := make(side, 0, 4)
 		for _, l := range reviewLeaves[:4] {
 			parts = append(parts, named(cellOf(t, ReviewLitigation, g, l), l))
 		}

@@ -176,8 +176,12 @@ func finishGrid(grid [][]*gcell, tableIdx int) []grow {
 // styles; <br> and block ends become line breaks. It is capped at
 // maxCellText bytes.
 func cellText(td *html.Node) string {
+	if c := td.FirstChild; c != nil && c.NextSibling == nil && c.Type == html.TextNode && len(c.Data) <= maxCellText {
+		return collapseBreaks(c.Data) // most cells: one text node, nothing to build
+	}
 	var b strings.Builder
-	stack := []*html.Node{}
+	var buf [16]*html.Node
+	stack := buf[:0]
 	for c := td.LastChild; c != nil; c = c.PrevSibling {
 		stack = append(stack, c)
 	}

@@ -3,6 +3,7 @@ package tables
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Templates this package recognises.
@@ -184,6 +185,15 @@ var prefixes = []struct {
 // classify recognises a cell or line of text. The zero label means "not a
 // label of the standard tables".
 func classify(s string) label {
+	if len(s) > maxLabelBytes || !hasLabelRune(s) {
+		return label{}
+	}
+	return classifyText(s)
+}
+
+// classifyText is classify without its fast answer for text that holds no
+// CJK rune.
+func classifyText(s string) label {
 	if len(s) > maxLabelBytes {
 		return label{}
 	}
@@ -221,6 +231,22 @@ func classify(s string) label {
 	return l
 }
 
+// hasLabelRune reports whether s holds a rune of the CJK block
+// (U+4E00–U+9FFF). Every label core is written in those (TestLabelRunes),
+// and normalize, stripEnum and dropPunct never turn other runes into them,
+// so text without one is no label.
+func hasLabelRune(s string) bool {
+	for i := 0; i < len(s); i++ {
+		// U+4E00–U+9FFF is E4 B8 80 – E9 BF BF in UTF-8.
+		if c := s[i]; c >= 0xE4 && c <= 0xE9 {
+			if r, _ := utf8.DecodeRuneInString(s[i:]); r >= 0x4E00 && r <= 0x9FFF {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // maxLabelBytes: the longest label (2021 其他处理 2.) is under 50 characters;
 // longer text, with the spaces and line breaks agencies add, is not a label.
 const maxLabelBytes = 400
@@ -229,6 +255,9 @@ const maxLabelBytes = 400
 // publishers fill with a group label and a row label together
 // ("（三）不予公开 1.属于国家秘密"): then the last part names the row.
 func classifyCell(s string) label {
+	if !hasLabelRune(s) {
+		return label{} // figures and blanks, most cells: no label can match
+	}
 	l := classify(s)
 	if l.kind != kindNone || len(s) > maxLabelBytes {
 		return l
@@ -301,12 +330,14 @@ func stripEnum(s string) (string, bool) {
 }
 
 func stripOneEnum(s string) string {
-	rs := []rune(s)
-	if len(rs) == 0 {
-		return s
-	}
 	isCN := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九十", r) }
 	isD := func(r rune) bool { return r >= '0' && r <= '9' }
+	// Every enumerator starts with one of these: most labels do not, and
+	// need no rune slice.
+	if r, _ := utf8.DecodeRuneInString(s); s == "" || !(r >= '①' && r <= '⑳' || r == '(' || isCN(r) || isD(r)) {
+		return s
+	}
+	rs := []rune(s)
 	// ①..⑳
 	if rs[0] >= '①' && rs[0] <= '⑳' {
 		return string(rs[1:])
