@@ -44,26 +44,43 @@ func yearInTitle(title string) int {
 	return 0
 }
 
-var yearDuRe = regexp.MustCompile(`((?:19|20)\d{2})\s*年度`)
-var yearNianRe = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
-
 // yearFromText is the fallback: the first "YYYY年度" in the text, else the
 // first "YYYY年" of the overview (reports open with "2020年，…").
 func yearFromText(lines []string, overview string) int {
 	for _, l := range lines {
-		if m := yearDuRe.FindStringSubmatch(foldWidth(l)); m != nil {
-			if y := atoi(m[1]); y >= 2000 && y <= 2100 {
-				return y
-			}
+		if !strings.Contains(l, "年度") {
+			continue // foldWidth leaves 年度 as it is
 		}
-	}
-	if m := yearNianRe.FindStringSubmatch(foldWidth(overview)); m != nil {
-		if y := atoi(m[1]); y >= 2000 && y <= 2100 {
+		if y, ok := firstYearBefore(foldWidth(l), "年度"); ok && y >= 2000 && y <= 2100 {
 			return y
 		}
 	}
+	if y, ok := firstYearBefore(foldWidth(overview), "年"); ok && y >= 2000 && y <= 2100 {
+		return y
+	}
 	return 0
 }
+
+// firstYearBefore finds the first match of `((?:19|20)\d{2})\s*` + word in
+// s, as a regexp would (leftmost; \s is ASCII space, tab, CR, LF, FF), and
+// returns its year.
+func firstYearBefore(s, word string) (int, bool) {
+	for p := 0; p+4 <= len(s); p++ {
+		if !(s[p] == '1' && s[p+1] == '9' || s[p] == '2' && s[p+1] == '0') || !isDigit(s[p+2]) || !isDigit(s[p+3]) {
+			continue
+		}
+		q := p + 4
+		for q < len(s) && (s[q] == ' ' || s[q] == '\t' || s[q] == '\n' || s[q] == '\r' || s[q] == '\f') {
+			q++
+		}
+		if strings.HasPrefix(s[q:], word) {
+			return atoi(s[p : p+4]), true
+		}
+	}
+	return 0, false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // agencyPrefixRe is the part of a title before its year: "新前街道" in
 // "新前街道2020年度政府信息公开年度报告".
@@ -139,8 +156,18 @@ func hostClass(raw string) (gov, known bool) {
 	return false, true
 }
 
-// notReportTitleRe names pages that talk about reports without being one.
-var notReportTitleRe = regexp.MustCompile(`指南|目录|通知|会议|召开|培训|部署|印发|做好|列表|公告|新闻|动态|查询|解读|关于报送`)
+// notReportWords name pages that talk about reports without being one.
+var notReportWords = []string{"指南", "目录", "通知", "会议", "召开", "培训", "部署", "印发", "做好", "列表", "公告", "新闻", "动态", "查询", "解读", "关于报送"}
+
+// hasNotReportWord reports whether s holds one of notReportWords.
+func hasNotReportWord(s string) bool {
+	for _, w := range notReportWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // kindOf decides report / copy / not_report.
 //   - report: standard tables, or the section headings of a report (three
@@ -152,7 +179,7 @@ var notReportTitleRe = regexp.MustCompile(`指南|目录|通知|会议|召开|�
 func kindOf(title, url string, headings int, hasTables bool, legacyFigs int, pageText func() string) string {
 	ft := fold(title)
 	reportTitle := strings.Contains(ft, "年度报告") || strings.Contains(ft, "年报") || (strings.Contains(ft, "工作") && strings.Contains(ft, "报告"))
-	negTitle := notReportTitleRe.MatchString(ft) && !strings.HasSuffix(strings.TrimSpace(ft), "报告")
+	negTitle := hasNotReportWord(ft) && !strings.HasSuffix(strings.TrimSpace(ft), "报告")
 	isReport := hasTables ||
 		(!negTitle && (headings >= 3 || (headings >= 2 && reportTitle) || (reportTitle && legacyFigs >= 2)))
 	if !isReport {

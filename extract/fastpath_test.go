@@ -23,7 +23,30 @@ import (
 var (
 	refSentenceEnd   = regexp.MustCompile(`[。；;！？]`)
 	refPinyinGlossRe = regexp.MustCompile(`\p{Han}[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]`)
+	refYearDuRe      = regexp.MustCompile(`((?:19|20)\d{2})\s*年度`)
+	refYearNianRe    = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
+	refNotReportRe   = regexp.MustCompile(`指南|目录|通知|会议|召开|培训|部署|印发|做好|列表|公告|新闻|动态|查询|解读|关于报送`)
 )
+
+// refMatchForm is matchForm running both gloss regexps on every text with
+// a parenthesis.
+func refMatchForm(s string) string {
+	f := fold(s)
+	if strings.ContainsAny(f, "(（") {
+		f = glossRe.ReplaceAllString(f, "$1")
+		f = brokenGlossRe.ReplaceAllString(f, "复议")
+	}
+	return f
+}
+
+// refYear is the year of the first match of re in s.
+func refYear(re *regexp.Regexp, s string) (int, bool) {
+	m := re.FindStringSubmatch(s)
+	if m == nil {
+		return 0, false
+	}
+	return atoi(m[1]), true
+}
 
 func refSplitSentences(l string) []string {
 	locs := refSentenceEnd.FindAllStringIndex(l, -1)
@@ -147,6 +170,7 @@ func fastpathTexts(t *testing.T) (lines, pages []string) {
 		"申请", "政府信息公开", "主动公开", "信息", "共", "12", "1,234", "０", "件", "条", "起",
 		"。", "；", ";", "！", "？", "\xff", "\xe4\xb8", "范", "範文", "文库", "本站", "會員", "参考價值",
 		"工作總結", "心得體會", "下载", "免費", "復", "訴", "訟", "報", "一", "Ａ",
+		"2020", "1999", "20", "19", "2", "0", "\t", "\n", "\f", "\v", "年度", "度", "指南", "关于", "报送",
 	}
 	rng := rand.New(rand.NewSource(1))
 	for i := 0; i < 20000; i++ {
@@ -174,6 +198,21 @@ func TestScannersMatchDefinitions(t *testing.T) {
 		}
 		if got, want := legacyFigures([]string{l}), refLegacyFigures([]string{l}); !reflect.DeepEqual(got, want) {
 			t.Fatalf("legacyFigures(%q) = %v, want %v", l, got, want)
+		}
+		if got, want := matchForm(l), refMatchForm(l); got != want {
+			t.Fatalf("matchForm(%q) = %q, want %q", l, got, want)
+		}
+		if got, want := hasNotReportWord(l), refNotReportRe.MatchString(l); got != want {
+			t.Fatalf("hasNotReportWord(%q) = %v, want %v", l, got, want)
+		}
+		for _, c := range []struct {
+			re   *regexp.Regexp
+			word string
+		}{{refYearDuRe, "年度"}, {refYearNianRe, "年"}} {
+			y, ok := firstYearBefore(l, c.word)
+			if wy, wok := refYear(c.re, l); y != wy || ok != wok {
+				t.Fatalf("firstYearBefore(%q, %s) = %d %v, want %d %v", l, c.word, y, ok, wy, wok)
+			}
 		}
 	}
 	for _, p := range append(pages, lines...) {

@@ -66,8 +66,14 @@ var (
 func matchForm(s string) string {
 	f := fold(s)
 	if strings.ContainsAny(f, "(（") {
-		f = glossRe.ReplaceAllString(f, "$1")
-		f = brokenGlossRe.ReplaceAllString(f, "复议")
+		// The regexps only where they can match: glossRe's matches are
+		// those countGlosses counts; brokenGlossRe needs an f and 议.
+		if countGlosses(f, 1) > 0 {
+			f = glossRe.ReplaceAllString(f, "$1")
+		}
+		if strings.IndexByte(f, 'f') >= 0 && strings.Contains(f, "议") {
+			f = brokenGlossRe.ReplaceAllString(f, "复议")
+		}
 	}
 	return f
 }

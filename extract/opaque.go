@@ -34,7 +34,7 @@ func extractOpaque(in Input, rec *Record, f format) error {
 	rec.Warnings = append(rec.Warnings, fmt.Sprintf("tables could not be read from this format (%s): text not extracted", f))
 	rec.Agency = firstNonEmpty(agencyFromTitle(title), in.Agency)
 	ft := fold(title)
-	if !isReportTitle(title) || !strings.Contains(ft, "公开") || notReportTitleRe.MatchString(ft) && !strings.HasSuffix(ft, "报告") {
+	if !isReportTitle(title) || !strings.Contains(ft, "公开") || hasNotReportWord(ft) && !strings.HasSuffix(ft, "报告") {
 		rec.Kind = KindNotReport
 		return nil
 	}

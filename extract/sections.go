@@ -95,7 +95,7 @@ func sectionsOf(lines []string, hs []heading) Sections {
 		}
 		// The list of attachments closes the article.
 		for j := h.line + 1; j < end; j++ {
-			if attachmentsLineRe.MatchString(lines[j]) {
+			if strings.HasPrefix(lines[j], "附件") && attachmentsLineRe.MatchString(lines[j]) {
 				end = j
 				break
 			}
