@@ -1,12 +1,14 @@
 package crawler
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -261,46 +263,82 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		}
 	}()
 	var active atomic.Int64 // archivers running for this seed
-	pops, lastPending := 0, 0
+	// The fetch loop only fetches: each page is read (links), archived and
+	// extracted by a goroutine of its own beside the next fetch, and the
+	// next batch is popped while this one is fetched. Best first still
+	// holds for every link whose page has been read: when one better than
+	// the best in hand has been pushed since the last Pop, the loop pops
+	// again before it fetches.
+	var (
+		reads   sync.WaitGroup // pages whose links are not pushed yet
+		reading atomic.Int64   // how many, for a look without waiting
+		best    maxPriority    // the best link pushed since the last Pop began
+		ahead   chan popped    // the next batch, popped in the background
+	)
+	take := func(p popped) error {
+		queue = mergeByPriority(queue, p.items)
+		return p.err
+	}
+	collect := func() error {
+		if ahead == nil {
+			return nil
+		}
+		p := <-ahead
+		ahead = nil
+		return take(p)
+	}
+	defer collect() // before the orphans are kept (defers run last first)
+	popNow := func(k int) error {
+		if err := collect(); err != nil {
+			return err
+		}
+		best.reset()
+		its, err := fr.Pop(ctx, k)
+		return take(popped{items: its, err: err})
+	}
+	fail := func(err error) (SeedStatus, error) {
+		wg.Wait()
+		return st, err
+	}
 	for pages := 0; pages < c.cfg.MaxPages; {
 		if ctx.Err() != nil || failed() != nil {
 			break
 		}
+		left := c.cfg.MaxPages - pages
+		var err error
+		switch {
+		case len(queue) > 0 && best.above(queue[0].Priority):
+			err = popNow(min(popAhead, left))
+		case len(queue) == 0:
+			if err = collect(); err == nil && len(queue) == 0 {
+				err = popNow(min(popAhead, left))
+			}
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
+		}
 		if len(queue) == 0 {
-			// Pop one at a time while the frontier is small (exact best
-			// first), up to 8 when it is big (one writer round trip for 8
-			// pages; best first by batch). Pending waits for a commit, so
-			// it is asked only every 16 pops.
-			if pops%16 == 0 {
-				n, err := fr.Pending()
-				if err != nil {
-					wg.Wait()
-					return st, fmt.Errorf("frontier of %s: %w", sd.URL, err)
-				}
-				lastPending = n - int(active.Load())
-			}
-			pops++
-			k := min(max(lastPending/8, 1), 8, c.cfg.MaxPages-pages)
-			its, err := fr.Pop(ctx, k)
-			if err != nil {
-				if ctx.Err() != nil {
-					break
-				}
-				wg.Wait()
-				return st, fmt.Errorf("pop frontier of %s: %w", sd.URL, err)
-			}
-			if len(its) == 0 {
-				if active.Load() > 0 {
-					wg.Wait() // their links may still come
-					continue
-				}
+			if reading.Load() == 0 {
 				finished = true
 				break
 			}
-			queue = its
+			reads.Wait() // their links may still come
+			continue
 		}
 		it := queue[0]
 		queue = queue[1:]
+		if k := min(popAhead, left-1-len(queue)); len(queue) == 0 && ahead == nil && k > 0 {
+			best.reset()
+			ch := make(chan popped, 1)
+			go func() {
+				its, err := fr.Pop(ctx, k)
+				ch <- popped{items: its, err: err}
+			}()
+			ahead = ch
+		}
 		var d item
 		if err := json.Unmarshal(it.Data, &d); err != nil {
 			_ = fr.Done(ctx, it.Key)
@@ -309,43 +347,64 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		if d.URL == "" {
 			d.URL = it.Key
 		}
-		out, next, archiveFn, err := v.visit(ctx, d)
+		f, err := v.fetch(ctx, d)
 		if err != nil {
-			wg.Wait()
-			return st, err
+			return fail(err)
 		}
-		if out.canceled {
+		if f.out.canceled {
 			queue = append([]archive.FrontierItem{it}, queue...)
 			break
 		}
 		pages++
-		// Archive in the background, bounded across all seeds by count and
-		// bytes. Links are pushed before the item is Done, and Done comes
-		// only once its capture is stored, so a kill at any point fetches
-		// the item again rather than losing it or its links.
-		// While the frontier is small its order is exact: the links are in
-		// before the next Pop. A big one takes them in the background.
-		if lastPending < 64 && len(next) > 0 {
-			if err := fr.Push(context.WithoutCancel(ctx), next...); err != nil {
-				wg.Wait()
-				return st, fmt.Errorf("push links of %s: %w", d.URL, err)
+		// Read, archive and extract in the background, bounded across all
+		// seeds by count and bytes. Links are pushed before the item is
+		// Done, and Done comes only once its capture is stored, so a kill
+		// at any point fetches the item again rather than losing it or its
+		// links.
+		// A navigation page (home, column, list) is read here, its links
+		// pushed before the next fetch: they decide what comes next, and
+		// the budget must go to the best of them. A report's links
+		// (attachments) rarely outrank what is in hand, so reports are read
+		// in the background.
+		var (
+			next      []archive.FrontierItem
+			archiveFn func() (outcome, error)
+			pushErr   error
+		)
+		push := func(key string) {
+			if len(next) > 0 {
+				if err := fr.Push(context.WithoutCancel(ctx), next...); err != nil {
+					pushErr = fmt.Errorf("push links of %s: %w", key, err)
+				}
+				for _, n := range next {
+					best.raise(n.Priority)
+				}
 			}
-			next = nil
 		}
-		w := out.Size
+		navigation := d.Kind != kindReport && d.Kind != kindAttachment
+		if navigation {
+			_, next, archiveFn = v.read(ctx, f)
+			if push(it.Key); pushErr != nil {
+				return fail(pushErr)
+			}
+		}
+		w := int64(len(f.payload))
 		archivers.acquire(w)
 		wg.Add(1)
+		reads.Add(1)
+		reading.Add(1)
 		active.Add(1)
 		go func(key string, seedFetch bool) {
 			defer wg.Done()
 			defer active.Add(-1)
 			defer archivers.release(w)
-			var err error
-			if len(next) > 0 {
-				if err = fr.Push(context.WithoutCancel(ctx), next...); err != nil {
-					err = fmt.Errorf("push links of %s: %w", key, err)
-				}
+			if !navigation {
+				_, next, archiveFn = v.read(ctx, f)
+				push(key)
 			}
+			err := pushErr
+			reading.Add(-1)
+			reads.Done()
 			var o outcome
 			if err == nil {
 				o, err = archiveFn()
@@ -370,6 +429,9 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			}
 		}(it.Key, d.Depth == 0 && !st.Resumed)
 	}
+	if err := collect(); err != nil && ctx.Err() == nil {
+		return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
+	}
 	wg.Wait()
 	if bgErr != nil {
 		return st, bgErr
@@ -390,4 +452,56 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		return st, fmt.Errorf("reset frontier of %s: %w", sd.URL, err)
 	}
 	return st, nil
+}
+
+// popAhead is how many items one Pop takes: one writer round trip for
+// several pages. Taking more than one is safe for best first because the
+// loop pops again when a better link arrives.
+const popAhead = 8
+
+// popped is one batch from a seed's frontier.
+type popped struct {
+	items []archive.FrontierItem
+	err   error
+}
+
+// mergeByPriority adds popped items to the ones in hand, best first; among
+// equals the ones in hand (popped earlier) go first, as the frontier would.
+func mergeByPriority(queue, items []archive.FrontierItem) []archive.FrontierItem {
+	if len(items) == 0 {
+		return queue
+	}
+	queue = append(queue, items...)
+	slices.SortStableFunc(queue, func(a, b archive.FrontierItem) int { return cmp.Compare(b.Priority, a.Priority) })
+	return queue
+}
+
+// maxPriority is the best priority pushed since the last reset, shared by
+// the goroutines that read pages and the fetch loop.
+type maxPriority struct {
+	mu   sync.Mutex
+	set  bool
+	best float64
+}
+
+func (m *maxPriority) reset() {
+	m.mu.Lock()
+	m.set = false
+	m.mu.Unlock()
+}
+
+func (m *maxPriority) raise(p float64) {
+	m.mu.Lock()
+	if !m.set || p > m.best {
+		m.set, m.best = true, p
+	}
+	m.mu.Unlock()
+}
+
+// above reports whether a link better than p has been pushed since the
+// last reset.
+func (m *maxPriority) above(p float64) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.set && m.best > p
 }

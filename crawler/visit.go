@@ -11,6 +11,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -51,12 +52,38 @@ type visitor struct {
 	runID   uint64
 	seed    seeds.Seed
 	scope   *scope
+	mu      sync.Mutex // guards perPath: pages are read by several goroutines
 	perPath map[string]int
 }
 
-// visit fetches one frontier item and returns the frontier items its links
-// lead to, and a function that archives and extracts it.
+// fetched is one answer as the transport saw it, before it is read: what
+// the fetch loop hands over so that reading, archiving and extraction run
+// beside the next fetch.
+type fetched struct {
+	d       item
+	method  string
+	out     outcome
+	val     archive.Validators // what the request was conditional on
+	capt    archive.Capture
+	payload []byte
+	ct      string
+	final   *url.URL
+}
+
+// visit fetches one frontier item and reads it: the frontier items its
+// links lead to, and a function that archives and extracts it.
 func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.FrontierItem, func() (outcome, error), error) {
+	f, err := v.fetch(ctx, d)
+	if err != nil || f.out.canceled {
+		return f.out, nil, nil, err
+	}
+	out, next, archiveFn := v.read(ctx, f)
+	return out, next, archiveFn, nil
+}
+
+// fetch requests one frontier item. It does only what must happen before
+// the next request to the same host: the request itself.
+func (v *visitor) fetch(ctx context.Context, d item) (*fetched, error) {
 	c := v.c
 	method := d.Method
 	if method == "" {
@@ -69,7 +96,7 @@ func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.Frontie
 	if method == http.MethodGet {
 		var err error
 		if val, err = c.store.Validators(d.URL); err != nil && !errors.Is(err, archive.ErrNotFound) {
-			return out, nil, nil, fmt.Errorf("validators of %s: %w", d.URL, err)
+			return &fetched{out: out}, fmt.Errorf("validators of %s: %w", d.URL, err)
 		}
 		if val.Digest != "" {
 			if val.ETag != "" {
@@ -95,7 +122,7 @@ func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.Frontie
 	err := v.col.Request(method, d.URL, body, nil, hdr)
 	if ctx.Err() != nil && (sl.hops == 0 || sl.kind == "canceled") {
 		out.canceled = true
-		return out, nil, nil, nil
+		return &fetched{out: out}, nil
 	}
 
 	capt := archive.Capture{
@@ -123,6 +150,15 @@ func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.Frontie
 	if final == nil {
 		final, _ = url.Parse(d.URL)
 	}
+	return &fetched{d: d, method: method, out: out, val: val, capt: capt, payload: payload, ct: ct, final: final}, nil
+}
+
+// read decides what a fetched answer is, reads its links and returns them
+// with a function that archives and extracts it. It is safe to call from
+// several goroutines at once.
+func (v *visitor) read(ctx context.Context, f *fetched) (outcome, []archive.FrontierItem, func() (outcome, error)) {
+	c := v.c
+	d, method, out, val, capt, payload, ct, final := f.d, f.method, f.out, f.val, f.capt, f.payload, f.ct, f.final
 
 	// Decide what the answer is before storing it.
 	var pg *page
@@ -149,7 +185,7 @@ func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.Frontie
 		} else if isHTML {
 			text = decodeText(payload, ct)
 			pg = parsePage(text)
-			if isChallenge(capt.Status, sl.header, payload, pg.text) {
+			if isChallenge(capt.Status, capt.Header, payload, pg.text) {
 				capt.ErrKind, capt.Err = "blocked", "the page is an anti-bot script challenge"
 				payload, pg = nil, nil
 			} else if !strings.Contains(strings.ToLower(ct), "html") && !strings.Contains(strings.ToLower(ct), "xml") {
@@ -204,7 +240,7 @@ func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.Frontie
 		}
 		return out, nil
 	}
-	return out, next, archiveFn, nil
+	return out, next, archiveFn
 }
 
 func redirectKind(k string) bool {
@@ -267,7 +303,11 @@ func (v *visitor) fromPage(d item, cur *url.URL, pg *page, text string) []archiv
 		if seen[k] || !v.scope.allows(u) || trapReason(u) != "" {
 			return
 		}
-		if v.perPath[u.Host+u.Path]++; v.perPath[u.Host+u.Path] > maxPerPath {
+		v.mu.Lock()
+		v.perPath[u.Host+u.Path]++
+		over := v.perPath[u.Host+u.Path] > maxPerPath
+		v.mu.Unlock()
+		if over {
 			return
 		}
 		seen[k] = true
