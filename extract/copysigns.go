@@ -95,7 +95,40 @@ func foldedHasPrefix(s, w string) bool {
 // pinyin letters, a closing one.
 func countGlosses(s string, limit int) int {
 	n := 0
-	for i := 0; i < len(s) && n < limit; i++ {
+	for i := 0; n < limit; n++ {
+		p, end := nextGloss(s, i)
+		if p < 0 {
+			break
+		}
+		i = end
+	}
+	return n
+}
+
+// removeGlosses drops the glosses, keeping the character they follow
+// (區(qū) → 區): what `(\p{Han})[(（][a-zā…ü]{1,6}[)）]` → "$1" does.
+func removeGlosses(s string) string {
+	var b strings.Builder
+	last := 0
+	for {
+		p, end := nextGloss(s, last)
+		if p < 0 {
+			break
+		}
+		b.WriteString(s[last:p])
+		last = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// nextGloss finds the first gloss at or after from: the index of its
+// opening parenthesis and its end, or -1.
+func nextGloss(s string, from int) (paren, end int) {
+	for i := from; i < len(s); i++ {
 		open := 0
 		switch {
 		case s[i] == '(':
@@ -106,11 +139,10 @@ func countGlosses(s string, limit int) int {
 			continue
 		}
 		if end := glossEnd(s, i, open); end > 0 {
-			n++
-			i = end - 1
+			return i, end
 		}
 	}
-	return n
+	return -1, -1
 }
 
 // glossEnd returns the end of the gloss whose parenthesis (open bytes long)

@@ -25,6 +25,7 @@ var (
 	refPinyinGlossRe = regexp.MustCompile(`\p{Han}[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]`)
 	refYearDuRe      = regexp.MustCompile(`((?:19|20)\d{2})\s*年度`)
 	refYearNianRe    = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
+	refGlossRe       = regexp.MustCompile(`(\p{Han})[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]`)
 	refNotReportRe   = regexp.MustCompile(`指南|目录|通知|会议|召开|培训|部署|印发|做好|列表|公告|新闻|动态|查询|解读|关于报送`)
 )
 
@@ -33,7 +34,7 @@ var (
 func refMatchForm(s string) string {
 	f := fold(s)
 	if strings.ContainsAny(f, "(（") {
-		f = glossRe.ReplaceAllString(f, "$1")
+		f = refGlossRe.ReplaceAllString(f, "$1")
 		f = brokenGlossRe.ReplaceAllString(f, "复议")
 	}
 	return f
@@ -221,6 +222,9 @@ func TestScannersMatchDefinitions(t *testing.T) {
 		}
 		if got, want := countGlosses(p, 1<<30), len(refPinyinGlossRe.FindAllStringIndex(p, -1)); got != want {
 			t.Fatalf("countGlosses(%.200q) = %d, want %d", p, got, want)
+		}
+		if got, want := removeGlosses(p), refGlossRe.ReplaceAllString(p, "$1"); got != want {
+			t.Fatalf("removeGlosses(%.200q) = %.200q, want %.200q", p, got, want)
 		}
 		if got, want := fold(p), refFold(p); got != want && utf8.ValidString(p) {
 			t.Fatalf("fold(%.200q) = %q, want %q", p, got, want)

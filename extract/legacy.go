@@ -54,23 +54,17 @@ var figurePatterns = []figurePattern{
 	},
 }
 
-// glossRe is a pinyin gloss, kept by the character it follows (區(qū) → 區);
-// brokenGlossRe is the gloss of 復 whose character was lost ("?fù)議").
-var (
-	glossRe       = regexp.MustCompile(`(\p{Han})[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]`)
-	brokenGlossRe = regexp.MustCompile(`\??f[uù][)）]议`)
-)
+// brokenGlossRe is the gloss of 復 whose character was lost ("?fù)議");
+// whole glosses (區(qū) → 區) are dropped by removeGlosses.
+var brokenGlossRe = regexp.MustCompile(`\??f[uù][)）]议`)
 
 // matchForm is the sentence as the patterns see it: simplified, half-width,
 // without pinyin glosses.
 func matchForm(s string) string {
 	f := fold(s)
 	if strings.ContainsAny(f, "(（") {
-		// The regexps only where they can match: glossRe's matches are
-		// those countGlosses counts; brokenGlossRe needs an f and 议.
-		if countGlosses(f, 1) > 0 {
-			f = glossRe.ReplaceAllString(f, "$1")
-		}
+		f = removeGlosses(f)
+		// brokenGlossRe needs an f and 议: most sentences skip it.
 		if strings.IndexByte(f, 'f') >= 0 && strings.Contains(f, "议") {
 			f = brokenGlossRe.ReplaceAllString(f, "复议")
 		}
