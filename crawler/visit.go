@@ -256,9 +256,13 @@ func redirectKind(k string) bool {
 func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Capture, payload []byte, ct string) {
 	c := v.c
 	digest := out.Digest
-	if p, err := c.store.GetParsed(digest); err == nil && p.ParserVersion >= extract.ParserVersion {
-		out.RecordKind, out.Report = p.Kind, p.Kind == extract.KindReport
-		return
+	// A payload the archive has just seen for the first time has no record
+	// yet: no need to look.
+	if !out.NewPayload {
+		if p, err := c.store.GetParsed(digest); err == nil && p.ParserVersion >= extract.ParserVersion {
+			out.RecordKind, out.Report = p.Kind, p.Kind == extract.KindReport
+			return
+		}
 	}
 	if c.cfg.NoExtract || payload == nil {
 		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
