@@ -307,12 +307,16 @@ func (v *visitor) fromPage(d item, cur *url.URL, pg *page, text string) []archiv
 		if seen[k] || !v.scope.allows(u) || trapReason(u) != "" {
 			return
 		}
-		v.mu.Lock()
-		v.perPath[u.Host+u.Path]++
-		over := v.perPath[u.Host+u.Path] > maxPerPath
-		v.mu.Unlock()
-		if over {
-			return
+		// Only queries multiply one path (?page=N, ?date=…): counting
+		// plain paths too would keep one entry per page of the site.
+		if u.RawQuery != "" {
+			v.mu.Lock()
+			v.perPath[u.Host+u.Path]++
+			over := v.perPath[u.Host+u.Path] > maxPerPath
+			v.mu.Unlock()
+			if over {
+				return
+			}
 		}
 		seen[k] = true
 		it.Referer = cur.String()
