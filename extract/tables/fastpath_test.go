@@ -76,3 +76,128 @@ func TestStripOneEnumStart(t *testing.T) {
 		}
 	}
 }
+
+// refStripOneEnum and refParseNumber are the rune-slice readings the
+// in-place ones replaced.
+func refStripOneEnum(s string) string {
+	rs := []rune(s)
+	if len(rs) == 0 {
+		return s
+	}
+	isCN := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九十", r) }
+	isD := func(r rune) bool { return r >= '0' && r <= '9' }
+	if rs[0] >= '①' && rs[0] <= '⑳' {
+		return string(rs[1:])
+	}
+	if rs[0] == '(' {
+		i := 1
+		for i < len(rs) && i <= 4 && (isCN(rs[i]) || isD(rs[i])) {
+			i++
+		}
+		if i > 1 && i < len(rs) && rs[i] == ')' {
+			return string(rs[i+1:])
+		}
+		return s
+	}
+	i := 0
+	if isCN(rs[0]) {
+		for i < len(rs) && i < 4 && isCN(rs[i]) {
+			i++
+		}
+	} else if isD(rs[0]) {
+		for i < len(rs) && i < 3 && isD(rs[i]) {
+			i++
+		}
+	}
+	if i > 0 && i < len(rs) && (rs[i] == '、' || rs[i] == '.' || rs[i] == ',' || (isD(rs[0]) && rs[i] == ')')) {
+		return string(rs[i+1:])
+	}
+	return s
+}
+
+func refParseNumber(raw string) (string, unitScale, bool) {
+	var b strings.Builder
+	rs := []rune(raw)
+	i := 0
+	neg := false
+	for i < len(rs) {
+		r := fold(rs[i])
+		if r == '+' || r == '增' {
+			i++
+			continue
+		}
+		if r == '-' || r == '减' || r == '−' {
+			neg = !neg
+			i++
+			continue
+		}
+		break
+	}
+	digits, dot := 0, false
+	for ; i < len(rs); i++ {
+		r := fold(rs[i])
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+			digits++
+		case r == '.' && !dot:
+			b.WriteRune('.')
+			dot = true
+		case r == ',' && digits > 0:
+		case r == ' ' || r == 0xA0 || r == 0x3000:
+		default:
+			goto suffix
+		}
+	}
+suffix:
+	if digits == 0 {
+		return "", unitNone, false
+	}
+	rest := strings.TrimSpace(string(rs[i:]))
+	unit := unitNone
+	switch rest {
+	case "":
+	case "万", "万元":
+		unit = unitWan
+	case "元":
+		unit = unitYuan
+	case "亿", "亿元":
+		unit = unitYi
+	case "件", "条", "个", "项", "人次", "次", "份", "宗", "起":
+	default:
+		return "", unitNone, false
+	}
+	s := b.String()
+	if strings.HasSuffix(s, ".") {
+		s = strings.TrimSuffix(s, ".")
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s, unit, true
+}
+
+func TestInPlaceReadersMatchRuneSlices(t *testing.T) {
+	pieces := []string{
+		"(", ")", "（", "）", "一", "二", "十", "三", "①", "⑳", "⑴", "1", "12", "9", "０", "１", "、", ".", ",", "．",
+		"。", "，", "+", "-", "−", "增", "减", " ", "\u3000", "\u00a0", "万", "万元", "元", "亿", "件", "人次", "是",
+		"规章", "其他", "\xff", "\xe4\xb8", "x",
+	}
+	rng := rand.New(rand.NewSource(2))
+	for i := 0; i < 100000; i++ {
+		var b strings.Builder
+		for k := rng.Intn(10); k >= 0; k-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		s := b.String()
+		n := normalize(s)
+		if got, want := stripOneEnum(n), refStripOneEnum(n); got != want {
+			t.Fatalf("stripOneEnum(%q) = %q, want %q", n, got, want)
+		}
+		gs, gu, gok := parseNumber(s)
+		ws, wu, wok := refParseNumber(s)
+		if gs != ws || gu != wu || gok != wok {
+			t.Fatalf("parseNumber(%q) = %q %v %v, want %q %v %v", s, gs, gu, gok, ws, wu, wok)
+		}
+	}
+}

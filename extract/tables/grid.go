@@ -117,6 +117,17 @@ func buildGrid(t *html.Node, tableIdx int, lim *gridLimits) []grow {
 		return nil
 	}
 	grid := make([][]*gcell, len(trs))
+	// The cells live in one slab (the grid points into it): one allocation
+	// per table instead of one per cell.
+	n := 0
+	for _, tr := range trs {
+		for td := tr.FirstChild; td != nil; td = td.NextSibling {
+			if td.Type == html.ElementNode && (td.DataAtom == atom.Td || td.DataAtom == atom.Th) {
+				n++
+			}
+		}
+	}
+	slab := make([]gcell, 0, n)
 	slots := 0
 	for r, tr := range trs {
 		c := 0
@@ -139,10 +150,11 @@ func buildGrid(t *html.Node, tableIdx int, lim *gridLimits) []grow {
 			slots += rs * cs
 			lim.slots += rs * cs
 			text := cellText(td)
-			cell := &gcell{text: text, lab: classifyCell(text), start: c, span: cs, row: r}
+			slab = append(slab, gcell{text: text, lab: classifyCell(text), start: c, span: cs, row: r})
+			cell := &slab[len(slab)-1]
 			for i := r; i < r+rs; i++ {
-				for len(grid[i]) < c+cs {
-					grid[i] = append(grid[i], nil)
+				if need := c + cs - len(grid[i]); need > 0 {
+					grid[i] = append(grid[i], make([]*gcell, need)...)
 				}
 				for j := c; j < c+cs; j++ {
 					if grid[i][j] == nil {
@@ -159,13 +171,22 @@ func buildGrid(t *html.Node, tableIdx int, lim *gridLimits) []grow {
 // finishGrid lists each row's distinct cells left to right.
 func finishGrid(grid [][]*gcell, tableIdx int) []grow {
 	out := make([]grow, 0, len(grid))
+	total := 0
 	for _, slots := range grid {
-		var cells []*gcell
+		total += len(slots)
+	}
+	all := make([]*gcell, 0, total) // every row's cells, one allocation
+	for _, slots := range grid {
+		start := len(all)
 		for _, c := range slots {
-			if c == nil || (len(cells) > 0 && cells[len(cells)-1] == c) {
+			if c == nil || (len(all) > start && all[len(all)-1] == c) {
 				continue
 			}
-			cells = append(cells, c)
+			all = append(all, c)
+		}
+		var cells []*gcell
+		if len(all) > start {
+			cells = all[start:len(all):len(all)]
 		}
 		out = append(out, grow{cells: cells, table: tableIdx})
 	}

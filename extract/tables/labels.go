@@ -329,44 +329,52 @@ func stripEnum(s string) (string, bool) {
 	}
 }
 
+// stripOneEnum removes one leading enumerator. s is normalize's output,
+// valid UTF-8, so its runes are read in place: an enumerator is decided by
+// its first six runes at most.
 func stripOneEnum(s string) string {
 	isCN := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九十", r) }
 	isD := func(r rune) bool { return r >= '0' && r <= '9' }
-	// Every enumerator starts with one of these: most labels do not, and
-	// need no rune slice.
-	if r, _ := utf8.DecodeRuneInString(s); s == "" || !(r >= '①' && r <= '⑳' || r == '(' || isCN(r) || isD(r)) {
+	var rs [6]rune
+	var off [7]int // off[k]: byte offset of rune k; off[n]: after the last one read
+	n := 0
+	for n < len(rs) && off[n] < len(s) {
+		r, size := utf8.DecodeRuneInString(s[off[n]:])
+		rs[n], off[n+1] = r, off[n]+size
+		n++
+	}
+	if n == 0 {
 		return s
 	}
-	rs := []rune(s)
 	// ①..⑳
 	if rs[0] >= '①' && rs[0] <= '⑳' {
-		return string(rs[1:])
+		return s[off[1]:]
 	}
 	// (三) or (1)
 	if rs[0] == '(' {
 		i := 1
-		for i < len(rs) && i <= 4 && (isCN(rs[i]) || isD(rs[i])) {
+		for i < n && i <= 4 && (isCN(rs[i]) || isD(rs[i])) {
 			i++
 		}
-		if i > 1 && i < len(rs) && rs[i] == ')' {
-			return string(rs[i+1:])
+		if i > 1 && i < n && rs[i] == ')' {
+			return s[off[i+1]:]
 		}
 		return s
 	}
 	// 三、 or 1. or 1、
 	i := 0
 	if isCN(rs[0]) {
-		for i < len(rs) && i < 4 && isCN(rs[i]) {
+		for i < n && i < 4 && isCN(rs[i]) {
 			i++
 		}
 	} else if isD(rs[0]) {
-		for i < len(rs) && i < 3 && isD(rs[i]) {
+		for i < n && i < 3 && isD(rs[i]) {
 			i++
 		}
 	}
-	if i > 0 && i < len(rs) && (rs[i] == '、' || rs[i] == '.' || rs[i] == ',' || (isD(rs[0]) && rs[i] == ')')) {
+	if i > 0 && i < n && (rs[i] == '、' || rs[i] == '.' || rs[i] == ',' || (isD(rs[0]) && rs[i] == ')')) {
 		// "一、" must not eat the start of a word such as 一是; the separator is required.
-		return string(rs[i+1:])
+		return s[off[i+1]:]
 	}
 	return s
 }

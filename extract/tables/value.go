@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // trimCell trims the whitespace agencies leave around a cell: ASCII space,
@@ -91,33 +92,33 @@ func makeCell(text string, money bool, colUnit unitScale) Cell {
 // It returns the decimal digits as a string (so unit shifts stay exact)
 // and the unit suffix.
 func parseNumber(raw string) (string, unitScale, bool) {
-	var b strings.Builder
-	rs := []rune(raw)
 	i := 0
 	// sign, also 增/减 written as words
 	neg := false
-	for i < len(rs) {
-		r := fold(rs[i])
+	for i < len(raw) {
+		r, size := utf8.DecodeRuneInString(raw[i:])
+		r = fold(r)
 		if r == '+' || r == '增' {
-			i++
+			i += size
 			continue
 		}
 		if r == '-' || r == '减' || r == '−' {
 			neg = !neg
-			i++
+			i += size
 			continue
 		}
 		break
 	}
+	var b strings.Builder
 	digits, dot := 0, false
-	for ; i < len(rs); i++ {
-		r := fold(rs[i])
-		switch {
+	for i < len(raw) {
+		r, size := utf8.DecodeRuneInString(raw[i:])
+		switch r = fold(r); {
 		case r >= '0' && r <= '9':
-			b.WriteRune(r)
+			b.WriteByte(byte(r))
 			digits++
 		case r == '.' && !dot:
-			b.WriteRune('.')
+			b.WriteByte('.')
 			dot = true
 		case r == ',' && digits > 0:
 			// thousands separator
@@ -125,12 +126,15 @@ func parseNumber(raw string) (string, unitScale, bool) {
 		default:
 			goto suffix
 		}
+		i += size
 	}
 suffix:
 	if digits == 0 {
 		return "", unitNone, false
 	}
-	rest := strings.TrimSpace(string(rs[i:]))
+	// Only the units below are accepted, all valid UTF-8: the rest is
+	// compared as published.
+	rest := strings.TrimSpace(raw[i:])
 	unit := unitNone
 	switch rest {
 	case "":
