@@ -52,6 +52,7 @@ type Store struct {
 	wdone  chan struct{} // closed when the writer goroutine has drained
 	wcfg   writerConfig
 	wstat  writerStats
+	mrel   mapRelease // releases of the file mapping (mapped.go)
 	// preparing counts callers between entering a write method and
 	// queueing their op (see writerConfig.gather).
 	preparing atomic.Int64
@@ -97,6 +98,7 @@ func openWith(path string, opts *Options, wcfg writerConfig) (*Store, error) {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
 	s := &Store{path: path, db: db, ro: o.ReadOnly, zsem: make(chan struct{}, runtime.GOMAXPROCS(0)), closing: make(chan struct{})}
+	s.mrel.every = wcfg.releaseEvery
 	if err := s.initSchema(); err != nil {
 		db.Close()
 		return nil, err

@@ -174,14 +174,19 @@ func (s *Store) GetParsed(digest string) (Parsed, error) {
 		return Parsed{}, fmt.Errorf("get parsed: %w", err)
 	}
 	var p Parsed
+	stored := 0
 	err = s.view(func(tx *bolt.Tx) error {
 		k, v := newestParsed(tx, dkey)
 		if k == nil {
 			return fmt.Errorf("parsed %s: %w", digest, ErrNotFound)
 		}
+		stored = len(v)
 		p, err = s.decodeParsed(k, v, true)
 		return err
 	})
+	if stored > 0 {
+		s.noteRead(stored)
+	}
 	return p, err
 }
 
@@ -192,15 +197,20 @@ func (s *Store) GetParsedVersion(digest string, parserVersion int) (Parsed, erro
 		return Parsed{}, fmt.Errorf("get parsed: %w", err)
 	}
 	var p Parsed
+	stored := 0
 	err = s.view(func(tx *bolt.Tx) error {
 		k := parsedKey(dkey, parserVersion)
 		v := tx.Bucket(bParsed).Get(k)
 		if v == nil {
 			return fmt.Errorf("parsed %s v%d: %w", digest, parserVersion, ErrNotFound)
 		}
+		stored = len(v)
 		p, err = s.decodeParsed(k, v, true)
 		return err
 	})
+	if stored > 0 {
+		s.noteRead(stored)
+	}
 	return p, err
 }
 

@@ -136,15 +136,20 @@ func (s *Store) Payload(digest string) ([]byte, error) {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
 	var body []byte
+	stored := 0
 	err = s.view(func(tx *bolt.Tx) error {
 		v := payloadValue(tx, key)
 		if v == nil {
 			return fmt.Errorf("payload %s: %w", digest, ErrNotFound)
 		}
+		stored = len(v)
 		var err error
 		body, err = s.decodePayload(key, v)
 		return err
 	})
+	if stored > 0 {
+		s.noteRead(stored)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -55,6 +55,7 @@ func (s *Store) scanChunks(ctx context.Context, bucket, prefix []byte, fn func(k
 		if err != nil {
 			return err
 		}
+		s.noteRead(size)
 		for _, e := range chunk {
 			if err := ctx.Err(); err != nil {
 				return err

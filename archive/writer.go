@@ -47,6 +47,9 @@ type writerConfig struct {
 	// commits); waiting a fraction of an fsync lets one commit carry
 	// nearly all N.
 	gather time.Duration
+	// releaseEvery is how many bytes of pages are written between two
+	// releases of the file mapping (see mapped.go); 0 never releases.
+	releaseEvery int64
 }
 
 // writerStats counts what the writer did (read by benchmarks).
@@ -56,7 +59,7 @@ type writerStats struct {
 }
 
 func defaultWriterConfig() writerConfig {
-	return writerConfig{maxBatch: 512, gather: time.Millisecond}
+	return writerConfig{maxBatch: 512, gather: time.Millisecond, releaseEvery: defaultReleaseEvery}
 }
 
 // write submits fn to the writer and waits until it is committed.
@@ -190,6 +193,7 @@ func (s *Store) writer() {
 		}
 		recent[n%len(recent)] = len(batch)
 		s.commit(batch)
+		s.afterCommit()
 	}
 }
 
