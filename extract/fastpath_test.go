@@ -255,3 +255,88 @@ func TestTradKeys(t *testing.T) {
 		t.Error("an empty runeSet holds a rune")
 	}
 }
+
+// refMayHoldLabel is mayHoldLabel as first written: strip the spaces, then
+// look for a label ending at each label letter.
+func refMayHoldLabel(s string) bool {
+	hint := false
+	for _, r := range s {
+		if isLabelEnd(r) {
+			hint = true
+			break
+		}
+	}
+	if !hint {
+		return false
+	}
+	if hasLabelSpace(s) {
+		s = strings.Map(func(r rune) rune {
+			if isSpace(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	for i, r := range s {
+		if !isLabelEnd(r) {
+			continue
+		}
+		upTo := s[:i+utf8.RuneLen(r)]
+		for _, l := range metaLabels {
+			if strings.HasSuffix(upTo, l.label) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestLineScannersMatchDefinitions(t *testing.T) {
+	lines, pages := fastpathTexts(t)
+	pieces := []string{
+		"索", "引", "号", "来", "源", "信息来源", "发布机构", "成文日期", "公开方式", "主题分类", "机关", "单位", "期",
+		" ", "  ", "\t", "\n", "\v", "\f", "\r", "\u3000", "\u00a0", "\u0085", "\u1680", "\u2002", "\u2028",
+		"\u202f", "\u205f", "\ufeff", "\u200b", "\xff", "\xe5", "\xe5\x8f", "\xc2", "a", "，", "：",
+	}
+	rng := rand.New(rand.NewSource(3))
+	for i := 0; i < 50000; i++ {
+		var b strings.Builder
+		for k := rng.Intn(12); k >= 0; k-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		lines = append(lines, b.String())
+	}
+	for _, l := range append(lines, pages...) {
+		if got, want := mayHoldLabel(l), refMayHoldLabel(l); got != want {
+			t.Fatalf("mayHoldLabel(%.200q) = %v, want %v", l, got, want)
+		}
+		if got, want := cleanLine(l), collapseSpaces(l); got != want {
+			t.Fatalf("cleanLine(%.200q) = %.200q, want %.200q", l, got, want)
+		}
+	}
+}
+
+// TestSpaceLeadBytes: isCleanLine decodes only runes starting with these
+// bytes, so every space must start with one; label letters start with E4–E9.
+func TestSpaceLeadBytes(t *testing.T) {
+	var buf [utf8.UTFMax]byte
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if !isSpace(r) {
+			continue
+		}
+		utf8.EncodeRune(buf[:], r)
+		switch c := buf[0]; {
+		case c < utf8.RuneSelf, c == 0xC2, c == 0xE1, c == 0xE2, c == 0xE3, c == 0xEF:
+		default:
+			t.Errorf("space %U starts with %#x", r, c)
+		}
+	}
+	for _, l := range metaLabels {
+		for _, r := range l.label {
+			utf8.EncodeRune(buf[:], r)
+			if buf[0] < 0xE4 || buf[0] > 0xE9 {
+				t.Errorf("label letter %q of %s starts with %#x", r, l.label, buf[0])
+			}
+		}
+	}
+}

@@ -179,39 +179,52 @@ func metaEnds(lines []string) (head, tail []string) {
 
 // mayHoldLabel is a cheap test before the label regexp: does s, once spaces
 // are taken out (labels come letter-spaced: 来　　源), contain a label? It
-// looks only where a label's last letter is, so a long paragraph costs one
-// pass instead of one search per label.
+// looks only where a label's last letter is, and reads the label backwards
+// from there over any spaces, so a long paragraph costs one pass over its
+// bytes instead of one search per label.
 func mayHoldLabel(s string) bool {
-	hint := false
-	for _, r := range s {
-		if isLabelEnd(r) {
-			hint = true
-			break
-		}
-	}
-	if !hint {
-		return false
-	}
-	if hasLabelSpace(s) {
-		s = strings.Map(func(r rune) rune {
-			if isSpace(r) {
-				return -1
-			}
-			return r
-		}, s)
-	}
-	for i, r := range s {
-		if !isLabelEnd(r) {
+	strip, checked := false, false
+	for i := 0; i < len(s); {
+		if c := s[i]; c < 0xE4 || c > 0xE9 {
+			i++ // every label letter is in U+4000–U+9FFF: lead byte E4–E9
 			continue
 		}
-		upTo := s[:i+utf8.RuneLen(r)]
-		for _, l := range labelsByEnd[r] {
-			if strings.HasSuffix(upTo, l) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		k := labelEndIndex(r)
+		if k < 0 {
+			continue
+		}
+		if !checked {
+			// Spaces are skipped inside labels only when s holds one of
+			// the spaces letter-spaced labels use.
+			strip, checked = hasLabelSpace(s), true
+		}
+		for _, l := range labelsByEnd[k] {
+			if endsWithLabel(s[:i], l, strip) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// endsWithLabel reports whether s ends with label, with isSpace runes
+// allowed between its letters when strip is set.
+func endsWithLabel(s, label string, strip bool) bool {
+	for label != "" {
+		lr, ln := utf8.DecodeLastRuneInString(label)
+		r, n := utf8.DecodeLastRuneInString(s)
+		for strip && n > 0 && isSpace(r) {
+			s = s[:len(s)-n]
+			r, n = utf8.DecodeLastRuneInString(s)
+		}
+		if n == 0 || r != lr {
+			return false
+		}
+		s, label = s[:len(s)-n], label[:len(label)-ln]
+	}
+	return true
 }
 
 // hasLabelSpace: s holds a space that may sit inside a letter-spaced
@@ -221,25 +234,49 @@ func hasLabelSpace(s string) bool {
 		strings.Contains(s, "\u3000") || strings.Contains(s, "\u00a0")
 }
 
-// labelsByEnd groups metaLabels by their last letter.
-var labelsByEnd = func() map[rune][]string {
-	m := map[rune][]string{}
+// labelsByEnd groups metaLabels by their last letter (labelEndIndex).
+var labelsByEnd = func() [numLabelEnds][]string {
+	var m [numLabelEnds][]string
 	for _, l := range metaLabels {
 		r, _ := utf8.DecodeLastRuneInString(l.label)
-		m[r] = append(m[r], l.label)
+		k := labelEndIndex(r)
+		m[k] = append(m[k], l.label)
 	}
 	return m
 }()
 
-// isLabelEnd: r is the last letter of a label in metaLabels
-// (TestLabelEnds keeps the two in step).
-func isLabelEnd(r rune) bool {
+const numLabelEnds = 10
+
+// labelEndIndex numbers the last letters of the labels in metaLabels
+// (TestLabelEnds keeps the two in step), -1 for any other rune.
+func labelEndIndex(r rune) int {
 	switch r {
-	case '号', '构', '关', '位', '期', '间', '式', '围', '源', '类':
-		return true
+	case '号':
+		return 0
+	case '构':
+		return 1
+	case '关':
+		return 2
+	case '位':
+		return 3
+	case '期':
+		return 4
+	case '间':
+		return 5
+	case '式':
+		return 6
+	case '围':
+		return 7
+	case '源':
+		return 8
+	case '类':
+		return 9
 	}
-	return false
+	return -1
 }
+
+// isLabelEnd: r is the last letter of a label in metaLabels.
+func isLabelEnd(r rune) bool { return labelEndIndex(r) >= 0 }
 
 func startsWithLabel(s string) bool {
 	loc := metaLabelRe.FindStringSubmatchIndex(s)

@@ -250,6 +250,15 @@ func isSpace(r rune) bool {
 // cleanLine trims a line and collapses every whitespace run inside it
 // (NBSP and U+3000 included) to one ASCII space.
 func cleanLine(s string) string {
+	if isCleanLine(s) {
+		return s // most lines: nothing to trim or collapse
+	}
+	return collapseSpaces(s)
+}
+
+// collapseSpaces is cleanLine's work: trim, then collapse each run of
+// spaces to one ASCII space.
+func collapseSpaces(s string) string {
 	s = strings.TrimFunc(s, isSpace)
 	if s == "" {
 		return ""
@@ -282,6 +291,43 @@ func cleanLine(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isCleanLine reports whether cleanLine would return s as it is: no space
+// at either end, none but single ASCII spaces inside. It decodes only the
+// runes whose lead byte can start a space (TestSpaceLeadBytes): hanzi are
+// stepped over a byte at a time.
+func isCleanLine(s string) bool {
+	prevSpace := true // a leading space is not clean
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < utf8.RuneSelf:
+			switch c {
+			case ' ':
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+			case '\t', '\n', '\v', '\f', '\r':
+				return false
+			default:
+				prevSpace = false
+			}
+			i++
+		case c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if isSpace(r) {
+				return false
+			}
+			prevSpace = false
+			i += size
+		default:
+			prevSpace = false
+			i++
+		}
+	}
+	return !prevSpace || s == ""
 }
 
 // joinText is Record.Text: cleaned lines, one per line, runs of blank lines
