@@ -12,7 +12,13 @@ import (
 // When the stage fails on bytes that are valid UTF-8 anyway, the page is
 // read as UTF-8 with a warning rather than lost.
 func decode(in Input, rec *Record) (string, error) {
-	res, err := charset.Decode(in.Body, in.ContentType, in.CharsetOverride)
+	var res charset.Result
+	var err error
+	if in.Decoded != nil {
+		res = *in.Decoded // the caller's own Decode of these bytes
+	} else {
+		res, err = charset.Decode(in.Body, in.ContentType, in.CharsetOverride)
+	}
 	if err != nil {
 		b := bytes.TrimPrefix(in.Body, []byte("\xEF\xBB\xBF"))
 		if !utf8.Valid(b) {

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+
+	"github.com/gongkai/gongkai/extract/charset"
 )
 
 // ParserVersion is stored with every parsed record; bump it whenever a
@@ -32,6 +34,13 @@ type Input struct {
 	// file name or the anchor text of the link that led to it. It is the only
 	// evidence about a PDF, DOC, WPS or XLS file whose text is not read.
 	Name string
+	// Decoded, when not nil, is the caller's own
+	// charset.Decode(Body, ContentType, CharsetOverride) of this page (the
+	// crawler decodes GBK pages to read their links); Extract uses it
+	// instead of detecting and converting the bytes again. It must be that
+	// call's result for these very fields: the record's text and charset
+	// come from it. nil: Extract decodes.
+	Decoded *charset.Result
 }
 
 // ErrTooLarge is returned for a payload over MaxBodyBytes.
