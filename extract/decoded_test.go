@@ -79,4 +79,3 @@ func recordJSON(t *testing.T, in extract.Input) []byte {
 	}
 	return b
 }
-
