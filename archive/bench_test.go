@@ -132,12 +132,16 @@ func stamp(body []byte, n uint64) []byte {
 	return out
 }
 
-func benchCaptures(b *testing.B, level int, gbk bool, unchangedPct, writers int, gather time.Duration) {
+// benchCaptures: gather and release < 0 keep the writer's defaults.
+func benchCaptures(b *testing.B, level int, gbk bool, unchangedPct, writers int, gather time.Duration, release int64) {
 	pages := benchPages(b, 64, gbk)
 	path := filepath.Join(benchDir(b), "bench.db")
 	wcfg := defaultWriterConfig()
 	if gather >= 0 {
 		wcfg.gather = gather
+	}
+	if release >= 0 {
+		wcfg.releaseEvery = release
 	}
 	s, err := openWith(path, &Options{CompressionLevel: level}, wcfg)
 	if err != nil {
@@ -211,6 +215,7 @@ func benchCaptures(b *testing.B, level int, gbk bool, unchangedPct, writers int,
 		b.ReportMetric(float64(st.StoredBytes)/float64(st.RawBytes), "stored/raw")
 	}
 	b.ReportMetric(float64(st.FileBytes)/float64(st.Captures)/1024, "fileKB/capture")
+	b.ReportMetric(float64(s.mrel.releases.Load()), "releases")
 }
 
 func BenchmarkAddCapture(b *testing.B) {
@@ -231,7 +236,7 @@ func BenchmarkAddCapture(b *testing.B) {
 		{"distinct/utf8/fastest/w32", 1, false, 0, 32},
 		{"unchanged90/utf8/fastest/w32", 1, false, 90, 32},
 	} {
-		b.Run(bc.name, func(b *testing.B) { benchCaptures(b, bc.level, bc.gbk, bc.unchanged, bc.writers, -1) })
+		b.Run(bc.name, func(b *testing.B) { benchCaptures(b, bc.level, bc.gbk, bc.unchanged, bc.writers, -1, -1) })
 	}
 }
 
@@ -239,8 +244,16 @@ func BenchmarkAddCapture(b *testing.B) {
 func BenchmarkGather(b *testing.B) {
 	for _, g := range []time.Duration{0, time.Millisecond, 2 * time.Millisecond} {
 		for _, unchanged := range []int{0, 90} {
-			b.Run(fmt.Sprintf("unchanged%d/gather=%s", unchanged, g), func(b *testing.B) { benchCaptures(b, 1, false, unchanged, 8, g) })
+			b.Run(fmt.Sprintf("unchanged%d/gather=%s", unchanged, g), func(b *testing.B) { benchCaptures(b, 1, false, unchanged, 8, g, -1) })
 		}
+	}
+}
+
+// BenchmarkRelease compares releasing the file mapping (see mapped.go)
+// never, every 64 MB (the default) and every 4 MB of pages written.
+func BenchmarkRelease(b *testing.B) {
+	for _, every := range []int64{0, defaultReleaseEvery, 4 << 20} {
+		b.Run(fmt.Sprintf("distinct/w32/every=%dMB", every>>20), func(b *testing.B) { benchCaptures(b, 1, false, 0, 32, -1, every) })
 	}
 }
 

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -13,7 +14,7 @@ import (
 // Each named frontier is a nested bucket of bFrontier holding:
 //
 //	q  queue:     ^prio(8) ‖ seq(8) → item      pending, highest priority first, FIFO among equals
-//	f  in flight: same key → item               popped, not yet Done; moved back to q at Open
+//	f  in flight: same key → item               popped, not yet Done; moved back to q at Open or by Release
 //	k  keys:      item key → state ‖ queue key  so Push skips what is pending, in flight or done
 //	v  visited:   colly request id(8) → empty
 //	c  cookies:   host → cookie string
@@ -319,16 +320,59 @@ func recoverFrontiers(tx *bolt.Tx) error {
 			if err != nil {
 				return err
 			}
-			if err := q.Put(m.k, m.v); err != nil {
-				return err
-			}
-			if err := fl.Delete(m.k); err != nil {
-				return err
-			}
-			if err := kb.Put([]byte(it.Key), append([]byte{statePending}, m.k...)); err != nil {
+			if err := requeue(q, fl, kb, []byte(it.Key), m.k, m.v); err != nil {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// requeue moves an in-flight item (queue key qk, value v) back to the
+// queue at its original position. The pending count (queue + in flight)
+// does not change.
+func requeue(q, fl, kb *bolt.Bucket, key, qk, v []byte) error {
+	if err := q.Put(qk, v); err != nil {
+		return err
+	}
+	if err := fl.Delete(qk); err != nil {
+		return err
+	}
+	return kb.Put(key, append([]byte{statePending}, qk...))
+}
+
+// Release puts popped (in-flight) items back in the queue at their
+// original place, so the next Pop returns them again in priority and push
+// order; for a crawler that popped more than it will fetch before
+// stopping. Keys that are pending, done or unknown are left as they are.
+func (f *Frontier) Release(ctx context.Context, keys ...string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
+		b, err := f.bucket(tx)
+		if err != nil {
+			return err
+		}
+		q, fl, kb := b.Bucket(fQueue), b.Bucket(fInFlight), b.Bucket(fKeys)
+		for _, key := range keys {
+			st := kb.Get([]byte(key))
+			if len(st) != 17 || st[0] != stateInFlight {
+				continue
+			}
+			qk := bytes.Clone(st[1:])
+			v := fl.Get(qk)
+			if v == nil {
+				return fmt.Errorf("in-flight item %q is missing from the in-flight list: %w", key, ErrCorrupt)
+			}
+			if err := requeue(q, fl, kb, []byte(key), qk, bytes.Clone(v)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("frontier %q: release: %w", f.name, err)
 	}
 	return nil
 }

@@ -145,3 +145,86 @@ func TestFrontierResume(t *testing.T) {
 		t.Errorf("cookies = %q", c)
 	}
 }
+
+// TestFrontierRelease: released in-flight items go back to their place in
+// the queue; pending, done and unknown keys are left alone; the pending
+// count never changes.
+func TestFrontierRelease(t *testing.T) {
+	s, path := openTemp(t)
+	ctx := context.Background()
+	f := s.Frontier("release")
+	keys := func(its []FrontierItem) []string {
+		var out []string
+		for _, it := range its {
+			out = append(out, it.Key)
+		}
+		return out
+	}
+	if err := f.Push(ctx,
+		FrontierItem{Key: "http://a.gov.cn/1", Host: "a.gov.cn", Priority: 2, Data: []byte("d1")},
+		FrontierItem{Key: "http://a.gov.cn/2", Host: "a.gov.cn", Priority: 2},
+		FrontierItem{Key: "http://a.gov.cn/3", Host: "a.gov.cn", Priority: 1},
+		FrontierItem{Key: "http://a.gov.cn/4", Host: "a.gov.cn", Priority: 3},
+	); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.Pop(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := fmt.Sprint(keys(got)); g != "[http://a.gov.cn/4 http://a.gov.cn/1 http://a.gov.cn/2]" {
+		t.Fatalf("first pop = %s", g)
+	}
+	if err := f.Done(ctx, "http://a.gov.cn/4"); err != nil {
+		t.Fatal(err)
+	}
+	// 1 and 2 in flight, 3 pending, 4 done, 5 unknown.
+	if err := f.Release(ctx, "http://a.gov.cn/2", "http://a.gov.cn/1", "http://a.gov.cn/3", "http://a.gov.cn/4", "http://a.gov.cn/5"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.Pending(); n != 3 || err != nil {
+		t.Errorf("Pending after Release = %d, %v; want 3", n, err)
+	}
+	// Back in priority then push order, ahead of 3, with their data.
+	again, err := f.Pop(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := fmt.Sprint(keys(again)); g != "[http://a.gov.cn/1 http://a.gov.cn/2 http://a.gov.cn/3]" {
+		t.Errorf("pop after Release = %s", g)
+	}
+	if len(again) > 0 && (string(again[0].Data) != "d1" || again[0].Priority != 2 || again[0].Host != "a.gov.cn") {
+		t.Errorf("released item round trip: %+v", again[0])
+	}
+	// The done key stays done: not pushed again, not popped.
+	if err := f.Push(ctx, FrontierItem{Key: "http://a.gov.cn/4"}); err != nil {
+		t.Fatal(err)
+	}
+	// Release 3 again and close: a released item is pending, not in flight,
+	// after a restart as before it.
+	if err := f.Release(ctx, "http://a.gov.cn/3"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.DoneAll(ctx, "http://a.gov.cn/1", "http://a.gov.cn/2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	f2 := s2.Frontier("release")
+	if n, err := f2.Pending(); n != 1 || err != nil {
+		t.Errorf("Pending after restart = %d, %v; want 1", n, err)
+	}
+	last, err := f2.Pop(ctx, 10)
+	if err != nil || fmt.Sprint(keys(last)) != "[http://a.gov.cn/3]" {
+		t.Errorf("pop after restart = %v, %v; want [http://a.gov.cn/3]", keys(last), err)
+	}
+	if err := f2.Release(ctx); err != nil {
+		t.Errorf("Release of no keys: %v", err)
+	}
+}
