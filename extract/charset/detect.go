@@ -94,8 +94,17 @@ func Detect(body []byte, contentType string) Decision {
 		return d
 	}
 
+	gb := score(labelGB18030, sw)
+	if gb.bad == 0 && gb.plausible() {
+		// The clean pick below will choose: the GB reading qualifies, and
+		// the others can only beat it if they read cleanly too.
+		cands := []candidate{gb, scoreIfClean(labelBig5, sw), scoreIfClean(labelUTF8, sw)}
+		if c, ok := pick(cands, h, true); ok {
+			return h.agree(c.lab, class, false)
+		}
+	}
 	cands := []candidate{
-		score(labelGB18030, sw),
+		gb,
 		score(labelBig5, sw),
 		score(labelUTF8, sw),
 	}

@@ -1,10 +1,12 @@
 package charset
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
 )
 
 // The common-hanzi bitsets in hanzi_table.go are built from hanzi.txt.
@@ -21,30 +23,55 @@ type candidate struct {
 	odd   int // other non-ASCII that Chinese prose rarely has (kana, hangul, PUA, Latin-1 letters…)
 }
 
-// score decodes b as lab and counts what came out. UTF-8 is read in place.
+// score decodes b as lab and counts what came out. UTF-8 is read in place,
+// the other encodings a piece of decoded text at a time.
 func score(lab label, b []byte) candidate {
 	c := candidate{lab: lab}
-	var out []byte
 	switch {
 	case lab.fam == famUTF8:
-		out = b[:len(b)-cutTail(b)]
+		c.count(b[:len(b)-cutTail(b)])
 	case lab.enc == simplifiedchinese.GB18030:
-		out = make([]byte, 0, len(b)*3/2)
-		eachGB18030(b, true, func(p []byte) { out = append(out, p...) })
+		eachGB18030(b, true, c.count)
 	default:
-		out = make([]byte, 0, len(b)*3/2)
-		if _, err := transformAll(lab.enc.NewDecoder(), b, func(p []byte) { out = append(out, p...) }); err != nil {
-			c.bad = len(b) // x/text decoders replace rather than fail; count it unreadable
-			return c
+		if _, err := transformAll(lab.enc.NewDecoder(), b, c.count); err != nil {
+			return candidate{lab: lab, bad: len(b)} // x/text decoders replace rather than fail; count it unreadable
 		}
 	}
 	// A character cut off by the window's end is left out above.
+	return c
+}
+
+// scoreIfClean is score for a candidate that matters only if it reads b
+// without a single invalid byte: one that does not is returned with bad > 0
+// and nothing else counted, most often after reading only the start of b.
+// (Decoding runs left to right, so a U+FFFD in the text of a prefix is one
+// in the text of the whole.)
+func scoreIfClean(lab label, b []byte) candidate {
+	switch {
+	case lab.fam == famUTF8:
+		if !utf8.Valid(b[:len(b)-cutTail(b)]) {
+			return candidate{lab: lab, bad: 1}
+		}
+	case lab.enc == simplifiedchinese.GB18030:
+	default:
+		var buf [1024]byte
+		nDst, _, err := lab.enc.NewDecoder().Transform(buf[:], b[:min(len(b), 256)], false)
+		if (err == nil || err == transform.ErrShortSrc) && bytes.Contains(buf[:nDst], []byte("\uFFFD")) {
+			return candidate{lab: lab, bad: 1}
+		}
+	}
+	return score(lab, b)
+}
+
+// count adds the characters of a piece of decoded UTF-8 (whole characters).
+func (c *candidate) count(out []byte) {
 	for len(out) > 0 {
-		r, size := utf8.DecodeRune(out)
-		out = out[size:]
-		if r < 0x80 {
+		if out[0] < utf8.RuneSelf {
+			out = out[1:]
 			continue
 		}
+		r, size := utf8.DecodeRune(out)
+		out = out[size:]
 		c.runes++
 		if r == utf8.RuneError {
 			c.bad++
@@ -67,7 +94,6 @@ func score(lab label, b []byte) candidate {
 			c.odd++
 		}
 	}
-	return c
 }
 
 func isHan(r rune) bool {

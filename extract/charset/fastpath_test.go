@@ -1,0 +1,144 @@
+package charset
+
+import (
+	"math/rand"
+	"os"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/gongkai/gongkai/internal/corpus"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+)
+
+// refScore is score as first written: decode the whole window into one
+// buffer, then count its characters.
+func refScore(lab label, b []byte) candidate {
+	c := candidate{lab: lab}
+	var out []byte
+	switch {
+	case lab.fam == famUTF8:
+		out = b[:len(b)-cutTail(b)]
+	case lab.enc == simplifiedchinese.GB18030:
+		eachGB18030(b, true, func(p []byte) { out = append(out, p...) })
+	default:
+		if _, err := transformAll(lab.enc.NewDecoder(), b, func(p []byte) { out = append(out, p...) }); err != nil {
+			c.bad = len(b)
+			return c
+		}
+	}
+	for len(out) > 0 {
+		r, size := utf8.DecodeRune(out)
+		out = out[size:]
+		if r < 0x80 {
+			continue
+		}
+		c.runes++
+		if r == utf8.RuneError {
+			c.bad++
+			continue
+		}
+		switch {
+		case isHan(r):
+			c.han++
+			if r >= 0x4E00 && r <= 0x9FFF {
+				o := r - 0x4E00
+				if veryCommonHanzi[o>>3]&(1<<(o&7)) != 0 {
+					c.very++
+				}
+				if commonHanzi[o>>3]&(1<<(o&7)) != 0 {
+					c.comm++
+				}
+			}
+		case isChinesePunct(r):
+		default:
+			c.odd++
+		}
+	}
+	return c
+}
+
+// scoreWindows: corpus texts and the traditional text in every encoding,
+// cut at many places (a window's end cuts wherever it falls), and random
+// bytes of the ranges the Chinese encodings use.
+func scoreWindows(t *testing.T) [][]byte {
+	t.Helper()
+	texts, err := corpus.Texts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trad, err := os.ReadFile("testdata/traditional.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, tx := range texts {
+		all = append(all, tx.Body)
+	}
+	all = append(all, string(trad))
+	var out [][]byte
+	rng := rand.New(rand.NewSource(4))
+	for _, s := range all {
+		for _, enc := range []encoding.Encoding{nil, simplifiedchinese.GBK, simplifiedchinese.GB18030, traditionalchinese.Big5} {
+			b := []byte(s)
+			if enc != nil {
+				// Characters an encoding lacks become its replacement byte.
+				e, err := encoding.ReplaceUnsupported(enc.NewEncoder()).Bytes(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b = e
+			}
+			for i := 0; i < 40; i++ {
+				start := rng.Intn(len(b))
+				end := min(len(b), start+1+rng.Intn(12000))
+				out = append(out, b[start:end])
+			}
+			out = append(out, b[:min(len(b), 32<<10)])
+		}
+	}
+	for i := 0; i < 3000; i++ {
+		b := make([]byte, rng.Intn(600))
+		for j := range b {
+			switch rng.Intn(4) {
+			case 0:
+				b[j] = byte(0x20 + rng.Intn(0x5F))
+			default:
+				b[j] = byte(0x80 + rng.Intn(0x80))
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// TestScoreMatchesDefinition: counting each decoded piece as it comes gives
+// the counts of the whole decoded window; scoreIfClean says "not clean"
+// exactly when the full reading has a bad byte, and is the full score
+// otherwise.
+func TestScoreMatchesDefinition(t *testing.T) {
+	clean, notClean := map[string]int{}, map[string]int{}
+	for _, b := range scoreWindows(t) {
+		for _, lab := range []label{labelGB18030, labelBig5, labelUTF8} {
+			want := refScore(lab, b)
+			if got := score(lab, b); got != want {
+				t.Fatalf("score(%s, %d bytes) = %+v, want %+v", lab.name, len(b), got, want)
+			}
+			got := scoreIfClean(lab, b)
+			if (got.bad > 0) != (want.bad > 0) || want.bad == 0 && got != want {
+				t.Fatalf("scoreIfClean(%s, %d bytes %q) = %+v, full score %+v", lab.name, len(b), b[:min(len(b), 40)], got, want)
+			}
+			if want.bad > 0 {
+				notClean[lab.name]++
+			} else {
+				clean[lab.name]++
+			}
+		}
+	}
+	for _, lab := range []label{labelGB18030, labelBig5, labelUTF8} {
+		if clean[lab.name] < 50 || notClean[lab.name] < 50 {
+			t.Errorf("%s: %d clean and %d unclean windows; the test needs both", lab.name, clean[lab.name], notClean[lab.name])
+		}
+	}
+}
