@@ -8,7 +8,8 @@
 // against); the methods live in one file per concern: open.go (open, lock,
 // schema, close), writer.go (group commit), payload.go, capture.go,
 // version.go (versions, validators), parsed.go (records and indexes),
-// run.go, frontier.go (queue and colly storage), stats.go.
+// run.go, frontier.go (queue and colly storage), stats.go, mapped.go
+// (keeping the file mapping's resident pages bounded).
 //
 // Every write goes through one writer goroutine that commits many callers'
 // operations in one transaction; a write method returns only after its
