@@ -328,6 +328,9 @@ func isChromeClass(n *html.Node) bool {
 // chromeTextRe is furniture that survives as text inside the article.
 var chromeTextRe = regexp.MustCompile(`【\s*(?:打印本页|关闭本页|关闭窗口|打印|关闭|返回顶部|收藏|我要纠错|纠错|大|中|小|字体[^】]*)\s*】|\[\s*(?:打印本页|关闭本页|关闭窗口|打印|关闭|返回顶部)\s*\]|字体[:：]\s*[\[【]?\s*(?:大\s*中\s*小)?\s*[\]】]?|字号[:：]?\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?|扫一扫在手机(?:上)?打开当前页|分享到[:：]?.*$|(?:浏览次数|访问次数|点击数|阅读次数)[:：]?\s*\d*`)
 
+// chromeTextHints: every match of chromeTextRe holds one of these.
+var chromeTextHints = newRuneSet([]rune("【[字扫分浏访点阅"))
+
 // dropChromeLines removes furniture text from short lines and drops lines
 // it leaves empty. Blank lines that were blank before stay (blank cells).
 func dropChromeLines(lines []string) []string {
@@ -335,7 +338,7 @@ func dropChromeLines(lines []string) []string {
 	for _, l := range lines {
 		// len ≤ 320 first: a longer line has more than 80 runes, and
 		// counting the runes of every paragraph is not free.
-		if len(l) <= 4*80 && utf8.RuneCountInString(l) <= 80 && strings.ContainsAny(l, "【[字扫分浏访点阅") {
+		if len(l) <= 4*80 && utf8.RuneCountInString(l) <= 80 && containsAnyRune(l, chromeTextHints) {
 			c := chromeTextRe.ReplaceAllString(l, "")
 			if strings.TrimFunc(c, isSpace) == "" && strings.TrimFunc(l, isSpace) != "" {
 				continue

@@ -52,8 +52,11 @@ func copyScore(title, pageText string) int {
 // the runes of s that fold changes to simplified (countTraditional).
 func essayScan(s string, seen *uint32) (trad int) {
 	for i := 0; i < len(s); {
-		if s[i] < utf8.RuneSelf {
-			i++ // no essay word or traditional character is ASCII
+		if c := s[i]; c < 0xE4 || c > 0xE9 {
+			// Every essay word's first letter and every traditional
+			// character is in U+4000–U+9FFF, lead byte E4–E9
+			// (TestCopySignRunes); the rest is stepped over a byte at a time.
+			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -172,6 +172,7 @@ func fastpathTexts(t *testing.T) (lines, pages []string) {
 		"。", "；", ";", "！", "？", "\xff", "\xe4\xb8", "范", "範文", "文库", "本站", "會員", "参考價值",
 		"工作總結", "心得體會", "下载", "免費", "復", "訴", "訟", "報", "一", "Ａ",
 		"2020", "1999", "20", "19", "2", "0", "\t", "\n", "\f", "\v", "年度", "度", "指南", "关于", "报送",
+		"【", "】", "[", "]", "字", "扫", "浏", "访", "点", "阅",
 	}
 	rng := rand.New(rand.NewSource(1))
 	for i := 0; i < 20000; i++ {
@@ -336,6 +337,35 @@ func TestSpaceLeadBytes(t *testing.T) {
 			utf8.EncodeRune(buf[:], r)
 			if buf[0] < 0xE4 || buf[0] > 0xE9 {
 				t.Errorf("label letter %q of %s starts with %#x", r, l.label, buf[0])
+			}
+		}
+	}
+}
+
+// TestCopySignRunes: essayScan decodes only runes with lead byte E4–E9.
+func TestCopySignRunes(t *testing.T) {
+	var rs []rune
+	for r := range tradToSimp {
+		rs = append(rs, r)
+	}
+	for _, w := range essayWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		rs = append(rs, r)
+	}
+	for _, r := range rs {
+		if r < 0x4000 || r > 0x9FFF {
+			t.Errorf("%q (%U) is outside U+4000–U+9FFF", r, r)
+		}
+	}
+}
+
+func TestContainsAnyRune(t *testing.T) {
+	lines, _ := fastpathTexts(t)
+	for _, chars := range []string{"【[字扫分浏访点阅", "字浏访点阅【[分"} {
+		set := newRuneSet([]rune(chars))
+		for _, l := range lines {
+			if got, want := containsAnyRune(l, set), strings.ContainsAny(l, chars); got != want {
+				t.Fatalf("containsAnyRune(%q, %q) = %v, want %v", l, chars, got, want)
 			}
 		}
 	}

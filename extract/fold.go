@@ -47,6 +47,26 @@ func (s runeSet) has(r rune) bool {
 	return r >= s.lo && r <= s.hi && s.bits[(r-s.lo)/64]&(1<<((r-s.lo)%64)) != 0
 }
 
+// containsAnyRune is strings.ContainsAny for a set held as a runeSet: one
+// bit test per rune instead of a search of the set.
+func containsAnyRune(s string, set runeSet) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if set.has(rune(c)) {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if set.has(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
 // tradKeys are the keys of tradToSimp.
 var tradKeys = func() runeSet {
 	var rs []rune

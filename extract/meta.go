@@ -66,6 +66,9 @@ var metaLabelRe = func() *regexp.Regexp {
 // ("来源: 新前街道 字体:[ ]", "浏览次数: 12", "【打印】").
 var chromeInMetaRe = regexp.MustCompile(`字体[:：]?\s*[\[【(（]?\s*(?:大\s*中\s*小)?\s*[\]】)）]?|字号[:：]?\s*[\[【(（]?\s*大\s*中\s*小\s*[\]】)）]?|(?:浏览次数|访问次数|点击数|阅读次数|浏览量)[:：]?\s*\d*|【[^】]{0,8}】|\[\s*(?:打印|关闭|收藏)[^\]]{0,6}\]|分享到[:：]?.*$`)
 
+// chromeInMetaHints: every match of chromeInMetaRe holds one of these.
+var chromeInMetaHints = newRuneSet([]rune("字浏访点阅【[分"))
+
 func fieldOf(label string) metaField {
 	label = strings.Map(func(r rune) rune {
 		if isSpace(r) {
@@ -96,7 +99,7 @@ func parseMetaLines(lines []string) (Meta, string) {
 		if line == "" || utf8.RuneCountInString(line) > 300 {
 			continue
 		}
-		if strings.ContainsAny(line, "字浏访点阅【[分") {
+		if containsAnyRune(line, chromeInMetaHints) {
 			line = strings.TrimSpace(chromeInMetaRe.ReplaceAllString(line, " "))
 		}
 		locs := metaLabelRe.FindAllStringSubmatchIndex(line, -1)
@@ -129,7 +132,7 @@ func parseMetaLines(lines []string) (Meta, string) {
 				next := cleanLine(lines[i+1])
 				if utf8.RuneCountInString(next) <= 100 && !(mayHoldLabel(next) && startsWithLabel(next)) {
 					val = next
-					if strings.ContainsAny(val, "字浏访点阅【[分") {
+					if containsAnyRune(val, chromeInMetaHints) {
 						val = strings.TrimSpace(chromeInMetaRe.ReplaceAllString(val, " "))
 					}
 					if val != "" {

@@ -107,8 +107,9 @@ func judge(id string, cmps []comparison) Check {
 	return Check{ID: id, Status: CheckOK, Detail: fmt.Sprintf("%d of %d compared", compared, len(cmps))}
 }
 
-func cellOf(t Tables, table, row, col string) term {
-	c, ok := t[table][row][col]
+// cellIn is one cell of a row map as a term named by its row.
+func cellIn(r map[string]Cell, row, col string) term {
+	c, ok := r[col]
 	return term{name: row, cell: c, ok: ok}
 }
 
@@ -149,41 +150,51 @@ func unionRows(lists ...[]string) []string {
 
 func runChecks(t Tables, template string) []Check {
 	req := t[Requests]
+	received, carriedIn, total, carriedOut := req["received"], req["carried_in"], req["total"], req["carried_out"]
+	// The result rows the table has, looked up once for all columns.
+	var results []string
+	var resultMaps []map[string]Cell
+	for _, r := range resultRows {
+		if m, ok := req[r]; ok {
+			results = append(results, r)
+			resultMaps = append(resultMaps, m)
+		}
+	}
 	bal := make([]comparison, 0, len(requestCols))
 	tot := make([]comparison, 0, len(requestCols))
 	for _, col := range requestCols {
 		bal = append(bal, comparison{
 			name:  col,
-			left:  side{cellOf(t, Requests, "received", col), cellOf(t, Requests, "carried_in", col)},
-			right: side{cellOf(t, Requests, "total", col), cellOf(t, Requests, "carried_out", col)},
+			left:  side{cellIn(received, "received", col), cellIn(carriedIn, "carried_in", col)},
+			right: side{cellIn(total, "total", col), cellIn(carriedOut, "carried_out", col)},
 		})
-		results := make(side, 0, len(resultRows))
-		for _, r := range resultRows {
-			if _, ok := req[r]; ok {
-				results = append(results, cellOf(t, Requests, r, col))
-			}
+		sum := make(side, len(results))
+		for i, r := range results {
+			sum[i] = cellIn(resultMaps[i], r, col)
 		}
-		tot = append(tot, comparison{name: col, left: side{cellOf(t, Requests, "total", col)}, right: results})
+		tot = append(tot, comparison{name: col, left: side{cellIn(total, "total", col)}, right: sum})
 	}
 	rows := requestRowsUnion[template == Template2021]
 	cols := make([]comparison, 0, len(rows))
 	for _, r := range rows {
-		if _, ok := req[r]; !ok {
+		m, ok := req[r]
+		if !ok {
 			continue
 		}
 		parts := make(side, 0, 6)
 		for _, c := range requestCols[:6] {
-			parts = append(parts, named(cellOf(t, Requests, r, c), c))
+			parts = append(parts, named(cellIn(m, r, c), c))
 		}
-		cols = append(cols, comparison{name: r, left: side{named(cellOf(t, Requests, r, "total"), "total")}, right: parts})
+		cols = append(cols, comparison{name: r, left: side{named(cellIn(m, r, "total"), "total")}, right: parts})
 	}
 	rev := make([]comparison, 0, len(reviewGroups))
 	for _, g := range reviewGroups {
+		m := t[ReviewLitigation][g]
 		parts := make(side, 0, 4)
 		for _, l := range reviewLeaves[:4] {
-			parts = append(parts, named(cellOf(t, ReviewLitigation, g, l), l))
+			parts = append(parts, named(cellIn(m, g, l), l))
 		}
-		rev = append(rev, comparison{name: g, left: side{named(cellOf(t, ReviewLitigation, g, "total"), "total")}, right: parts})
+		rev = append(rev, comparison{name: g, left: side{named(cellIn(m, g, "total"), "total")}, right: parts})
 	}
 	return []Check{
 		judge(CheckRequestsBalance, bal),
