@@ -55,6 +55,9 @@ func Classify(body []byte) string {
 	// bytes have 1 in 8. Tab, LF, VT, FF, CR and ESC (ISO-2022) are allowed.
 	var nul, ctrl int
 	for _, c := range head {
+		if c >= 0x20 && c != 0x7F {
+			continue // nearly every byte: one comparison
+		}
 		switch {
 		case c == 0:
 			nul++

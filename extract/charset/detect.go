@@ -80,9 +80,9 @@ func Detect(body []byte, contentType string) Decision {
 		return Decision{Charset: labelUTF8.name, Source: SourceSniffed, Class: class, lab: labelUTF8}
 	}
 	win := body[first:min(len(body), first+utf8Window)]
-	sw := scoreSpan(win)
 	if looksUTF8(win) {
 		if weakUTF8(win) {
+			sw := scoreSpan(win)
 			// One or two GBK hanzi can happen to be valid UTF-8 (息 = CF A2 =
 			// Ϣ). With this little evidence a clean Chinese reading wins.
 			if c, ok := pick([]candidate{score(labelGB18030, sw), score(labelBig5, sw)}, h, true); ok {
@@ -93,6 +93,7 @@ func Detect(body []byte, contentType string) Decision {
 		d.utf8OK = first+len(win) == len(body) && cutTail(win) == 0
 		return d
 	}
+	sw := scoreSpan(win)
 
 	gb := score(labelGB18030, sw)
 	if gb.bad == 0 && gb.plausible() {

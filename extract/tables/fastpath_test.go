@@ -4,6 +4,7 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -198,6 +199,14 @@ func TestInPlaceReadersMatchRuneSlices(t *testing.T) {
 		ws, wu, wok := refParseNumber(s)
 		if gs != ws || gu != wu || gok != wok {
 			t.Fatalf("parseNumber(%q) = %q %v %v, want %q %v %v", s, gs, gu, gok, ws, wu, wok)
+		}
+	}
+}
+
+func TestNoSpaceAbove3000(t *testing.T) {
+	for r := rune(0x3001); r <= utf8.MaxRune; r++ {
+		if unicode.IsSpace(r) {
+			t.Fatalf("unicode.IsSpace(%U) = true", r)
 		}
 	}
 }

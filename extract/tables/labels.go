@@ -303,7 +303,9 @@ func normalize(s string) string {
 				r = '.'
 			}
 		}
-		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+		// Unicode has no white space above U+3000 (TestNoSpaceAbove3000):
+		// hanzi skip the table search.
+		if (r <= 0x3000 && unicode.IsSpace(r)) || r == '\u200b' || r == '\ufeff' {
 			continue
 		}
 		b.WriteRune(r)
