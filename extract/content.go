@@ -328,8 +328,22 @@ func isChromeClass(n *html.Node) bool {
 // chromeTextRe is furniture that survives as text inside the article.
 var chromeTextRe = regexp.MustCompile(`【\s*(?:打印本页|关闭本页|关闭窗口|打印|关闭|返回顶部|收藏|我要纠错|纠错|大|中|小|字体[^】]*)\s*】|\[\s*(?:打印本页|关闭本页|关闭窗口|打印|关闭|返回顶部)\s*\]|字体[:：]\s*[\[【]?\s*(?:大\s*中\s*小)?\s*[\]】]?|字号[:：]?\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?|扫一扫在手机(?:上)?打开当前页|分享到[:：]?.*$|(?:浏览次数|访问次数|点击数|阅读次数)[:：]?\s*\d*`)
 
-// chromeTextHints: every match of chromeTextRe holds one of these.
-var chromeTextHints = newRuneSet([]rune("【[字扫分浏访点阅"))
+// chromeTextHints: every match of chromeTextRe holds one of these runes,
+// and one of chromeTextWords (the literal each alternative opens with).
+var (
+	chromeTextHints = newRuneSet([]rune("【[字扫分浏访点阅"))
+	chromeTextWords = []string{"【", "[", "字体", "字号", "扫一扫在手机", "分享到", "浏览次数", "访问次数", "点击数", "阅读次数"}
+)
+
+// containsAnyWord reports whether s holds one of words.
+func containsAnyWord(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // dropChromeLines removes furniture text from short lines and drops lines
 // it leaves empty. Blank lines that were blank before stay (blank cells).
@@ -338,7 +352,7 @@ func dropChromeLines(lines []string) []string {
 	for _, l := range lines {
 		// len ≤ 320 first: a longer line has more than 80 runes, and
 		// counting the runes of every paragraph is not free.
-		if len(l) <= 4*80 && utf8.RuneCountInString(l) <= 80 && containsAnyRune(l, chromeTextHints) {
+		if len(l) <= 4*80 && utf8.RuneCountInString(l) <= 80 && containsAnyRune(l, chromeTextHints) && containsAnyWord(l, chromeTextWords) {
 			c := chromeTextRe.ReplaceAllString(l, "")
 			if strings.TrimFunc(c, isSpace) == "" && strings.TrimFunc(l, isSpace) != "" {
 				continue

@@ -59,7 +59,7 @@ func essayScan(s string, seen *uint32) (trad int) {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeHan(s, i)
 		i += size
 		if tradKeys.has(r) {
 			trad++

@@ -370,3 +370,70 @@ func TestContainsAnyRune(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeHan(t *testing.T) {
+	var buf [4]byte
+	for r := rune(0x4000); r <= 0x9FFF; r++ {
+		n := utf8.EncodeRune(buf[:], r)
+		for _, tail := range []string{"", "x", "\x80", "\xe4"} {
+			s := "a" + string(buf[:n]) + tail
+			if got, size := decodeHan(s, 1); got != r || size != 3 {
+				t.Fatalf("decodeHan(%q) = %U %d", s, got, size)
+			}
+		}
+	}
+	for _, s := range []string{"\xe4", "\xe4\xb8", "\xe4x\x80", "\xe4\x80x", "\xe9\xc0\x80", "\xe5\x8f\xb7"} {
+		r, n := decodeHan(s, 0)
+		wr, wn := utf8.DecodeRuneInString(s)
+		if r != wr || n != wn {
+			t.Errorf("decodeHan(%q) = %U %d, want %U %d", s, r, n, wr, wn)
+		}
+	}
+}
+
+// refDropChromeLines is dropChromeLines with only its first pre-test.
+func refDropChromeLines(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if len(l) <= 4*80 && utf8.RuneCountInString(l) <= 80 && strings.ContainsAny(l, "【[字扫分浏访点阅") {
+			c := chromeTextRe.ReplaceAllString(l, "")
+			if strings.TrimFunc(c, isSpace) == "" && strings.TrimFunc(l, isSpace) != "" {
+				continue
+			}
+			l = c
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func TestChromeFiltersMatchDefinitions(t *testing.T) {
+	pieces := []string{
+		"【", "】", "[", "]", "打印", "关闭", "打印本页", "返回顶部", "字体", "字号", "：", ":", "大", "中", "小",
+		"扫一扫在手机", "上", "打开当前页", "分享到", "浏览次数", "访问次数", "点击数", "阅读次数", "浏览量", "12",
+		" ", "\u3000", "部分公开", "点", "分", "字", "收藏", "来源", "新前街道", "(", "）",
+	}
+	rng := rand.New(rand.NewSource(5))
+	var lines []string
+	for i := 0; i < 30000; i++ {
+		var b strings.Builder
+		for k := rng.Intn(8); k >= 0; k-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		lines = append(lines, b.String())
+	}
+	got := dropChromeLines(append([]string(nil), lines...))
+	if want := refDropChromeLines(lines); !reflect.DeepEqual(got, want) {
+		t.Fatal("dropChromeLines differs from its definition")
+	}
+	for _, l := range lines {
+		l = cleanLine(l)
+		want := strings.TrimSpace(chromeInMetaRe.ReplaceAllString(l, " "))
+		if containsAnyRune(l, chromeInMetaHints) && containsAnyWord(l, chromeInMetaWords) {
+			continue // the regexp runs
+		}
+		if want != l {
+			t.Fatalf("chromeInMetaRe changes %q to %q, but its pre-test skips it", l, want)
+		}
+	}
+}

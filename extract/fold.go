@@ -67,6 +67,18 @@ func containsAnyRune(s string, set runeSet) bool {
 	return false
 }
 
+// decodeHan decodes the rune at s[i], whose lead byte is E4–E9 (U+4000–
+// U+9FFF, where the hanzi are): a well-formed three-byte sequence is read
+// inline, anything else as utf8.DecodeRuneInString reads it.
+func decodeHan(s string, i int) (rune, int) {
+	if i+2 < len(s) {
+		if b1, b2 := s[i+1], s[i+2]; b1&0xC0 == 0x80 && b2&0xC0 == 0x80 {
+			return rune(s[i]&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F), 3
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
 // tradKeys are the keys of tradToSimp.
 var tradKeys = func() runeSet {
 	var rs []rune

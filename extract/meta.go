@@ -66,8 +66,13 @@ var metaLabelRe = func() *regexp.Regexp {
 // ("来源: 新前街道 字体:[ ]", "浏览次数: 12", "【打印】").
 var chromeInMetaRe = regexp.MustCompile(`字体[:：]?\s*[\[【(（]?\s*(?:大\s*中\s*小)?\s*[\]】)）]?|字号[:：]?\s*[\[【(（]?\s*大\s*中\s*小\s*[\]】)）]?|(?:浏览次数|访问次数|点击数|阅读次数|浏览量)[:：]?\s*\d*|【[^】]{0,8}】|\[\s*(?:打印|关闭|收藏)[^\]]{0,6}\]|分享到[:：]?.*$`)
 
-// chromeInMetaHints: every match of chromeInMetaRe holds one of these.
-var chromeInMetaHints = newRuneSet([]rune("字浏访点阅【[分"))
+// chromeInMetaHints: every match of chromeInMetaRe holds one of these
+// runes, and one of chromeInMetaWords. The lines it is run on are cleaned,
+// so without a match the TrimSpace after it changes nothing either.
+var (
+	chromeInMetaHints = newRuneSet([]rune("字浏访点阅【[分"))
+	chromeInMetaWords = []string{"字体", "字号", "浏览次数", "访问次数", "点击数", "阅读次数", "浏览量", "【", "[", "分享到"}
+)
 
 func fieldOf(label string) metaField {
 	label = strings.Map(func(r rune) rune {
@@ -99,7 +104,7 @@ func parseMetaLines(lines []string) (Meta, string) {
 		if line == "" || utf8.RuneCountInString(line) > 300 {
 			continue
 		}
-		if containsAnyRune(line, chromeInMetaHints) {
+		if containsAnyRune(line, chromeInMetaHints) && containsAnyWord(line, chromeInMetaWords) {
 			line = strings.TrimSpace(chromeInMetaRe.ReplaceAllString(line, " "))
 		}
 		locs := metaLabelRe.FindAllStringSubmatchIndex(line, -1)
@@ -132,7 +137,7 @@ func parseMetaLines(lines []string) (Meta, string) {
 				next := cleanLine(lines[i+1])
 				if utf8.RuneCountInString(next) <= 100 && !(mayHoldLabel(next) && startsWithLabel(next)) {
 					val = next
-					if containsAnyRune(val, chromeInMetaHints) {
+					if containsAnyRune(val, chromeInMetaHints) && containsAnyWord(val, chromeInMetaWords) {
 						val = strings.TrimSpace(chromeInMetaRe.ReplaceAllString(val, " "))
 					}
 					if val != "" {
@@ -192,7 +197,7 @@ func mayHoldLabel(s string) bool {
 			i++ // every label letter is in U+4000–U+9FFF: lead byte E4–E9
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeHan(s, i)
 		i += size
 		k := labelEndIndex(r)
 		if k < 0 {
