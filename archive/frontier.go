@@ -273,22 +273,6 @@ func (f *Frontier) Pending() (int, error) {
 	return n, nil
 }
 
-// Reset forgets the frontier (pending, done, visited, cookies) for a
-// fresh crawl.
-func (f *Frontier) Reset(ctx context.Context) error {
-	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
-		root := tx.Bucket(bFrontier)
-		if root.Bucket([]byte(f.name)) == nil {
-			return nil
-		}
-		return root.DeleteBucket([]byte(f.name))
-	})
-	if err != nil {
-		return fmt.Errorf("frontier %q: reset: %w", f.name, err)
-	}
-	return nil
-}
-
 // recoverFrontiers moves every in-flight item of every frontier back to
 // its queue at its original position.
 func recoverFrontiers(tx *bolt.Tx) error {

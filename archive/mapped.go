@@ -43,20 +43,27 @@ const faultWindow = 64 << 10
 type mapRelease struct {
 	every    int64        // bytes written or read between releases; 0 never
 	seen     int64        // bbolt's PageAlloc at the writer's last check (writer goroutine only)
+	force    bool         // release after this commit (set by ops, which run in the writer goroutine)
 	pending  atomic.Int64 // bytes noted since the last release
 	releases atomic.Int64 // releases done (tests, benchmarks)
 }
 
 // afterCommit is called by the writer goroutine after each commit: it
-// notes the bytes of pages the commit wrote.
+// notes the bytes of pages the commit wrote, and forces a release when an
+// op of the commit read many cold pages (Frontier.Reset).
 func (s *Store) afterCommit() {
 	if s.mrel.every <= 0 {
 		return
 	}
 	st := s.db.Stats()
 	alloc := st.TxStats.GetPageAlloc()
-	s.noteMapped(alloc - s.mrel.seen)
+	n := alloc - s.mrel.seen
 	s.mrel.seen = alloc
+	if s.mrel.force {
+		s.mrel.force = false
+		n += s.mrel.every
+	}
+	s.noteMapped(n)
 }
 
 // noteRead notes a read of n bytes of cold data (payloads, parsed

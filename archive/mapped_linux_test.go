@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // mappingRss returns the resident size in bytes of this process's
@@ -277,5 +279,100 @@ func TestReleaseMappedDropsPages(t *testing.T) {
 	if before < n*16<<10*3/4 || after > 64<<10 || again < before*3/4 {
 		t.Errorf("mapping Rss %d → %d → %d KB; want ≥ %d KB, ≤ 64 KB, then back near the first figure",
 			before>>10, after>>10, again>>10, n*16*3/4)
+	}
+}
+
+// TestFrontierResetBoundsRss: Reset of a big frontier maps a fraction of
+// what deleting its bucket in one transaction maps, and forgets it all.
+func TestFrontierResetBoundsRss(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds two 60,000-item frontiers")
+	}
+	ctx := context.Background()
+	const n = 60000
+	var doneKey string
+	fill := func() (*Store, string, *Frontier) {
+		path := filepath.Join(t.TempDir(), "archive.db")
+		s, err := Open(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		f := s.Frontier("big")
+		for i := 0; i < n; i += 1000 {
+			items := make([]FrontierItem, 1000)
+			for j := range items {
+				u := fmt.Sprintf("http://www.gov%d.gov.cn/col/col%d/art/2021/%08d/t20210125_%d_%s.html", (i+j)%9, i, i+j, j, strings.Repeat("x", 60))
+				items[j] = FrontierItem{Key: u, Host: "www.gov.cn", Priority: float64(j % 3), Data: []byte(`{"depth":3,"kind":"page","score":40}`)}
+			}
+			if err := f.Push(ctx, items...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		popped, err := f.Pop(ctx, 2000)
+		if err != nil || len(popped) != 2000 {
+			t.Fatalf("Pop: %d, %v", len(popped), err)
+		}
+		if err := f.Done(ctx, popped[0].Key); err != nil {
+			t.Fatal(err)
+		}
+		doneKey = popped[0].Key
+		if err := s.releaseMapped(); err != nil {
+			t.Fatal(err)
+		}
+		return s, path, f
+	}
+	// peakDuring samples the mapping's Rss while fn runs.
+	peakDuring := func(path string, fn func() error) int64 {
+		var peak atomic.Int64
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				if r := mappingRss(t, path); r > peak.Load() {
+					peak.Store(r)
+				}
+				select {
+				case <-stop:
+					return
+				default:
+				}
+			}
+		}()
+		err := fn()
+		close(stop)
+		wg.Wait()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return peak.Load()
+	}
+
+	s1, path1, _ := fill()
+	oneTx := peakDuring(path1, func() error {
+		return s1.write(ctx, func(tx *bolt.Tx) error { return tx.Bucket(bFrontier).DeleteBucket([]byte("big")) })
+	})
+	s2, path2, f := fill()
+	r0 := s2.mrel.releases.Load()
+	chunked := peakDuring(path2, func() error { return f.Reset(ctx) })
+	t.Logf("peak mapping Rss while deleting a %d-item frontier: %d KB in one transaction, %d KB by Reset (%d releases)",
+		n, oneTx>>10, chunked>>10, s2.mrel.releases.Load()-r0)
+	if oneTx < 8<<20 || chunked > oneTx/3 {
+		t.Errorf("peak Rss %d KB by Reset vs %d KB in one transaction: want ≤ a third (and the one-transaction delete to map ≥ 8 MB)", chunked>>10, oneTx>>10)
+	}
+	if p, err := f.Pending(); p != 0 || err != nil {
+		t.Errorf("Pending after Reset = %d, %v", p, err)
+	}
+	if got, err := f.Pop(ctx, 10); len(got) != 0 || err != nil {
+		t.Errorf("Pop after Reset = %d items, %v", len(got), err)
+	}
+	// Done keys are forgotten too: the first popped key can come back.
+	if err := f.Push(ctx, FrontierItem{Key: doneKey}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := f.Pending(); p != 1 {
+		t.Errorf("Pending after pushing a formerly done key = %d, want 1", p)
 	}
 }

@@ -1,0 +1,91 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Deleting a bucket makes bbolt read every page of it to free them, and
+// each page read maps its 64 KB neighbourhood (see mapped.go): deleting
+// the frontier of a 100,000-page crawl in one transaction mapped ~200 MB
+// of the file at once. Reset therefore empties the frontier's lists a
+// chunk per transaction, releasing the mapping after each, and drops the
+// emptied bucket last.
+const (
+	resetChunkEntries = 4096
+	resetChunkBytes   = 256 << 10
+)
+
+// resetOrder empties the queue first: from its first chunk on the
+// frontier counts as empty (pending 0), so a crawl killed during Reset
+// finds nothing to resume and resets again.
+var resetOrder = [][]byte{fQueue, fInFlight, fKeys, fVisited, fCookies}
+
+// Reset forgets the frontier (pending, done, visited, cookies) for a
+// fresh crawl.
+func (f *Frontier) Reset(ctx context.Context) error {
+	for i, sub := range resetOrder {
+		for more := true; more; {
+			var err error
+			if more, err = f.resetChunk(ctx, sub, i == 0); err != nil {
+				return fmt.Errorf("frontier %q: reset: %w", f.name, err)
+			}
+		}
+	}
+	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
+		root := tx.Bucket(bFrontier)
+		if root.Bucket([]byte(f.name)) == nil {
+			return nil
+		}
+		return root.DeleteBucket([]byte(f.name))
+	})
+	if err != nil {
+		return fmt.Errorf("frontier %q: reset: %w", f.name, err)
+	}
+	return nil
+}
+
+// resetChunk deletes up to one chunk of the sub-bucket's entries and
+// reports whether entries remain; zeroPending also sets the pending count
+// to 0.
+func (f *Frontier) resetChunk(ctx context.Context, sub []byte, zeroPending bool) (more bool, err error) {
+	err = f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
+		more = false
+		fb := tx.Bucket(bFrontier).Bucket([]byte(f.name))
+		if fb == nil {
+			return nil
+		}
+		if zeroPending {
+			if err := fb.Put(fPending, binary.BigEndian.AppendUint64(nil, 0)); err != nil {
+				return err
+			}
+		}
+		b := fb.Bucket(sub)
+		if b == nil {
+			return nil
+		}
+		var keys [][]byte
+		size := 0
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if len(keys) >= resetChunkEntries || size >= resetChunkBytes {
+				more = true
+				break
+			}
+			keys = append(keys, bytes.Clone(k))
+			size += len(k) + len(v)
+		}
+		for _, k := range keys {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		f.s.mrel.force = len(keys) > 0 // writer goroutine: see afterCommit
+		return nil
+	})
+	return more, err
+}
