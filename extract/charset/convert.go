@@ -27,7 +27,7 @@ func convert(b []byte, lab label) (string, int, error) {
 	}
 	var sb strings.Builder
 	sb.Grow(len(b) + len(b)/2) // 2-byte hanzi become 3 bytes
-	src, err := transformAll(lab.enc.NewDecoder(), b, func(p []byte) { sb.Write(p) })
+	src, err := transformAll(lab.enc.NewDecoder(), b, sink{sb: &sb})
 	if err != nil {
 		return "", 0, fmt.Errorf("charset: decode %s: %w", lab.name, err)
 	}
@@ -41,15 +41,32 @@ func convert(b []byte, lab label) (string, int, error) {
 	return s, max(added, tailCut), nil
 }
 
+// sink receives decoded UTF-8 a piece at a time: into a builder (conversion)
+// or into a candidate's counts (scoring). A concrete type rather than a func
+// value lets the piece buffers of the decoders stay on the stack instead of
+// costing 16 KB of heap per call.
+type sink struct {
+	sb *strings.Builder
+	c  *candidate
+}
+
+func (s sink) write(p []byte) {
+	if s.sb != nil {
+		s.sb.Write(p)
+		return
+	}
+	s.c.count(p)
+}
+
 // transformAll decodes src, handing the output to emit in pieces, and
 // returns the bytes it left over: a character cut off at the end. atEOF is
 // kept false so that such a character is left whole instead of decoded byte
 // by byte (x/text would turn a cut "81 30 84" into "\uFFFD0\uFFFD").
-func transformAll(dec *encoding.Decoder, src []byte, emit func([]byte)) ([]byte, error) {
+func transformAll(dec *encoding.Decoder, src []byte, emit sink) ([]byte, error) {
 	var buf [16 << 10]byte
 	for {
 		nDst, nSrc, err := dec.Transform(buf[:], src, false)
-		emit(buf[:nDst])
+		emit.write(buf[:nDst])
 		src = src[nSrc:]
 		switch err {
 		case transform.ErrShortDst:

@@ -25,7 +25,7 @@ var gb2 string
 func decodeGB18030(b []byte) (string, int) {
 	var sb strings.Builder
 	sb.Grow(len(b) + len(b)/2) // 2-byte hanzi become 3 bytes; the only big allocation
-	added := eachGB18030(b, false, func(p []byte) { sb.Write(p) })
+	added := eachGB18030(b, false, sink{sb: &sb})
 	return sb.String(), added
 }
 
@@ -33,7 +33,7 @@ func decodeGB18030(b []byte) (string, int) {
 // 16 KB, and returns the U+FFFD it added. With dropCut a character cut off
 // at the end is left out instead of becoming U+FFFD (for scoring a window,
 // whose end cuts wherever it falls).
-func eachGB18030(b []byte, dropCut bool, emit func([]byte)) int {
+func eachGB18030(b []byte, dropCut bool, emit sink) int {
 	dec := simplifiedchinese.GB18030.NewDecoder()
 	var buf [16 << 10]byte
 	out := buf[:0]
@@ -41,7 +41,7 @@ func eachGB18030(b []byte, dropCut bool, emit func([]byte)) int {
 	added := 0
 	for i := 0; i < len(b); {
 		if len(out) > len(buf)-8 {
-			emit(out)
+			emit.write(out)
 			out = buf[:0]
 		}
 		c := b[i]
@@ -51,9 +51,9 @@ func eachGB18030(b []byte, dropCut bool, emit func([]byte)) int {
 				j++
 			}
 			if j-i > len(buf)-len(out) {
-				emit(out) // a long ASCII run goes out as it is
+				emit.write(out) // a long ASCII run goes out as it is
 				out = buf[:0]
-				emit(b[i:j])
+				emit.write(b[i:j])
 			} else {
 				out = append(out, b[i:j]...)
 			}
@@ -105,7 +105,7 @@ func eachGB18030(b []byte, dropCut bool, emit func([]byte)) int {
 		}
 		i += nSrc
 	}
-	emit(out)
+	emit.write(out)
 	return added
 }
 

@@ -3,6 +3,7 @@ package charset
 import (
 	"math/rand"
 	"os"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -17,16 +18,19 @@ import (
 func refScore(lab label, b []byte) candidate {
 	c := candidate{lab: lab}
 	var out []byte
+	var sb strings.Builder
 	switch {
 	case lab.fam == famUTF8:
 		out = b[:len(b)-cutTail(b)]
 	case lab.enc == simplifiedchinese.GB18030:
-		eachGB18030(b, true, func(p []byte) { out = append(out, p...) })
+		eachGB18030(b, true, sink{sb: &sb})
+		out = []byte(sb.String())
 	default:
-		if _, err := transformAll(lab.enc.NewDecoder(), b, func(p []byte) { out = append(out, p...) }); err != nil {
+		if _, err := transformAll(lab.enc.NewDecoder(), b, sink{sb: &sb}); err != nil {
 			c.bad = len(b)
 			return c
 		}
+		out = []byte(sb.String())
 	}
 	for len(out) > 0 {
 		r, size := utf8.DecodeRune(out)

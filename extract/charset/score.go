@@ -31,9 +31,9 @@ func score(lab label, b []byte) candidate {
 	case lab.fam == famUTF8:
 		c.count(b[:len(b)-cutTail(b)])
 	case lab.enc == simplifiedchinese.GB18030:
-		eachGB18030(b, true, c.count)
+		eachGB18030(b, true, sink{c: &c})
 	default:
-		if _, err := transformAll(lab.enc.NewDecoder(), b, c.count); err != nil {
+		if _, err := transformAll(lab.enc.NewDecoder(), b, sink{c: &c}); err != nil {
 			return candidate{lab: lab, bad: len(b)} // x/text decoders replace rather than fail; count it unreadable
 		}
 	}
