@@ -27,6 +27,20 @@ var essayFirst = func() runeSet {
 	return newRuneSet(rs)
 }()
 
+// copySignRunes are the runes essayScan looks at: traditional characters
+// and the first letters of the essay words.
+var copySignRunes = func() runeSet {
+	var rs []rune
+	for r := range tradToSimp {
+		rs = append(rs, r)
+	}
+	for _, w := range essayWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		rs = append(rs, r)
+	}
+	return newRuneSet(rs)
+}()
+
 // placeholderRe is a redacted name or year: *年, *区, *府办.
 var placeholderRe = regexp.MustCompile(`[*＊]\s*(?:年|区|區|市|县|縣|镇|鎮|府|局)`)
 
@@ -61,6 +75,9 @@ func essayScan(s string, seen *uint32) (trad int) {
 		}
 		r, size := decodeHan(s, i)
 		i += size
+		if !copySignRunes.has(r) {
+			continue // most hanzi: one bit test
+		}
 		if tradKeys.has(r) {
 			trad++
 			r = tradToSimp[r]

@@ -119,12 +119,13 @@ func legacyFigures(lines []string) []LegacyFigure {
 }
 
 // mayHoldFigure is a necessary condition, on the sentence as published, for
-// its match form to hold one of 公申复诉: fold turns 復 and 訴 into 复 and
-// 诉, and the broken gloss "?fù)议" becomes 复议.
+// a figure pattern to match its match form: every pattern holds 主动公开,
+// 申请, 复议 or 行政诉讼, and fold turns 復 and 訴 into 复 and 诉 while the
+// broken gloss "?fù)议" becomes 复议. (公 alone, in every 公开, is no sign.)
 func mayHoldFigure(s string) bool {
 	for _, r := range s {
 		switch r {
-		case '公', '申', '复', '诉', '復', '訴', '议', '議':
+		case '主', '申', '复', '诉', '復', '訴', '议', '議':
 			return true
 		}
 	}

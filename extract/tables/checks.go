@@ -15,11 +15,12 @@ const (
 	CheckReviewTotals    = "review_litigation.totals" // total = upheld + corrected + other + pending, per group
 )
 
-// term is one named cell on one side of a comparison.
+// term is one named cell on one side of a comparison: its value only
+// (nil for a blank cell), which is all a check reads.
 type term struct {
-	name string
-	cell Cell
-	ok   bool // the cell exists in the table
+	name  string
+	value *float64
+	ok    bool // the cell exists in the table
 }
 
 // side is a sum of terms. Blank cells count as 0, but a side with no
@@ -28,7 +29,7 @@ type side []term
 
 func (s side) hasValue() bool {
 	for _, t := range s {
-		if t.ok && t.cell.Value != nil {
+		if t.ok && t.value != nil {
 			return true
 		}
 	}
@@ -38,8 +39,8 @@ func (s side) hasValue() bool {
 func (s side) sum() float64 {
 	v := 0.0
 	for _, t := range s {
-		if t.ok && t.cell.Value != nil {
-			v += *t.cell.Value
+		if t.ok && t.value != nil {
+			v += *t.value
 		}
 	}
 	return v
@@ -52,16 +53,16 @@ func (s side) String() string {
 	omitted := 0
 	for _, t := range s {
 		switch {
-		case !t.ok || t.cell.Value == nil:
+		case !t.ok || t.value == nil:
 			if len(s) > 6 {
 				omitted++
 				continue
 			}
 			parts = append(parts, t.name+" (blank)")
-		case len(s) > 6 && *t.cell.Value == 0:
+		case len(s) > 6 && *t.value == 0:
 			omitted++
 		default:
-			parts = append(parts, t.name+" "+num(*t.cell.Value))
+			parts = append(parts, t.name+" "+num(*t.value))
 		}
 	}
 	out := strings.Join(parts, " + ")
@@ -110,7 +111,7 @@ func judge(id string, cmps []comparison) Check {
 // cellIn is one cell of a row map as a term named by its row.
 func cellIn(r map[string]Cell, row, col string) term {
 	c, ok := r[col]
-	return term{name: row, cell: c, ok: ok}
+	return term{name: row, value: c.Value, ok: ok}
 }
 
 func named(tm term, name string) term { tm.name = name; return tm }
