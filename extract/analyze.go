@@ -30,7 +30,7 @@ func analyze(in Input, rec *Record, p *page) {
 	}
 	var figs []LegacyFigure
 	if !p.tab.found() {
-		figs = legacyFigures(clean)
+		figs = legacyFiguresClean(clean)
 	}
 
 	rec.Kind = kindOf(rec.Title, in.URL, len(hs), p.tab.found(), len(figs), p.pageText)

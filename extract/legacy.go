@@ -74,10 +74,18 @@ func matchForm(s string) string {
 
 // legacyFigures reads the figures from the body lines.
 func legacyFigures(lines []string) []LegacyFigure {
+	clean := make([]string, len(lines))
+	for i, l := range lines {
+		clean[i] = cleanLine(l)
+	}
+	return legacyFiguresClean(clean)
+}
+
+// legacyFiguresClean is legacyFigures for lines already through cleanLine.
+func legacyFiguresClean(lines []string) []LegacyFigure {
 	var out []LegacyFigure
 	var found [4]bool // by index in figurePatterns
 	for _, l := range lines {
-		l = cleanLine(l)
 		if l == "" || !mayHoldFigure(l) {
 			continue // most lines: no sentence of theirs can match
 		}

@@ -296,26 +296,20 @@ func collapseSpaces(s string) string {
 // isCleanLine reports whether cleanLine would return s as it is: no space
 // at either end, none but single ASCII spaces inside. It decodes only the
 // runes whose lead byte can start a space (TestSpaceLeadBytes): hanzi are
-// stepped over a byte at a time.
+// stepped over a byte at a time, one table lookup each.
 func isCleanLine(s string) bool {
 	prevSpace := true // a leading space is not clean
 	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c < utf8.RuneSelf:
-			switch c {
-			case ' ':
-				if prevSpace {
-					return false
-				}
-				prevSpace = true
-			case '\t', '\n', '\v', '\f', '\r':
+		switch spaceClass[s[i]] {
+		case byteSpace:
+			if prevSpace {
 				return false
-			default:
-				prevSpace = false
 			}
+			prevSpace = true
 			i++
-		case c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF:
+		case byteOtherSpace:
+			return false
+		case byteMaybeSpace:
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if isSpace(r) {
 				return false
@@ -329,6 +323,25 @@ func isCleanLine(s string) bool {
 	}
 	return !prevSpace || s == ""
 }
+
+// Byte classes for isCleanLine.
+const (
+	bytePlain      = iota
+	byteSpace      // ' '
+	byteOtherSpace // \t \n \v \f \r
+	byteMaybeSpace // C2 E1 E2 E3 EF: the lead bytes of the non-ASCII spaces
+)
+
+var spaceClass = func() (t [256]uint8) {
+	t[' '] = byteSpace
+	for _, c := range "\t\n\v\f\r" {
+		t[c] = byteOtherSpace
+	}
+	for _, c := range []byte{0xC2, 0xE1, 0xE2, 0xE3, 0xEF} {
+		t[c] = byteMaybeSpace
+	}
+	return t
+}()
 
 // joinText is Record.Text: cleaned lines, one per line, runs of blank lines
 // collapsed to one.
