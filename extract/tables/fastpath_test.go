@@ -195,6 +195,9 @@ func TestInPlaceReadersMatchRuneSlices(t *testing.T) {
 		if got, want := stripOneEnum(n), refStripOneEnum(n); got != want {
 			t.Fatalf("stripOneEnum(%q) = %q, want %q", n, got, want)
 		}
+		if got, want := hasPunct(s), strings.ContainsFunc(s, isPunct); got != want {
+			t.Fatalf("hasPunct(%q) = %v, want %v", s, got, want)
+		}
 		gs, gu, gok := parseNumber(s)
 		ws, wu, wok := refParseNumber(s)
 		if gs != ws || gu != wu || gok != wok {
@@ -207,6 +210,26 @@ func TestNoSpaceAbove3000(t *testing.T) {
 	for r := rune(0x3001); r <= utf8.MaxRune; r++ {
 		if unicode.IsSpace(r) {
 			t.Fatalf("unicode.IsSpace(%U) = true", r)
+		}
+	}
+}
+
+// TestPunctLeadBytes: hasPunct decodes only runes led by these bytes.
+func TestPunctLeadBytes(t *testing.T) {
+	var buf [4]byte
+	for r := rune(0x80); r <= utf8.MaxRune; r++ {
+		if !isPunct(r) {
+			continue
+		}
+		utf8.EncodeRune(buf[:], r)
+		if c := buf[0]; c != 0xC2 && c != 0xE2 && c != 0xE3 && c != 0xEF {
+			t.Errorf("%q starts with %#x", r, c)
+		}
+	}
+	for _, s := range []string{"", "规章", "a", "(", "规、章", "·", "\xff", "\xe3", "１"} {
+		want := strings.ContainsFunc(s, isPunct)
+		if got := hasPunct(s); got != want {
+			t.Errorf("hasPunct(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

@@ -337,6 +337,9 @@ func stripEnum(s string) (string, bool) {
 func stripOneEnum(s string) string {
 	isCN := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九十", r) }
 	isD := func(r rune) bool { return r >= '0' && r <= '9' }
+	if r, _ := utf8.DecodeRuneInString(s); s == "" || !(r >= '①' && r <= '⑳' || r == '(' || isCN(r) || isD(r)) {
+		return s // most labels: no enumerator can start here
+	}
 	var rs [6]rune
 	var off [7]int // off[k]: byte offset of rune k; off[n]: after the last one read
 	n := 0
@@ -383,11 +386,46 @@ func stripOneEnum(s string) string {
 
 // dropPunct removes the punctuation that varies between publishers.
 func dropPunct(s string) string {
+	if !hasPunct(s) {
+		return s // most label cores: nothing to drop
+	}
 	return strings.Map(func(r rune) rune {
-		switch r {
-		case '(', ')', ',', '、', '.', ';', ':', '。', '/', '，', '；', '：', '·', '-', '—', '_':
+		if isPunct(r) {
 			return -1
 		}
 		return r
 	}, s)
+}
+
+func isPunct(r rune) bool {
+	switch r {
+	case '(', ')', ',', '、', '.', ';', ':', '。', '/', '，', '；', '：', '·', '-', '—', '_':
+		return true
+	}
+	return false
+}
+
+// hasPunct reports whether s holds a rune isPunct drops. Only ASCII and
+// runes led by C2, E2, E3 or EF can be one (TestPunctLeadBytes); hanzi are
+// stepped over a byte at a time.
+func hasPunct(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < utf8.RuneSelf:
+			if isPunct(rune(c)) {
+				return true
+			}
+			i++
+		case c == 0xC2 || c == 0xE2 || c == 0xE3 || c == 0xEF:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if isPunct(r) {
+				return true
+			}
+			i += size
+		default:
+			i++
+		}
+	}
+	return false
 }

@@ -109,20 +109,25 @@ func parseNumber(raw string) (string, unitScale, bool) {
 		}
 		break
 	}
-	var b strings.Builder
-	digits, dot := 0, false
+	// The figure: digits, one decimal point, thousands commas and spaces.
+	// Written plainly (ASCII digits and a point, nothing else) it is a piece
+	// of raw and needs no copy.
+	start := i
+	digits, dot, plain := 0, false, true
 	for i < len(raw) {
 		r, size := utf8.DecodeRuneInString(raw[i:])
-		switch r = fold(r); {
-		case r >= '0' && r <= '9':
-			b.WriteByte(byte(r))
+		switch f := fold(r); {
+		case f >= '0' && f <= '9':
 			digits++
-		case r == '.' && !dot:
-			b.WriteByte('.')
+			plain = plain && r == f
+		case f == '.' && !dot:
 			dot = true
-		case r == ',' && digits > 0:
+			plain = plain && r == f
+		case f == ',' && digits > 0:
 			// thousands separator
-		case r == ' ' || r == 0xA0 || r == 0x3000:
+			plain = false
+		case f == ' ' || f == 0xA0 || f == 0x3000:
+			plain = false
 		default:
 			goto suffix
 		}
@@ -148,7 +153,17 @@ suffix:
 	default:
 		return "", unitNone, false
 	}
-	s := b.String()
+	s := raw[start:i]
+	if !plain {
+		// Keep the digits and the point, folded to ASCII.
+		var b strings.Builder
+		for _, r := range s {
+			if f := fold(r); f >= '0' && f <= '9' || f == '.' {
+				b.WriteByte(byte(f))
+			}
+		}
+		s = b.String()
+	}
 	if strings.HasSuffix(s, ".") {
 		s = strings.TrimSuffix(s, ".")
 	}
