@@ -30,10 +30,14 @@ import (
 
 // defaultReleaseEvery is how many bytes of pages may be written or read
 // between two releases. A crawl writes ~50 KB of pages per capture (its
-// payload plus the copy-on-write metadata leaves of its commit), so this
-// is one release every ~1,300 captures; a release costs a few ms (the
-// madvise, then re-faulting the few hot branch pages).
-const defaultReleaseEvery = 64 << 20
+// payload plus the copy-on-write metadata leaves of its commit), mostly
+// into freed pages all over the file, so this is one release every ~300
+// captures. Between two releases the mapping's Rss grows by more than the
+// bytes written (the windows around the hot metadata pages fill up too):
+// every 64 MB let it reach ~110 MB in a 100,000-page crawl, every 16 MB
+// ~40 MB (BENCHMARKS.md). A release costs a few ms: the madvise, then
+// re-faulting the few hot branch pages.
+const defaultReleaseEvery = 16 << 20
 
 // faultWindow is what one read of cold data can map: the page read and
 // the rest of its 64 KB fault-around window.
