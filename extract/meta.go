@@ -197,6 +197,10 @@ func mayHoldLabel(s string) bool {
 			i++ // every label letter is in U+4000–U+9FFF: lead byte E4–E9
 			continue
 		}
+		if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && labelEndMid&(1<<(s[i+1]&0x3F)) == 0 {
+			i += 3 // a hanzi whose middle byte no label's last letter has
+			continue
+		}
 		r, size := decodeHan(s, i)
 		i += size
 		k := labelEndIndex(r)
@@ -254,6 +258,18 @@ var labelsByEnd = func() [numLabelEnds][]string {
 }()
 
 const numLabelEnds = 10
+
+// labelEndMid has bit b set when some label's last letter has b as the low
+// six bits of its middle UTF-8 byte: most hanzi are ruled out by that byte.
+var labelEndMid = func() (m uint64) {
+	for _, l := range metaLabels {
+		r, _ := utf8.DecodeLastRuneInString(l.label)
+		var buf [utf8.UTFMax]byte
+		utf8.EncodeRune(buf[:], r)
+		m |= 1 << (buf[1] & 0x3F)
+	}
+	return m
+}()
 
 // labelEndIndex numbers the last letters of the labels in metaLabels
 // (TestLabelEnds keeps the two in step), -1 for any other rune.
