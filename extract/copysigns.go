@@ -41,6 +41,26 @@ var copySignRunes = func() runeSet {
 	return newRuneSet(rs)
 }()
 
+// copySignBlocks marks, per lead byte E4–E9, the middle bytes (low six
+// bits) of the copy-sign runes: a three-byte hanzi outside those blocks of
+// 64 code points is stepped over without decoding.
+var copySignBlocks = func() (m [6]uint64) {
+	var rs []rune
+	for r := range tradToSimp {
+		rs = append(rs, r)
+	}
+	for _, w := range essayWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		rs = append(rs, r)
+	}
+	var buf [utf8.UTFMax]byte
+	for _, r := range rs {
+		utf8.EncodeRune(buf[:], r)
+		m[buf[0]-0xE4] |= 1 << (buf[1] & 0x3F)
+	}
+	return m
+}()
+
 // placeholderRe is a redacted name or year: *年, *区, *府办.
 var placeholderRe = regexp.MustCompile(`[*＊]\s*(?:年|区|區|市|县|縣|镇|鎮|府|局)`)
 
@@ -73,10 +93,14 @@ func essayScan(s string, seen *uint32) (trad int) {
 			i++
 			continue
 		}
+		if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && copySignBlocks[s[i]-0xE4]&(1<<(s[i+1]&0x3F)) == 0 {
+			i += 3 // a hanzi in a block of 64 that holds no copy-sign rune
+			continue
+		}
 		r, size := decodeHan(s, i)
 		i += size
 		if !copySignRunes.has(r) {
-			continue // most hanzi: one bit test
+			continue
 		}
 		if tradKeys.has(r) {
 			trad++
