@@ -49,7 +49,7 @@ func extractDOCX(ctx context.Context, in Input, rec *Record) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("extract %s: %w", in.URL, err)
 	}
-	p := readHTML(root, in.URL)
+	p := readHTML(root, in.URL, false)
 	if p.tab.found() {
 		p.tab.source = "docx"
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -67,7 +68,7 @@ func extractMarkup(ctx context.Context, in Input, rec *Record) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("extract %s: %w", in.URL, err)
 	}
-	p := readHTML(root, in.URL)
+	p := readHTML(root, in.URL, utf8.ValidString(text))
 	rec.Attachments = p.attachments
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("extract %s: %w", in.URL, err)
@@ -87,7 +88,9 @@ type page struct {
 	warnings    []string
 }
 
-func readHTML(root *html.Node, pageURL string) *page {
+// readHTML reads a parsed page; textValid says the text it was parsed from
+// is valid UTF-8 (the charset stage's output always is).
+func readHTML(root *html.Node, pageURL string, textValid bool) *page {
 	p := &page{}
 	tags := readMetaTags(root)
 	bodyEl := findFirst(root, atom.Body)
@@ -95,9 +98,9 @@ func readHTML(root *html.Node, pageURL string) *page {
 		bodyEl = root
 	}
 	main, stats := mainContent(root)
-	around, at := renderAround(bodyEl, main)
+	around, at := renderAround(bodyEl, main, textValid)
 	removeChrome(main, stats)
-	p.lines = dropChromeLines(renderLines(main))
+	p.lines = dropChromeLines(renderPage(main, textValid))
 	if main == bodyEl {
 		around, at = nil, 0
 	}

@@ -73,6 +73,11 @@ type lineWriter struct {
 
 	exclude    *html.Node // a subtree left out (the article, rendered on its own)
 	excludedAt int        // index in lines where it would have been
+
+	// textValid: every text node is valid UTF-8, because the page the tree
+	// was parsed from is (x/net/html keeps it so: TestParsedTextStaysValid),
+	// and text need not be checked node by node.
+	textValid bool
 }
 
 func (w *lineWriter) flush(force bool) {
@@ -92,8 +97,12 @@ func (w *lineWriter) flush(force bool) {
 // renderLines renders n as lines of raw text (whitespace runs collapsed to
 // one space, but spaces, NBSP and U+3000 at the ends kept for the tables
 // stage to judge).
-func renderLines(n *html.Node) []string {
-	w := &lineWriter{limit: 1 << 20}
+func renderLines(n *html.Node) []string { return renderPage(n, false) }
+
+// renderPage is renderLines for a tree parsed from valid UTF-8 when
+// textValid is set.
+func renderPage(n *html.Node, textValid bool) []string {
+	w := &lineWriter{limit: 1 << 20, lines: make([]string, 0, 64), textValid: textValid}
 	w.walk(n)
 	w.flush(false)
 	return w.lines
@@ -101,8 +110,8 @@ func renderLines(n *html.Node) []string {
 
 // renderAround renders n without the subtree ex, and says at which line ex
 // sits: the page around its article.
-func renderAround(n, ex *html.Node) (lines []string, at int) {
-	w := &lineWriter{limit: 1 << 20, exclude: ex, excludedAt: -1}
+func renderAround(n, ex *html.Node, textValid bool) (lines []string, at int) {
+	w := &lineWriter{limit: 1 << 20, exclude: ex, excludedAt: -1, lines: make([]string, 0, 64), textValid: textValid}
 	w.walk(n)
 	w.flush(false)
 	if w.excludedAt < 0 {
@@ -201,7 +210,7 @@ func (w *lineWriter) text(s string) {
 	space := len(w.cur) > 0 && w.cur[len(w.cur)-1] == ' '
 	// Valid UTF-8 (every page the charset stage decoded) is copied a run
 	// at a time; otherwise rune by rune, each bad byte becoming U+FFFD.
-	valid := utf8.ValidString(s)
+	valid := w.textValid || utf8.ValidString(s)
 	for i := 0; i < len(s); {
 		if isHTMLSpace(s[i]) {
 			if !space {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math/rand"
 	"reflect"
 	"strings"
 	"testing"
@@ -101,6 +102,39 @@ func TestLabelEnds(t *testing.T) {
 	} {
 		if got := mayHoldLabel(s); got != want {
 			t.Errorf("mayHoldLabel(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestParsedTextStaysValid: x/net/html keeps valid UTF-8 valid (entities
+// for surrogates, NUL or out-of-range code points become U+FFFD; text is
+// cut at ASCII bytes only), which lets the renderer skip its per-node check
+// on pages the charset stage decoded; and rendering is the same either way.
+func TestParsedTextStaysValid(t *testing.T) {
+	pieces := []string{
+		"<p>", "</p>", "<td>", "<br>", "<div>", "</div>", "<script>", "</script>", "<style>", "</style>",
+		"<title>", "</title>", "<textarea>", "</textarea>", "<pre>", "</pre>", "<!--", "-->", "<![CDATA[", "]]>",
+		"&#xD800;", "&#0;", "&#x110000;", "&#128;", "&#x9F;", "&amp;", "&nbsp", "&nbsp;", "&#", "&#x", "&", "<", ">",
+		"\x00", "\r\n", "\r", " ", "\u3000", "\u00a0", "一", "報", "𠀀", "a", "=", "\"", "<a href=x>", "</a>", "<svg>", "<math>",
+	}
+	rng := rand.New(rand.NewSource(6))
+	for i := 0; i < 3000; i++ {
+		var b strings.Builder
+		for k := rng.Intn(40); k >= 0; k-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		root, err := html.Parse(strings.NewReader(b.String()))
+		if err != nil {
+			continue
+		}
+		walkTree(root, func(n *html.Node) bool {
+			if n.Type == html.TextNode && !utf8.ValidString(n.Data) {
+				t.Fatalf("text node %q of %q is not valid UTF-8", n.Data, b.String())
+			}
+			return true
+		}, nil)
+		if got, want := renderPage(root, true), renderPage(root, false); !reflect.DeepEqual(got, want) {
+			t.Fatalf("render of %q differs with textValid: %q vs %q", b.String(), got, want)
 		}
 	}
 }
