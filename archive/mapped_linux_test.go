@@ -198,7 +198,7 @@ func TestMappedReleaseBoundsRss(t *testing.T) {
 	if onReleases < 10 {
 		t.Errorf("only %d releases for %d captures", onReleases, n)
 	}
-	const bound = 3 * every
+	const bound = 4 * every // observed 8–9 MB; 47–48 MB without releases
 	if onPeak > bound {
 		t.Errorf("peak Rss with releases %d KB, want ≤ %d KB", onPeak>>10, bound>>10)
 	}
