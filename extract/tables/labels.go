@@ -281,40 +281,59 @@ func classifyCell(s string) label {
 // normalize folds the variants agencies publish: full-width ASCII to
 // half-width, all whitespace removed (line breaks inside labels), quotes
 // dropped, brackets unified, 只记→只计, 行政规范性文件→规范性文件.
+// Runs of runes it keeps as they are are copied whole; text that needs no
+// change is returned as it is.
 func normalize(s string) string {
 	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r >= 0xFF01 && r <= 0xFF5E:
-			r -= 0xFEE0
-		case r == 0x3000 || r == 0xA0:
-			continue
+	start := 0 // the run of unchanged bytes not yet written
+	for i, r := range s {
+		out, keep := normalizeRune(r)
+		if keep && out == r && (r != utf8.RuneError || strings.HasPrefix(s[i:], "\uFFFD")) {
+			continue // unchanged (an invalid byte is not: it becomes U+FFFD)
 		}
-		switch r {
-		case '“', '”', '"', '‘', '’', '\'', '「', '」', '『', '』':
-			continue
-		case '〔', '【', '［':
-			r = '('
-		case '〕', '】', '］':
-			r = ')'
-		case '．', '。':
-			if r == '．' {
-				r = '.'
-			}
+		if b.Cap() == 0 {
+			b.Grow(len(s))
 		}
-		// Unicode has no white space above U+3000 (TestNoSpaceAbove3000):
-		// hanzi skip the table search.
-		if (r <= 0x3000 && unicode.IsSpace(r)) || r == '\u200b' || r == '\ufeff' {
-			continue
+		b.WriteString(s[start:i])
+		if keep {
+			b.WriteRune(out)
 		}
-		b.WriteRune(r)
+		_, size := utf8.DecodeRuneInString(s[i:])
+		start = i + size
 	}
-	out := b.String()
+	out := s
+	if b.Cap() > 0 {
+		b.WriteString(s[start:])
+		out = b.String()
+	}
 	out = strings.ReplaceAll(out, "只记", "只计")
 	out = strings.ReplaceAll(out, "其它", "其他")
 	out = strings.ReplaceAll(out, "行政规范性文件", "规范性文件")
 	return out
+}
+
+// normalizeRune is what normalize writes for r, if anything.
+func normalizeRune(r rune) (rune, bool) {
+	switch {
+	case r >= 0xFF01 && r <= 0xFF5E:
+		r -= 0xFEE0
+	case r == 0x3000 || r == 0xA0:
+		return 0, false
+	}
+	switch r {
+	case '“', '”', '"', '‘', '’', '\'', '「', '」', '『', '』':
+		return 0, false
+	case '〔', '【', '［':
+		r = '('
+	case '〕', '】', '］':
+		r = ')'
+	}
+	// Unicode has no white space above U+3000 (TestNoSpaceAbove3000):
+	// hanzi skip the table search.
+	if (r <= 0x3000 && unicode.IsSpace(r)) || r == '\u200b' || r == '\ufeff' {
+		return 0, false
+	}
+	return r, true
 }
 
 // stripEnum removes leading enumerators (一、 （三） 1. ① …) and reports
@@ -331,11 +350,19 @@ func stripEnum(s string) (string, bool) {
 	}
 }
 
+// isCN: a Chinese numeral of an enumerator (一 … 十).
+func isCN(r rune) bool {
+	switch r {
+	case '一', '二', '三', '四', '五', '六', '七', '八', '九', '十':
+		return true
+	}
+	return false
+}
+
 // stripOneEnum removes one leading enumerator. s is normalize's output,
 // valid UTF-8, so its runes are read in place: an enumerator is decided by
 // its first six runes at most.
 func stripOneEnum(s string) string {
-	isCN := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九十", r) }
 	isD := func(r rune) bool { return r >= '0' && r <= '9' }
 	if r, _ := utf8.DecodeRuneInString(s); s == "" || !(r >= '①' && r <= '⑳' || r == '(' || isCN(r) || isD(r)) {
 		return s // most labels: no enumerator can start here
