@@ -30,22 +30,29 @@ type page struct {
 // (or if it fails) UTF-8 is taken as is and anything else is read as GB18030,
 // the superset of the GBK most portals use.
 func decodeText(body []byte, contentType string) string {
+	text, _ := decodePage(body, contentType)
+	return text
+}
+
+// decodePage is decodeText that also returns charset.Decode's result when
+// it ran (non-UTF-8 pages), so extraction need not decode them again.
+func decodePage(body []byte, contentType string) (string, *charset.Result) {
 	// Valid UTF-8 without NULs (which UTF-16 would have) is UTF-8 whatever
 	// the label says; only other bytes need charset's detection, which
 	// costs as much as the rest of the link reading.
 	if utf8.Valid(body) && bytes.IndexByte(body, 0) < 0 {
-		return string(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+		return string(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))), nil
 	}
 	if res, err := charset.Decode(body, contentType, ""); err == nil && res.Text != "" {
-		return res.Text
+		return res.Text, &res
 	}
 	if utf8.Valid(body) {
-		return string(body)
+		return string(body), nil
 	}
 	if out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(body); err == nil {
-		return string(out)
+		return string(out), nil
 	}
-	return strings.ToValidUTF8(string(body), "\uFFFD")
+	return strings.ToValidUTF8(string(body), "\uFFFD"), nil
 }
 
 var recordAnchor = regexp.MustCompile(`(?is)<a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)["']?[^>]*>(.*?)</a>`)

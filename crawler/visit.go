@@ -17,6 +17,7 @@ import (
 	"github.com/gocolly/colly/v2"
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/extract/charset"
 	"github.com/gongkai/gongkai/seeds"
 )
 
@@ -163,6 +164,7 @@ func (v *visitor) read(ctx context.Context, f *fetched) (outcome, []archive.Fron
 	// Decide what the answer is before storing it.
 	var pg *page
 	var text string
+	var decoded *charset.Result // kept for extraction
 	xmlAnswer := false
 	switch {
 	case capt.ErrKind != "":
@@ -183,7 +185,7 @@ func (v *visitor) read(ctx context.Context, f *fetched) (outcome, []archive.Fron
 			xmlAnswer = true
 			text = decodeText(payload, ct)
 		} else if isHTML {
-			text = decodeText(payload, ct)
+			text, decoded = decodePage(payload, ct)
 			pg = parsePage(text)
 			if isChallenge(capt.Status, capt.Header, payload, pg.text) {
 				capt.ErrKind, capt.Err = "blocked", "the page is an anti-bot script challenge"
@@ -234,7 +236,7 @@ func (v *visitor) read(ctx context.Context, f *fetched) (outcome, []archive.Fron
 		}
 		// Extraction: once per payload and parser version.
 		if out.Digest != "" && out.ErrKind != "blocked" && (payload != nil || out.NotModified) {
-			v.extract(actx, &out, capt, payload, ct)
+			v.extract(actx, &out, capt, payload, ct, decoded)
 		} else if out.ErrKind == "" {
 			out.Report = d.Kind == kindReport || d.Kind == kindAttachment
 		}
@@ -253,7 +255,7 @@ func redirectKind(k string) bool {
 
 // extract runs extraction for a payload the archive has no current record
 // of, and stores the record.
-func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Capture, payload []byte, ct string) {
+func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Capture, payload []byte, ct string, decoded *charset.Result) {
 	c := v.c
 	digest := out.Digest
 	// A payload the archive has just seen for the first time has no record
@@ -268,7 +270,7 @@ func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Captur
 		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
 		return
 	}
-	rec, err := extract.Extract(ctx, extract.Input{URL: capt.FinalURL, Body: payload, ContentType: ct, Agency: v.seed.Agency, Region: v.seed.Region})
+	rec, err := extract.Extract(ctx, extract.Input{URL: capt.FinalURL, Body: payload, ContentType: ct, Agency: v.seed.Agency, Region: v.seed.Region, Decoded: decoded})
 	if err != nil || rec == nil {
 		out.ExtractErr = fmt.Sprint(err)
 		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
