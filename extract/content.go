@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math/bits"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -136,12 +137,7 @@ type textCounter struct {
 func (tc *textCounter) enter(n *html.Node) bool {
 	switch n.Type {
 	case html.TextNode:
-		c := 0
-		for i := 0; i < len(n.Data); i++ {
-			if n.Data[i] > ' ' {
-				c++
-			}
-		}
+		c := countAboveSpace(n.Data)
 		tc.s.text += c
 		if tc.inLink > 0 {
 			tc.s.link += c
@@ -159,6 +155,26 @@ func (tc *textCounter) enter(n *html.Node) bool {
 		return true
 	}
 	return false
+}
+
+// countAboveSpace counts the bytes of s above ' ' (text, not white space
+// or control bytes), eight at a time: for a byte b, (b&0x7F)+0x5F carries
+// into the top bit exactly when b&0x7F > 0x20, and b's own top bit covers
+// b >= 0x80; no lane can carry into the next.
+func countAboveSpace(s string) int {
+	const low7, add, high = 0x7F7F7F7F7F7F7F7F, 0x5F5F5F5F5F5F5F5F, 0x8080808080808080
+	c, i := 0, 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		c += bits.OnesCount64(((w & low7) + add | w) & high)
+	}
+	for ; i < len(s); i++ {
+		if s[i] > ' ' {
+			c++
+		}
+	}
+	return c
 }
 
 func (tc *textCounter) leave(n *html.Node) {

@@ -437,3 +437,25 @@ func TestChromeFiltersMatchDefinitions(t *testing.T) {
 		}
 	}
 }
+
+func TestCountAboveSpace(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, rng.Intn(40))
+		for j := range b {
+			b[j] = byte(rng.Intn(256))
+			if rng.Intn(2) == 0 {
+				b[j] = byte(0x18 + rng.Intn(16)) // around ' '
+			}
+		}
+		want := 0
+		for _, c := range b {
+			if c > ' ' {
+				want++
+			}
+		}
+		if got := countAboveSpace(string(b)); got != want {
+			t.Fatalf("countAboveSpace(%q) = %d, want %d", b, got, want)
+		}
+	}
+}
