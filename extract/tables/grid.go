@@ -19,6 +19,7 @@ const (
 	maxCellText    = 64 << 10  // bytes of text kept per cell
 	maxTableCount  = 20_000    // <table> elements looked at per document
 	maxRowsPerGrid = 50_000
+	maxSharedRows  = 4096 // grid slots allocated up front for one table
 )
 
 // gcell is one <td>/<th> as placed in the grid.
@@ -118,13 +119,24 @@ func buildGrid(t *html.Node, tableIdx int, lim *gridLimits) []grow {
 	}
 	grid := make([][]*gcell, len(trs))
 	// The cells live in one slab (the grid points into it): one allocation
-	// per table instead of one per cell.
-	n := 0
+	// per table instead of one per cell. The rows share one backing array
+	// as wide as the widest row's own cells (a row that grows wider, with
+	// cells spanning down from above, gets its own).
+	n, width := 0, 0
 	for _, tr := range trs {
+		w := 0
 		for td := tr.FirstChild; td != nil; td = td.NextSibling {
 			if td.Type == html.ElementNode && (td.DataAtom == atom.Td || td.DataAtom == atom.Th) {
 				n++
+				w += spanAttr(td, "colspan", maxColspan)
 			}
+		}
+		width = max(width, w)
+	}
+	if len(trs)*width <= maxSharedRows {
+		rows := make([]*gcell, len(trs)*width)
+		for i := range grid {
+			grid[i] = rows[i*width : i*width : (i+1)*width]
 		}
 	}
 	slab := make([]gcell, 0, n)
