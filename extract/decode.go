@@ -10,12 +10,17 @@ import (
 
 // decode runs the charset stage and copies its evidence onto the record.
 // When the stage fails on bytes that are valid UTF-8 anyway, the page is
-// read as UTF-8 with a warning rather than lost.
+// read as UTF-8 with a warning rather than lost. The text is always valid
+// UTF-8: the charset stage guarantees it, the fallback checks it, and a
+// caller's Decoded is checked here.
 func decode(in Input, rec *Record) (string, error) {
 	var res charset.Result
 	var err error
 	if in.Decoded != nil {
 		res = *in.Decoded // the caller's own Decode of these bytes
+		if !utf8.ValidString(res.Text) {
+			return "", fmt.Errorf("extract %s: Input.Decoded is not valid UTF-8, so not charset.Decode's", in.URL)
+		}
 	} else {
 		res, err = charset.Decode(in.Body, in.ContentType, in.CharsetOverride)
 	}

@@ -65,6 +65,12 @@ func TestDecodedInput(t *testing.T) {
 	if rec.Title != reports[1].Title {
 		t.Errorf("title %q, want the decoded page's %q", rec.Title, reports[1].Title)
 	}
+	// Decode never returns invalid UTF-8; a Decoded that holds some is refused.
+	bad := res
+	bad.Text = "<p>\xff</p>"
+	if _, err := extract.Extract(context.Background(), extract.Input{URL: "http://127.0.0.1/a.html", Body: a.Body, Decoded: &bad}); err == nil {
+		t.Error("a Decoded with invalid UTF-8 was accepted")
+	}
 }
 
 func recordJSON(t *testing.T, in extract.Input) []byte {

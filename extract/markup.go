@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -68,7 +67,7 @@ func extractMarkup(ctx context.Context, in Input, rec *Record) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("extract %s: %w", in.URL, err)
 	}
-	p := readHTML(root, in.URL, utf8.ValidString(text))
+	p := readHTML(root, in.URL, true) // decode's text is valid UTF-8
 	rec.Attachments = p.attachments
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("extract %s: %w", in.URL, err)

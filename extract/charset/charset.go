@@ -26,7 +26,7 @@ const (
 // agree with no label, the detected family's name ("utf-8", "gb18030",
 // "big5", or chardet's answer) with Source sniffed.
 type Result struct {
-	Text         string // UTF-8
+	Text         string // valid UTF-8, whatever the bytes (FuzzDecode, TestDecodeAlwaysValid)
 	Charset      string // lower-case canonical name: utf-8, gbk, gb2312, gb18030, big5, ...
 	Source       string // one of the Source* constants
 	Replacements int    // U+FFFD characters in Text that were not in the input

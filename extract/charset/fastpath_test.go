@@ -146,3 +146,37 @@ func TestScoreMatchesDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeAlwaysValid: Decode's Text is valid UTF-8 whatever the bytes
+// and whichever label is forced (extract parses it without checking each
+// text node again). FuzzDecode checks the same without an override.
+func TestDecodeAlwaysValid(t *testing.T) {
+	labels := []string{
+		"", "utf-8", "gbk", "gb2312", "gb18030", "big5", "shift_jis", "euc-jp", "iso-2022-jp", "euc-kr",
+		"windows-1252", "iso-8859-5", "koi8-r", "utf-16le", "utf-16be", "x-user-defined", "macintosh",
+		"ibm866", "windows-874", "gbk2312", "utf8mb4",
+	}
+	rng := rand.New(rand.NewSource(8))
+	var bodies [][]byte
+	for i, w := range scoreWindows(t) {
+		if i%4 == 0 {
+			bodies = append(bodies, w)
+		}
+	}
+	for i := 0; i < 1000; i++ {
+		b := make([]byte, rng.Intn(300))
+		rng.Read(b)
+		bodies = append(bodies, b)
+	}
+	for _, b := range bodies {
+		for _, l := range labels {
+			res, err := Decode(b, "", l)
+			if err != nil {
+				t.Fatalf("Decode(%d bytes, %q): %v", len(b), l, err)
+			}
+			if !utf8.ValidString(res.Text) {
+				t.Fatalf("Decode(%q, override %q) gave invalid UTF-8", b[:min(len(b), 60)], l)
+			}
+		}
+	}
+}
