@@ -459,3 +459,43 @@ func TestCountAboveSpace(t *testing.T) {
 		}
 	}
 }
+
+func TestJoinAfter(t *testing.T) {
+	pieces := []string{"", "", " ", "a", "一二", "\u3000b\u3000", "\n", "x\n", "  c  d "}
+	rng := rand.New(rand.NewSource(9))
+	for i := 0; i < 20000; i++ {
+		lines := make([]string, rng.Intn(6))
+		for j := range lines {
+			lines[j] = pieces[rng.Intn(len(pieces))]
+		}
+		head := []string{"", "标题\n", "\n", "t\n\n"}[rng.Intn(4)]
+		for _, clean := range []bool{true, false} {
+			if got, want := joinAfter(head, lines, clean), head+join(lines, clean); got != want {
+				t.Fatalf("joinAfter(%q, %q, %v) = %q, want %q", head, lines, clean, got, want)
+			}
+			// join itself, against the definition it had.
+			var b strings.Builder
+			blank := true
+			for _, l := range lines {
+				if clean {
+					l = cleanLine(l)
+				}
+				if l == "" {
+					if !blank {
+						b.WriteByte('\n')
+					}
+					blank = true
+					continue
+				}
+				if b.Len() > 0 {
+					b.WriteByte('\n')
+				}
+				b.WriteString(l)
+				blank = false
+			}
+			if got, want := join(lines, clean), strings.TrimRight(b.String(), "\n"); got != want {
+				t.Fatalf("join(%q, %v) = %q, want %q", lines, clean, got, want)
+			}
+		}
+	}
+}

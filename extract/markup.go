@@ -116,11 +116,11 @@ func readHTML(root *html.Node, pageURL string, textValid bool) *page {
 	}
 	mergeMetaTags(&p.meta, tags)
 	p.pageText = func() string {
-		s := joinText(full)
+		head := ""
 		if t := findInHead(root, atom.Title); t != nil {
-			s = cleanLine(textOf(t)) + "\n" + s
+			head = cleanLine(textOf(t)) + "\n"
 		}
-		return s
+		return joinAfter(head, full, true)
 	}
 
 	p.title = pickTitle(root, main, tags, p.lines)

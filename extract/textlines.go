@@ -359,13 +359,18 @@ func joinText(lines []string) string { return join(lines, true) }
 // joinClean is joinText for lines already cleaned.
 func joinClean(lines []string) string { return join(lines, false) }
 
-func join(lines []string, clean bool) string {
+func join(lines []string, clean bool) string { return joinAfter("", lines, clean) }
+
+// joinAfter is head followed by join(lines, clean), built in one buffer.
+func joinAfter(head string, lines []string, clean bool) string {
 	var b strings.Builder
-	size := 0
+	size := len(head)
 	for _, l := range lines {
 		size += len(l) + 1
 	}
-	b.Grow(size)  // an upper bound: one allocation instead of a doubling series
+	b.Grow(size) // an upper bound: one allocation instead of a doubling series
+	b.WriteString(head)
+	base := b.Len()
 	blank := true // no blank line at the start
 	for _, l := range lines {
 		if clean {
@@ -378,11 +383,16 @@ func join(lines []string, clean bool) string {
 			blank = true
 			continue
 		}
-		if b.Len() > 0 {
+		if b.Len() > base {
 			b.WriteByte('\n')
 		}
 		b.WriteString(l)
 		blank = false
 	}
-	return strings.TrimRight(b.String(), "\n")
+	s := b.String()
+	end := len(s)
+	for end > base && s[end-1] == '\n' {
+		end--
+	}
+	return s[:end]
 }
