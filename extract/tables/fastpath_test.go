@@ -233,6 +233,9 @@ func TestInPlaceReadersMatchRuneSlices(t *testing.T) {
 		if got, want := stripOneEnum(n), refStripOneEnum(n); got != want {
 			t.Fatalf("stripOneEnum(%q) = %q, want %q", n, got, want)
 		}
+		if got, want := trimCell(s), strings.TrimFunc(s, isCellSpace); got != want {
+			t.Fatalf("trimCell(%q) = %q, want %q", s, got, want)
+		}
 		if got, want := hasPunct(s), strings.ContainsFunc(s, isPunct); got != want {
 			t.Fatalf("hasPunct(%q) = %v, want %v", s, got, want)
 		}

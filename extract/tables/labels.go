@@ -13,7 +13,7 @@ const (
 )
 
 // labelKind says what a normalized label names.
-type labelKind int
+type labelKind uint8
 
 const (
 	kindNone       labelKind = iota
@@ -27,9 +27,9 @@ const (
 // label is what one cell or line of text was recognised as (not to be
 // confused with Label of layout.go, an official row or column label).
 type label struct {
-	kind  labelKind
 	table string // table id the label belongs to ("" when ambiguous)
 	id    string // row id, column id, review group/leaf id
+	kind  labelKind
 	// ambiguous is set for 总计 and 其他, which are column headers in one
 	// place and row labels in another; the caller decides from context.
 	ambiguous bool

@@ -10,9 +10,14 @@ import (
 // trimCell trims the whitespace agencies leave around a cell: ASCII space,
 // tabs, line breaks, U+3000 and NBSP.
 func trimCell(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == 0x3000 || r == 0xA0 || r == 0x200B || r == 0xFEFF
-	})
+	if s != "" && s[0] > ' ' && s[0] < utf8.RuneSelf && s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf {
+		return s // printable ASCII at both ends ("0", "12"): nothing to trim
+	}
+	return strings.TrimFunc(s, isCellSpace)
+}
+
+func isCellSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == 0x3000 || r == 0xA0 || r == 0x200B || r == 0xFEFF
 }
 
 // isBlankText reports whether a trimmed cell is blank: empty, a dash or a
