@@ -29,6 +29,7 @@ const (
 	fieldScope
 	fieldSource
 	fieldTopic
+	numFields
 )
 
 // metaLabels lists the labels of each field, longest first where one label
@@ -94,7 +95,7 @@ func fieldOf(label string) metaField {
 // article itself may mention 来源 later.
 func parseMetaLines(lines []string) (Meta, string) {
 	var m Meta
-	set := map[metaField]bool{}
+	var set [numFields]bool // fields already read
 	var bad []string
 	for i := 0; i < len(lines); i++ {
 		if len(lines[i]) > 1200 || !mayHoldLabel(lines[i]) {
