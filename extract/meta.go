@@ -198,8 +198,8 @@ func mayHoldLabel(s string) bool {
 			i++ // every label letter is in U+4000–U+9FFF: lead byte E4–E9
 			continue
 		}
-		if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && labelEndMid&(1<<(s[i+1]&0x3F)) == 0 {
-			i += 3 // a hanzi whose middle byte no label's last letter has
+		if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && labelEndBlocks[s[i]-0xE4]&(1<<(s[i+1]&0x3F)) == 0 {
+			i += 3 // a hanzi in a block of 64 that holds no label's last letter
 			continue
 		}
 		r, size := decodeHan(s, i)
@@ -260,14 +260,15 @@ var labelsByEnd = func() [numLabelEnds][]string {
 
 const numLabelEnds = 10
 
-// labelEndMid has bit b set when some label's last letter has b as the low
-// six bits of its middle UTF-8 byte: most hanzi are ruled out by that byte.
-var labelEndMid = func() (m uint64) {
+// labelEndBlocks marks, per lead byte E4–E9, the middle bytes (low six
+// bits) of the labels' last letters: a three-byte hanzi outside those
+// blocks of 64 code points is stepped over without decoding.
+var labelEndBlocks = func() (m [6]uint64) {
 	for _, l := range metaLabels {
 		r, _ := utf8.DecodeLastRuneInString(l.label)
 		var buf [utf8.UTFMax]byte
 		utf8.EncodeRune(buf[:], r)
-		m |= 1 << (buf[1] & 0x3F)
+		m[buf[0]-0xE4] |= 1 << (buf[1] & 0x3F)
 	}
 	return m
 }()
