@@ -2,7 +2,6 @@ package extract
 
 import (
 	"math/bits"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -61,9 +60,6 @@ var copySignBlocks = func() (m [6]uint64) {
 	return m
 }()
 
-// placeholderRe is a redacted name or year: *年, *区, *府办.
-var placeholderRe = regexp.MustCompile(`[*＊]\s*(?:年|区|區|市|县|縣|镇|鎮|府|局)`)
-
 // copyScore sums the signs that a report text sits on an essay site.
 func copyScore(title, pageText string) int {
 	var seen uint32 // bit i: essayWords[i] occurs in the folded title or page
@@ -93,12 +89,21 @@ func essayScan(s string, seen *uint32) (trad int) {
 			i++
 			continue
 		}
-		if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && copySignBlocks[s[i]-0xE4]&(1<<(s[i+1]&0x3F)) == 0 {
-			i += 3 // a hanzi in a block of 64 that holds no copy-sign rune
-			continue
+		var r rune
+		if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// A well-formed hanzi: skipped by its block of 64 code points
+			// when that holds no copy-sign rune, else decoded in place.
+			c, b1, b2 := s[i], s[i+1], s[i+2]
+			i += 3
+			if copySignBlocks[c-0xE4]&(1<<(b1&0x3F)) == 0 {
+				continue
+			}
+			r = rune(c&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F)
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			i += size
 		}
-		r, size := decodeHan(s, i)
-		i += size
 		if !copySignRunes.has(r) {
 			continue
 		}
@@ -225,11 +230,30 @@ func isPinyinLetter(r rune) bool {
 	return false
 }
 
-// countPlaceholders counts, up to limit, redacted names (placeholderRe);
-// a page without an asterisk has none.
+// countPlaceholders counts, up to limit, redacted names (*年, *区, *府办):
+// the matches of `[*＊]\s*(?:年|区|區|市|县|縣|镇|鎮|府|局)`, an asterisk of
+// either width, ASCII white space, then one of those characters.
 func countPlaceholders(s string, limit int) int {
-	if strings.IndexByte(s, '*') < 0 && !strings.Contains(s, "＊") {
-		return 0
+	n := 0
+	for i := 0; i < len(s) && n < limit; i++ {
+		switch {
+		case s[i] == '*':
+			i++
+		case s[i] == 0xEF && strings.HasPrefix(s[i:], "＊"):
+			i += len("＊")
+		default:
+			continue
+		}
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f') {
+			i++
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch r {
+		case '年', '区', '區', '市', '县', '縣', '镇', '鎮', '府', '局':
+			n++
+			i += size
+		}
+		i-- // the loop steps on to the byte after what was read
 	}
-	return len(placeholderRe.FindAllStringIndex(s, limit))
+	return n
 }

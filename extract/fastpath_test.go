@@ -25,6 +25,7 @@ var (
 	refPinyinGlossRe = regexp.MustCompile(`\p{Han}[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]`)
 	refYearDuRe      = regexp.MustCompile(`((?:19|20)\d{2})\s*年度`)
 	refYearNianRe    = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
+	refPlaceholderRe = regexp.MustCompile(`[*＊]\s*(?:年|区|區|市|县|縣|镇|鎮|府|局)`)
 	refGlossRe       = regexp.MustCompile(`(\p{Han})[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]`)
 	refNotReportRe   = regexp.MustCompile(`指南|目录|通知|会议|召开|培训|部署|印发|做好|列表|公告|新闻|动态|查询|解读|关于报送`)
 )
@@ -120,7 +121,7 @@ func refCopyScore(title, pageText string) int {
 	if len(refPinyinGlossRe.FindAllStringIndex(pageText, 5)) >= 3 {
 		score += 2
 	}
-	if len(placeholderRe.FindAllStringIndex(pageText, 5)) >= 3 {
+	if len(refPlaceholderRe.FindAllStringIndex(pageText, 5)) >= 3 {
 		score++
 	}
 	n := 0
@@ -172,7 +173,7 @@ func fastpathTexts(t *testing.T) (lines, pages []string) {
 		"。", "；", ";", "！", "？", "\xff", "\xe4\xb8", "范", "範文", "文库", "本站", "會員", "参考價值",
 		"工作總結", "心得體會", "下载", "免費", "復", "訴", "訟", "報", "一", "Ａ",
 		"2020", "1999", "20", "19", "2", "0", "\t", "\n", "\f", "\v", "年度", "度", "指南", "关于", "报送",
-		"【", "】", "[", "]", "字", "扫", "浏", "访", "点", "阅",
+		"【", "】", "[", "]", "字", "扫", "浏", "访", "点", "阅", "*", "**", "＊", "* ", "*\n", "*\v", "区", "鎮", "局",
 	}
 	rng := rand.New(rand.NewSource(1))
 	for i := 0; i < 20000; i++ {
@@ -223,6 +224,9 @@ func TestScannersMatchDefinitions(t *testing.T) {
 		}
 		if got, want := countGlosses(p, 1<<30), len(refPinyinGlossRe.FindAllStringIndex(p, -1)); got != want {
 			t.Fatalf("countGlosses(%.200q) = %d, want %d", p, got, want)
+		}
+		if got, want := countPlaceholders(p, 1<<30), len(refPlaceholderRe.FindAllStringIndex(p, -1)); got != want {
+			t.Fatalf("countPlaceholders(%.200q) = %d, want %d", p, got, want)
 		}
 		if got, want := removeGlosses(p), refGlossRe.ReplaceAllString(p, "$1"); got != want {
 			t.Fatalf("removeGlosses(%.200q) = %.200q, want %.200q", p, got, want)
