@@ -158,7 +158,8 @@ func (h *htmlReader) dataRow(table, row string, values []*gcell) {
 
 // headerRow recognises a header row and records its columns.
 func (h *htmlReader) headerRow(cells []*gcell) bool {
-	count := map[string]int{}
+	tableIDs := [...]string{Proactive, Requests, ReviewLitigation}
+	var count [len(tableIDs)]int // header cells per table, in tableIDs order
 	for _, c := range cells {
 		l := c.lab
 		if l.kind == kindSection {
@@ -168,13 +169,17 @@ func (h *htmlReader) headerRow(cells []*gcell) bool {
 			return true
 		}
 		if (l.kind == kindColumn || l.kind == kindHeaderOnly) && l.table != "" {
-			count[l.table]++
+			for i, t := range tableIDs {
+				if l.table == t {
+					count[i]++
+				}
+			}
 		}
 	}
 	best, n := "", 0
-	for _, t := range []string{Proactive, Requests, ReviewLitigation} {
-		if count[t] > n {
-			best, n = t, count[t]
+	for i, t := range tableIDs {
+		if count[i] > n {
+			best, n = t, count[i]
 		}
 	}
 	if best == "" {
