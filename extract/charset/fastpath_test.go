@@ -180,3 +180,18 @@ func TestDecodeAlwaysValid(t *testing.T) {
 		}
 	}
 }
+
+// TestCountThreeByte: every three-byte sequence led by E0–EF counts as
+// utf8.DecodeRune reads it.
+func TestCountThreeByte(t *testing.T) {
+	for b0 := 0xE0; b0 <= 0xEF; b0++ {
+		for b1 := 0x7F; b1 <= 0xC0; b1++ {
+			for b2 := 0x7F; b2 <= 0xC0; b2++ {
+				b := []byte{byte(b0), byte(b1), byte(b2), 'x'}
+				if got, want := score(labelUTF8, b), refScore(labelUTF8, b); got != want {
+					t.Fatalf("% x: %+v, want %+v", b, got, want)
+				}
+			}
+		}
+	}
+}

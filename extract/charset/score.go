@@ -66,12 +66,23 @@ func scoreIfClean(lab label, b []byte) candidate {
 // count adds the characters of a piece of decoded UTF-8 (whole characters).
 func (c *candidate) count(out []byte) {
 	for len(out) > 0 {
-		if out[0] < utf8.RuneSelf {
+		b0 := out[0]
+		if b0 < utf8.RuneSelf {
 			out = out[1:]
 			continue
 		}
-		r, size := utf8.DecodeRune(out)
-		out = out[size:]
+		var r rune
+		if b0 >= 0xE1 && b0 <= 0xEF && b0 != 0xED && len(out) >= 3 && out[1]&0xC0 == 0x80 && out[2]&0xC0 == 0x80 {
+			// A well-formed three-byte character (hanzi, CJK punctuation),
+			// decoded in place; E0 and ED, with narrower second bytes, are
+			// left to utf8.DecodeRune.
+			r = rune(b0&0x0F)<<12 | rune(out[1]&0x3F)<<6 | rune(out[2]&0x3F)
+			out = out[3:]
+		} else {
+			var size int
+			r, size = utf8.DecodeRune(out)
+			out = out[size:]
+		}
 		c.runes++
 		if r == utf8.RuneError {
 			c.bad++
