@@ -15,6 +15,16 @@ import (
 // essayWords are the furniture of essay and template sites (范文/文库…).
 var essayWords = []string{"范文", "文库", "参考价值", "本站", "精心整理", "写作", "论文", "客服", "范本", "模板", "下载", "工作总结", "心得体会", "原创", "免费", "会员"}
 
+// essayFirstRunes and essayRests are each essay word cut after its first
+// letter, in essayWords order.
+var essayFirstRunes, essayRests = func() (fs []rune, rests []string) {
+	for _, w := range essayWords {
+		r, n := utf8.DecodeRuneInString(w)
+		fs, rests = append(fs, r), append(rests, w[n:])
+	}
+	return fs, rests
+}()
+
 // essayFirst holds the first rune of every essay word: the scan compares
 // the rest of a word only where its first rune stands.
 var essayFirst = func() runeSet {
@@ -114,9 +124,8 @@ func essayScan(s string, seen *uint32) (trad int) {
 		if !essayFirst.has(r) {
 			continue
 		}
-		for k, w := range essayWords {
-			first, n := utf8.DecodeRuneInString(w)
-			if first == r && foldedHasPrefix(s[i:], w[n:]) {
+		for k, first := range essayFirstRunes {
+			if first == r && foldedHasPrefix(s[i:], essayRests[k]) {
 				*seen |= 1 << k
 			}
 		}
