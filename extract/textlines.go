@@ -325,6 +325,15 @@ func isCleanLine(s string) bool {
 			}
 			prevSpace = false
 			i += size
+		case byteHanLead:
+			// A hanzi: its two continuation bytes are plain too, so step
+			// over all three at once when they are there.
+			prevSpace = false
+			if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+				i += 3
+			} else {
+				i++
+			}
 		default:
 			prevSpace = false
 			i++
@@ -339,6 +348,7 @@ const (
 	byteSpace      // ' '
 	byteOtherSpace // \t \n \v \f \r
 	byteMaybeSpace // C2 E1 E2 E3 EF: the lead bytes of the non-ASCII spaces
+	byteHanLead    // E4–E9: the lead bytes of U+4000–U+9FFF
 )
 
 var spaceClass = func() (t [256]uint8) {
@@ -348,6 +358,9 @@ var spaceClass = func() (t [256]uint8) {
 	}
 	for _, c := range []byte{0xC2, 0xE1, 0xE2, 0xE3, 0xEF} {
 		t[c] = byteMaybeSpace
+	}
+	for c := 0xE4; c <= 0xE9; c++ {
+		t[c] = byteHanLead
 	}
 	return t
 }()
