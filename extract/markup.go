@@ -99,7 +99,9 @@ func readHTML(root *html.Node, pageURL string, textValid bool) *page {
 	main, stats := mainContent(root)
 	around, at := renderAround(bodyEl, main, textValid)
 	removeChrome(main, stats)
-	p.lines = dropChromeLines(renderPage(main, textValid))
+	// About a line per 24 bytes of text (table cells are short lines): the
+	// line list is sized once instead of doubling its way up.
+	p.lines = dropChromeLines(renderPage(main, textValid, min(stats.get(main).text/24+16, 4096)))
 	if main == bodyEl {
 		around, at = nil, 0
 	}

@@ -97,12 +97,12 @@ func (w *lineWriter) flush(force bool) {
 // renderLines renders n as lines of raw text (whitespace runs collapsed to
 // one space, but spaces, NBSP and U+3000 at the ends kept for the tables
 // stage to judge).
-func renderLines(n *html.Node) []string { return renderPage(n, false) }
+func renderLines(n *html.Node) []string { return renderPage(n, false, 0) }
 
 // renderPage is renderLines for a tree parsed from valid UTF-8 when
-// textValid is set.
-func renderPage(n *html.Node, textValid bool) []string {
-	w := &lineWriter{limit: 1 << 20, lines: make([]string, 0, 64), textValid: textValid}
+// textValid is set, with room for about lines lines from the start.
+func renderPage(n *html.Node, textValid bool, lines int) []string {
+	w := &lineWriter{limit: 1 << 20, lines: make([]string, 0, lines), textValid: textValid}
 	w.walk(n)
 	w.flush(false)
 	return w.lines

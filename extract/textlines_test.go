@@ -133,7 +133,7 @@ func TestParsedTextStaysValid(t *testing.T) {
 			}
 			return true
 		}, nil)
-		if got, want := renderPage(root, true), renderPage(root, false); !reflect.DeepEqual(got, want) {
+		if got, want := renderPage(root, true, 0), renderPage(root, false, 8); !reflect.DeepEqual(got, want) {
 			t.Fatalf("render of %q differs with textValid: %q vs %q", b.String(), got, want)
 		}
 	}
