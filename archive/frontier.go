@@ -118,26 +118,35 @@ func addPending(b *bolt.Bucket, delta int64) error {
 // Push adds items not already pending, in flight or done. An empty Key is
 // an error.
 func (f *Frontier) Push(ctx context.Context, items ...FrontierItem) error {
+	_, err := f.PushNew(ctx, items...)
+	return err
+}
+
+// PushNew is Push that also returns the items it added: those not already
+// pending, in flight or done. A crawler uses it to learn whether a page
+// brought anything new.
+func (f *Frontier) PushNew(ctx context.Context, items ...FrontierItem) ([]FrontierItem, error) {
 	if len(items) == 0 {
-		return nil
+		return nil, nil
 	}
 	vals := make([][]byte, len(items))
 	for i, it := range items {
 		if it.Key == "" {
-			return fmt.Errorf("frontier %q: push: item %d has an empty key", f.name, i)
+			return nil, fmt.Errorf("frontier %q: push: item %d has an empty key", f.name, i)
 		}
 		if len(it.Key) > maxURL {
-			return fmt.Errorf("frontier %q: push: item %d has a key of %d bytes (max %d)", f.name, i, len(it.Key), maxURL)
+			return nil, fmt.Errorf("frontier %q: push: item %d has a key of %d bytes (max %d)", f.name, i, len(it.Key), maxURL)
 		}
 		vals[i] = encodeItem(it)
 	}
+	var added []FrontierItem
 	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
+		added = added[:0] // the batch may be retried
 		b, err := f.bucket(tx)
 		if err != nil {
 			return err
 		}
 		q, kb := b.Bucket(fQueue), b.Bucket(fKeys)
-		added := int64(0)
 		for i, it := range items {
 			if kb.Get([]byte(it.Key)) != nil {
 				continue
@@ -153,14 +162,14 @@ func (f *Frontier) Push(ctx context.Context, items ...FrontierItem) error {
 			if err := kb.Put([]byte(it.Key), append([]byte{statePending}, qk...)); err != nil {
 				return err
 			}
-			added++
+			added = append(added, it)
 		}
-		return addPending(b, added)
+		return addPending(b, int64(len(added)))
 	})
 	if err != nil {
-		return fmt.Errorf("frontier %q: push: %w", f.name, err)
+		return nil, fmt.Errorf("frontier %q: push: %w", f.name, err)
 	}
-	return nil
+	return added, nil
 }
 
 // Pop returns up to n pending items, highest priority first (FIFO among

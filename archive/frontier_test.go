@@ -228,3 +228,29 @@ func TestFrontierRelease(t *testing.T) {
 		t.Errorf("Release of no keys: %v", err)
 	}
 }
+
+// PushNew returns only what the frontier did not know: pending, in-flight
+// and done keys are not new, nor a key repeated within one push.
+func TestFrontierPushNew(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	f := s.Frontier("zj")
+	it := func(k string, p float64) FrontierItem { return FrontierItem{Key: k, Host: "a.gov.cn", Priority: p} }
+	added, err := f.PushNew(ctx, it("/done", 1), it("/flight", 2), it("/pending", 0))
+	if err != nil || len(added) != 3 {
+		t.Fatalf("first push added %v, %v; want all 3", added, err)
+	}
+	if got, _ := f.Pop(ctx, 2); len(got) != 2 || got[0].Key != "/flight" || got[1].Key != "/done" {
+		t.Fatalf("popped %v", got)
+	}
+	if err := f.Done(ctx, "/done"); err != nil {
+		t.Fatal(err)
+	}
+	added, err = f.PushNew(ctx, it("/done", 9), it("/flight", 9), it("/pending", 9), it("/new", 3), it("/new", 8))
+	if err != nil || len(added) != 1 || added[0].Key != "/new" || added[0].Priority != 3 {
+		t.Fatalf("second push added %+v, %v; want only /new at priority 3", added, err)
+	}
+	if n, _ := f.Pending(); n != 3 { // /flight, /pending, /new
+		t.Errorf("Pending = %d, want 3", n)
+	}
+}

@@ -330,7 +330,9 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		}
 		it := queue[0]
 		queue = queue[1:]
-		if k := min(popAhead, left-1-len(queue)); len(queue) == 0 && ahead == nil && k > 0 {
+		// Pop ahead while half the batch is left: a Pop waits for the
+		// writer's current commit, which takes several fetches.
+		if k := min(popAhead, left-1-len(queue)); len(queue) <= popAhead/2 && ahead == nil && k > 0 {
 			best.reset()
 			ch := make(chan popped, 1)
 			go func() {
@@ -373,10 +375,13 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		)
 		push := func(key string) {
 			if len(next) > 0 {
-				if err := fr.Push(context.WithoutCancel(ctx), next...); err != nil {
+				added, err := fr.PushNew(context.WithoutCancel(ctx), next...)
+				if err != nil {
 					pushErr = fmt.Errorf("push links of %s: %w", key, err)
 				}
-				for _, n := range next {
+				// Only links new to the frontier can change what is best:
+				// every page links home and its section again.
+				for _, n := range added {
 					best.raise(n.Priority)
 				}
 			}
@@ -457,7 +462,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 // popAhead is how many items one Pop takes: one writer round trip for
 // several pages. Taking more than one is safe for best first because the
 // loop pops again when a better link arrives.
-const popAhead = 8
+const popAhead = 16
 
 // popped is one batch from a seed's frontier.
 type popped struct {
