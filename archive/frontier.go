@@ -126,50 +126,69 @@ func (f *Frontier) Push(ctx context.Context, items ...FrontierItem) error {
 // pending, in flight or done. A crawler uses it to learn whether a page
 // brought anything new.
 func (f *Frontier) PushNew(ctx context.Context, items ...FrontierItem) ([]FrontierItem, error) {
-	if len(items) == 0 {
-		return nil, nil
+	added, _, err := f.PushPop(ctx, 0, items...)
+	return added, err
+}
+
+// PushPop pushes items (as PushNew) and then pops up to n (as Pop) in one
+// write: a crawler that has just read a list page learns what to fetch
+// next, best first among old and new items, in one round trip to the
+// writer instead of two.
+func (f *Frontier) PushPop(ctx context.Context, n int, items ...FrontierItem) (added, popped []FrontierItem, err error) {
+	if len(items) == 0 && n <= 0 {
+		return nil, nil, nil
 	}
 	vals := make([][]byte, len(items))
 	for i, it := range items {
 		if it.Key == "" {
-			return nil, fmt.Errorf("frontier %q: push: item %d has an empty key", f.name, i)
+			return nil, nil, fmt.Errorf("frontier %q: push: item %d has an empty key", f.name, i)
 		}
 		if len(it.Key) > maxURL {
-			return nil, fmt.Errorf("frontier %q: push: item %d has a key of %d bytes (max %d)", f.name, i, len(it.Key), maxURL)
+			return nil, nil, fmt.Errorf("frontier %q: push: item %d has a key of %d bytes (max %d)", f.name, i, len(it.Key), maxURL)
 		}
 		vals[i] = encodeItem(it)
 	}
-	var added []FrontierItem
-	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
-		added = added[:0] // the batch may be retried
+	err = f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
+		added, popped = added[:0], popped[:0] // the batch may be retried
 		b, err := f.bucket(tx)
 		if err != nil {
 			return err
 		}
-		q, kb := b.Bucket(fQueue), b.Bucket(fKeys)
-		for i, it := range items {
-			if kb.Get([]byte(it.Key)) != nil {
-				continue
-			}
-			seq, err := q.NextSequence()
-			if err != nil {
-				return err
-			}
-			qk := prioKey(it.Priority, seq)
-			if err := q.Put(qk, vals[i]); err != nil {
-				return err
-			}
-			if err := kb.Put([]byte(it.Key), append([]byte{statePending}, qk...)); err != nil {
-				return err
-			}
-			added = append(added, it)
+		if added, err = pushTx(b, items, vals, added); err != nil {
+			return err
 		}
-		return addPending(b, int64(len(added)))
+		popped, err = popTx(b, n, popped)
+		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("frontier %q: push: %w", f.name, err)
+		return nil, nil, fmt.Errorf("frontier %q: push: %w", f.name, err)
 	}
-	return added, nil
+	return added, popped, nil
+}
+
+// pushTx adds the items whose keys the frontier does not know, appending
+// them to added.
+func pushTx(b *bolt.Bucket, items []FrontierItem, vals [][]byte, added []FrontierItem) ([]FrontierItem, error) {
+	q, kb := b.Bucket(fQueue), b.Bucket(fKeys)
+	n := len(added)
+	for i, it := range items {
+		if kb.Get([]byte(it.Key)) != nil {
+			continue
+		}
+		seq, err := q.NextSequence()
+		if err != nil {
+			return added, err
+		}
+		qk := prioKey(it.Priority, seq)
+		if err := q.Put(qk, vals[i]); err != nil {
+			return added, err
+		}
+		if err := kb.Put([]byte(it.Key), append([]byte{statePending}, qk...)); err != nil {
+			return added, err
+		}
+		added = append(added, it)
+	}
+	return added, addPending(b, int64(len(added)-n))
 }
 
 // Pop returns up to n pending items, highest priority first (FIFO among
@@ -181,38 +200,47 @@ func (f *Frontier) Pop(ctx context.Context, n int) ([]FrontierItem, error) {
 	}
 	var out []FrontierItem
 	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
-		out = out[:0]
 		b, err := f.bucket(tx)
 		if err != nil {
 			return err
 		}
-		q, fl, kb := b.Bucket(fQueue), b.Bucket(fInFlight), b.Bucket(fKeys)
-		type moved struct{ k, v []byte }
-		var take []moved
-		c := q.Cursor()
-		for k, v := c.First(); k != nil && len(take) < n; k, v = c.Next() {
-			take = append(take, moved{append([]byte(nil), k...), append([]byte(nil), v...)})
-		}
-		for _, m := range take {
-			it, err := decodeItem(m.v)
-			if err != nil {
-				return err
-			}
-			if err := q.Delete(m.k); err != nil {
-				return err
-			}
-			if err := fl.Put(m.k, m.v); err != nil {
-				return err
-			}
-			if err := kb.Put([]byte(it.Key), append([]byte{stateInFlight}, m.k...)); err != nil {
-				return err
-			}
-			out = append(out, it)
-		}
-		return nil
+		out, err = popTx(b, n, out[:0])
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("frontier %q: pop: %w", f.name, err)
+	}
+	return out, nil
+}
+
+// popTx moves up to n of the best pending items in flight, appending them
+// to out.
+func popTx(b *bolt.Bucket, n int, out []FrontierItem) ([]FrontierItem, error) {
+	if n <= 0 {
+		return out, nil
+	}
+	q, fl, kb := b.Bucket(fQueue), b.Bucket(fInFlight), b.Bucket(fKeys)
+	type moved struct{ k, v []byte }
+	var take []moved
+	c := q.Cursor()
+	for k, v := c.First(); k != nil && len(take) < n; k, v = c.Next() {
+		take = append(take, moved{append([]byte(nil), k...), append([]byte(nil), v...)})
+	}
+	for _, m := range take {
+		it, err := decodeItem(m.v)
+		if err != nil {
+			return out, err
+		}
+		if err := q.Delete(m.k); err != nil {
+			return out, err
+		}
+		if err := fl.Put(m.k, m.v); err != nil {
+			return out, err
+		}
+		if err := kb.Put([]byte(it.Key), append([]byte{stateInFlight}, m.k...)); err != nil {
+			return out, err
+		}
+		out = append(out, it)
 	}
 	return out, nil
 }

@@ -254,3 +254,37 @@ func TestFrontierPushNew(t *testing.T) {
 		t.Errorf("Pending = %d, want 3", n)
 	}
 }
+
+// PushPop pushes, then pops the best of old and new together, in one write.
+func TestFrontierPushPop(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	f := s.Frontier("zj")
+	it := func(k string, p float64) FrontierItem { return FrontierItem{Key: k, Host: "a.gov.cn", Priority: p} }
+	if err := f.Push(ctx, it("/old", 1)); err != nil {
+		t.Fatal(err)
+	}
+	added, popped, err := f.PushPop(ctx, 2, it("/b", 5), it("/c", 0), it("/old", 9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(added) != 2 || added[0].Key != "/b" || added[1].Key != "/c" {
+		t.Errorf("added %+v, want /b and /c", added)
+	}
+	if len(popped) != 2 || popped[0].Key != "/b" || popped[1].Key != "/old" || popped[1].Priority != 1 {
+		t.Errorf("popped %+v, want /b then /old (at its first priority)", popped)
+	}
+	rest, err := f.Pop(ctx, 5)
+	if err != nil || len(rest) != 1 || rest[0].Key != "/c" {
+		t.Errorf("left %+v, %v; want only /c", rest, err)
+	}
+	if n, _ := f.Pending(); n != 3 { // all three in flight
+		t.Errorf("Pending = %d, want 3", n)
+	}
+	if err := f.DoneAll(ctx, "/b", "/c"); err != nil {
+		t.Fatal(err)
+	}
+	if _, popped, err := f.PushPop(ctx, 1); err != nil || len(popped) != 0 {
+		t.Errorf("nothing pending, popped %+v, %v", popped, err)
+	}
+}

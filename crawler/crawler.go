@@ -388,9 +388,20 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		}
 		navigation := d.Kind != kindReport && d.Kind != kindAttachment
 		if navigation {
+			// Push its links and pop what is now best in one round trip.
 			_, next, archiveFn = v.read(ctx, f)
-			if push(it.Key); pushErr != nil {
-				return fail(pushErr)
+			if len(next) > 0 {
+				added, its, err := fr.PushPop(context.WithoutCancel(ctx), max(min(popAhead, left-1-len(queue)), 0), next...)
+				if err != nil {
+					return fail(fmt.Errorf("push links of %s: %w", it.Key, err))
+				}
+				queue = mergeByPriority(queue, its)
+				if len(its) < len(added) { // some better than what is in hand may be left
+					for _, n := range added {
+						best.raise(n.Priority)
+					}
+				}
+				next = nil
 			}
 		}
 		w := int64(len(f.payload))

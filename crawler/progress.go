@@ -25,6 +25,8 @@ type progress struct {
 	last    string // last URL fetched
 	stop    chan struct{}
 	stopped chan struct{}
+
+	out sync.Mutex // one writer of w at a time: the ticker and every seed's end
 }
 
 func isTerminal(w io.Writer) bool {
@@ -80,10 +82,15 @@ func (p *progress) print() {
 		if len(last) > 60 {
 			last = last[:57] + "..."
 		}
+		p.out.Lock()
+		defer p.out.Unlock()
 		fmt.Fprintf(p.w, "\r\033[K%s  %s", l, last)
 		return
 	}
-	fmt.Fprintf(p.w, "%s crawl: %s\n", time.Now().UTC().Format(time.RFC3339), p.line())
+	l := p.line()
+	p.out.Lock()
+	defer p.out.Unlock()
+	fmt.Fprintf(p.w, "%s crawl: %s\n", time.Now().UTC().Format(time.RFC3339), l)
 }
 
 func (p *progress) fetched(o outcome) {
@@ -106,6 +113,8 @@ func (p *progress) seedDone(st SeedStatus) {
 	if p.w == nil {
 		return
 	}
+	p.out.Lock()
+	defer p.out.Unlock()
 	if p.tty {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
@@ -127,6 +136,8 @@ func (p *progress) finish(s Summary) {
 	}
 	close(p.stop)
 	<-p.stopped
+	p.out.Lock()
+	defer p.out.Unlock()
 	if p.tty {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
