@@ -328,6 +328,18 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			reads.Wait() // their links may still come
 			continue
 		}
+		// A batch popped ahead that has come back is taken now, so a short
+		// one does not stand in for the next.
+		if ahead != nil && len(queue) <= popAhead/2 {
+			select {
+			case p := <-ahead:
+				ahead = nil
+				if err := take(p); err != nil && ctx.Err() == nil {
+					return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
+				}
+			default:
+			}
+		}
 		it := queue[0]
 		queue = queue[1:]
 		// Pop ahead while half the batch is left: a Pop waits for the
