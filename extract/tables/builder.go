@@ -118,7 +118,7 @@ func (b *builder) columnsFor(table, row string) []string {
 func (b *builder) putRow(table, row string, cols []string, cells []Cell) {
 	t := b.tables[table]
 	if t == nil {
-		t = map[string]map[string]Cell{}
+		t = make(map[string]map[string]Cell, tableRowsHint(table))
 		b.tables[table] = t
 	}
 	if prev, dup := t[row]; dup {
@@ -136,6 +136,17 @@ func (b *builder) putRow(table, row string, cols []string, cells []Cell) {
 	}
 	t[row] = r
 	b.noteRow(table, row)
+}
+
+// tableRowsHint is about how many rows a table has (a map size hint).
+func tableRowsHint(table string) int {
+	switch table {
+	case Requests:
+		return len(requestRows2021) + 4
+	case Proactive:
+		return 10
+	}
+	return 4
 }
 
 func nonBlank(r map[string]Cell) int {

@@ -1,7 +1,9 @@
 package tables
 
 import (
+	"math"
 	"math/rand"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -271,6 +273,34 @@ func TestPunctLeadBytes(t *testing.T) {
 		want := strings.ContainsFunc(s, isPunct)
 		if got := hasPunct(s); got != want {
 			t.Errorf("hasPunct(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestSmallInt: the integer reading gives ParseFloat's value, and declines
+// what it does not read.
+func TestSmallInt(t *testing.T) {
+	for _, s := range []string{"0", "16", "-3", "-0", "007", "999999999999999", "9999999999999999", "", "-", "1.5", "1e3", "+1", "１", "12a"} {
+		got, ok := smallInt(s)
+		want, err := strconv.ParseFloat(s, 64)
+		if ok && (err != nil || got != want || math.Signbit(got) != math.Signbit(want)) {
+			t.Errorf("smallInt(%q) = %v, ParseFloat gives %v, %v", s, got, want, err)
+		}
+		if !ok && len(s) <= 15 && err == nil && strings.Trim(s, "-0123456789") == "" && s != "-" {
+			t.Errorf("smallInt(%q) declined a whole number", s)
+		}
+	}
+	rng := rand.New(rand.NewSource(10))
+	for i := 0; i < 100000; i++ {
+		n := rng.Int63n(1_000_000_000_000_000)
+		s := strconv.FormatInt(n, 10)
+		if rng.Intn(2) == 0 {
+			s = "-" + s
+		}
+		got, ok := smallInt(s)
+		want, _ := strconv.ParseFloat(s, 64)
+		if !ok || got != want {
+			t.Fatalf("smallInt(%q) = %v %v, want %v", s, got, ok, want)
 		}
 	}
 }

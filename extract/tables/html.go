@@ -100,7 +100,8 @@ func (h *htmlReader) row(r grow) {
 		}
 	}
 	if last >= 0 {
-		var path []label
+		var buf [4]label // a row's label path is short: no allocation
+		path := buf[:0]
 		for _, c := range cells[:last+1] {
 			if isLabelCell(c) {
 				path = append(path, c.lab)

@@ -85,9 +85,12 @@ func makeCell(text string, money bool, colUnit unitScale) Cell {
 	} else if unit == unitYi {
 		num = shiftDecimal(num, 8)
 	}
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil {
-		return c
+	v, ok := smallInt(num)
+	if !ok {
+		var err error
+		if v, err = strconv.ParseFloat(num, 64); err != nil {
+			return c
+		}
 	}
 	c.Value = &v
 	return c
@@ -176,6 +179,30 @@ suffix:
 		s = "-" + s
 	}
 	return s, unit, true
+}
+
+// smallInt reads a whole number of at most 15 digits ("0", "16", "-3"),
+// which float64 holds exactly, so the value is the one strconv.ParseFloat
+// gives (TestSmallInt); anything else is left to ParseFloat.
+func smallInt(s string) (float64, bool) {
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	if s == "" || len(s) > 15 {
+		return 0, false
+	}
+	n := int64(0)
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(s[i]-'0')
+	}
+	if neg {
+		return -float64(n), true
+	}
+	return float64(n), true
 }
 
 // fold maps a full-width digit or sign to ASCII.
