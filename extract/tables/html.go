@@ -1,9 +1,10 @@
 package tables
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -207,7 +208,7 @@ func (h *htmlReader) headerRow(cells []*gcell) bool {
 				h.reqCols = append(h.reqCols, colPos{id: id, start: c.start, span: c.span})
 			}
 		}
-		sort.SliceStable(h.reqCols, func(i, j int) bool { return h.reqCols[i].start < h.reqCols[j].start })
+		slices.SortStableFunc(h.reqCols, byStart)
 	case ReviewLitigation:
 		if h.prevHeader != ReviewLitigation {
 			h.reviewLeaves, h.reviewGroups = nil, nil
@@ -229,6 +230,10 @@ func (h *htmlReader) headerRow(cells []*gcell) bool {
 	h.prevHeader = best
 	return true
 }
+
+// byStart orders columns by their grid position (stable sorts keep equal
+// positions in header order).
+func byStart(a, b colPos) int { return cmp.Compare(a.start, b.start) }
 
 func appendCell(list []*gcell, c *gcell) []*gcell {
 	for _, x := range list {
@@ -269,7 +274,7 @@ func (h *htmlReader) reviewGroupRow(cells []*gcell) bool {
 		}
 		cols = append(cols, colPos{id: l.lab.id, start: l.start, span: l.span})
 	}
-	sort.SliceStable(cols, func(a, b int) bool { return cols[a].start < cols[b].start })
+	slices.SortStableFunc(cols, byStart)
 	if len(cols) != len(reviewLeaves) {
 		return false
 	}
@@ -342,7 +347,7 @@ func (h *htmlReader) reviewRow(cells []*gcell) {
 // do not line up, the leaves are grouped by order (5, 5, 5).
 func (h *htmlReader) reviewCols() []colPos {
 	leaves := append([]*gcell(nil), h.reviewLeaves...)
-	sort.SliceStable(leaves, func(i, j int) bool { return leaves[i].start < leaves[j].start })
+	slices.SortStableFunc(leaves, func(a, b *gcell) int { return cmp.Compare(a.start, b.start) })
 	if len(leaves) != 15 {
 		h.b.warnf("%s: header has %d result columns, not 15; read in template order", ReviewLitigation, len(leaves))
 		return defaultReviewCols()
