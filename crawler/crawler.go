@@ -1,14 +1,12 @@
 package crawler
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -252,75 +250,46 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	}
 	finished := false
 	c.mu.Lock()
-	queue := c.orphans[frName]
+	h := &hand{fr: fr, items: c.orphans[frName]}
 	delete(c.orphans, frName)
 	c.mu.Unlock()
 	defer func() {
-		if len(queue) > 0 {
+		_ = h.collect() // items popped ahead are in hand too
+		if len(h.items) > 0 {
 			c.mu.Lock()
-			c.orphans[frName] = append(c.orphans[frName], queue...)
+			c.orphans[frName] = append(c.orphans[frName], h.items...)
 			c.mu.Unlock()
 		}
 	}()
-	var active atomic.Int64 // archivers running for this seed
-	// The fetch loop only fetches: each page is read (links), archived and
-	// extracted by a goroutine of its own beside the next fetch, and the
-	// next batch is popped while this one is fetched. Best first still
-	// holds for every link whose page has been read: when one better than
-	// the best in hand has been pushed since the last Pop, the loop pops
-	// again before it fetches.
 	var (
+		active  atomic.Int64   // archivers running for this seed
 		reads   sync.WaitGroup // pages whose links are not pushed yet
 		reading atomic.Int64   // how many, for a look without waiting
-		best    maxPriority    // the best link pushed since the last Pop began
-		ahead   chan popped    // the next batch, popped in the background
 	)
-	take := func(p popped) error {
-		queue = mergeByPriority(queue, p.items)
-		return p.err
-	}
-	collect := func() error {
-		if ahead == nil {
-			return nil
-		}
-		p := <-ahead
-		ahead = nil
-		return take(p)
-	}
-	defer collect() // before the orphans are kept (defers run last first)
-	popNow := func(k int) error {
-		if err := collect(); err != nil {
-			return err
-		}
-		best.reset()
-		its, err := fr.Pop(ctx, k)
-		return take(popped{items: its, err: err})
-	}
 	fail := func(err error) (SeedStatus, error) {
 		wg.Wait()
 		return st, err
 	}
+	// The fetch loop only fetches. Each page is read (its links), archived
+	// and extracted by a goroutine of its own beside the next fetch, except
+	// that a navigation page (home, column, list) is read before the next
+	// fetch: its links decide what comes next, and the budget must go to
+	// the best of them. A report's links (attachments) rarely outrank what
+	// is in hand. Links are pushed before the item is Done, and Done comes
+	// only once its capture is stored, so a kill at any point fetches the
+	// item again rather than losing it or its links.
 	for pages := 0; pages < c.cfg.MaxPages; {
 		if ctx.Err() != nil || failed() != nil {
 			break
 		}
 		left := c.cfg.MaxPages - pages
-		var err error
-		switch {
-		case len(queue) > 0 && best.above(queue[0].Priority):
-			err = popNow(min(popAhead, left))
-		case len(queue) == 0:
-			if err = collect(); err == nil && len(queue) == 0 {
-				err = popNow(min(popAhead, left))
-			}
-		}
-		if err != nil {
+		if err := h.refill(ctx, min(popAhead, left)); err != nil {
 			if ctx.Err() != nil {
 				break
 			}
 			return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
 		}
-		if len(queue) == 0 {
+		if len(h.items) == 0 {
 			if reading.Load() == 0 {
 				finished = true
 				break
@@ -328,31 +297,10 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			reads.Wait() // their links may still come
 			continue
 		}
-		// A batch popped ahead that has come back is taken now, so a short
-		// one does not stand in for the next.
-		if ahead != nil && len(queue) <= popAhead/2 {
-			select {
-			case p := <-ahead:
-				ahead = nil
-				if err := take(p); err != nil && ctx.Err() == nil {
-					return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
-				}
-			default:
-			}
+		if err := h.poll(); err != nil && ctx.Err() == nil {
+			return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
 		}
-		it := queue[0]
-		queue = queue[1:]
-		// Pop ahead while half the batch is left: a Pop waits for the
-		// writer's current commit, which takes several fetches.
-		if k := min(popAhead, left-1-len(queue)); len(queue) <= popAhead/2 && ahead == nil && k > 0 {
-			best.reset()
-			ch := make(chan popped, 1)
-			go func() {
-				its, err := fr.Pop(ctx, k)
-				ch <- popped{items: its, err: err}
-			}()
-			ahead = ch
-		}
+		it := h.next(ctx, left-1)
 		var d item
 		if err := json.Unmarshal(it.Data, &d); err != nil {
 			_ = fr.Done(ctx, it.Key)
@@ -366,56 +314,22 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			return fail(err)
 		}
 		if f.out.canceled {
-			queue = append([]archive.FrontierItem{it}, queue...)
+			h.putBack(it)
 			break
 		}
 		pages++
-		// Read, archive and extract in the background, bounded across all
-		// seeds by count and bytes. Links are pushed before the item is
-		// Done, and Done comes only once its capture is stored, so a kill
-		// at any point fetches the item again rather than losing it or its
-		// links.
-		// A navigation page (home, column, list) is read here, its links
-		// pushed before the next fetch: they decide what comes next, and
-		// the budget must go to the best of them. A report's links
-		// (attachments) rarely outrank what is in hand, so reports are read
-		// in the background.
 		var (
 			next      []archive.FrontierItem
 			archiveFn func() (outcome, error)
-			pushErr   error
 		)
-		push := func(key string) {
-			if len(next) > 0 {
-				added, err := fr.PushNew(context.WithoutCancel(ctx), next...)
-				if err != nil {
-					pushErr = fmt.Errorf("push links of %s: %w", key, err)
-				}
-				// Only links new to the frontier can change what is best:
-				// every page links home and its section again.
-				for _, n := range added {
-					best.raise(n.Priority)
-				}
-			}
-		}
 		navigation := d.Kind != kindReport && d.Kind != kindAttachment
 		if navigation {
-			// Push its links and pop what is now best in one round trip.
 			_, next, archiveFn = v.read(ctx, f)
-			if len(next) > 0 {
-				added, its, err := fr.PushPop(context.WithoutCancel(ctx), max(min(popAhead, left-1-len(queue)), 0), next...)
-				if err != nil {
-					return fail(fmt.Errorf("push links of %s: %w", it.Key, err))
-				}
-				queue = mergeByPriority(queue, its)
-				if len(its) < len(added) { // some better than what is in hand may be left
-					for _, n := range added {
-						best.raise(n.Priority)
-					}
-				}
-				next = nil
+			if err := h.pushPop(context.WithoutCancel(ctx), min(popAhead, left-1-len(h.items)), next); err != nil {
+				return fail(fmt.Errorf("push links of %s: %w", it.Key, err))
 			}
 		}
+		// In the background, bounded across all seeds by count and bytes.
 		w := int64(len(f.payload))
 		archivers.acquire(w)
 		wg.Add(1)
@@ -426,11 +340,13 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			defer wg.Done()
 			defer active.Add(-1)
 			defer archivers.release(w)
+			var err error
 			if !navigation {
 				_, next, archiveFn = v.read(ctx, f)
-				push(key)
+				if err = h.push(context.WithoutCancel(ctx), next); err != nil {
+					err = fmt.Errorf("push links of %s: %w", key, err)
+				}
 			}
-			err := pushErr
 			reading.Add(-1)
 			reads.Done()
 			var o outcome
@@ -457,7 +373,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			}
 		}(it.Key, d.Depth == 0 && !st.Resumed)
 	}
-	if err := collect(); err != nil && ctx.Err() == nil {
+	if err := h.collect(); err != nil && ctx.Err() == nil {
 		return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
 	}
 	wg.Wait()
@@ -471,65 +387,13 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		}
 		return st, nil
 	}
-	st.BudgetSpent = !finished || len(queue) > 0
+	st.BudgetSpent = !finished || len(h.items) > 0
 	// The crawl of this seed is complete (or its budget spent): forget the
 	// frontier, and the items popped but not visited, so the next run
 	// starts again from the seed, conditionally.
-	queue = nil
+	h.items = nil
 	if err := fr.Reset(ctx); err != nil {
 		return st, fmt.Errorf("reset frontier of %s: %w", sd.URL, err)
 	}
 	return st, nil
-}
-
-// popAhead is how many items one Pop takes: one writer round trip for
-// several pages. Taking more than one is safe for best first because the
-// loop pops again when a better link arrives.
-const popAhead = 16
-
-// popped is one batch from a seed's frontier.
-type popped struct {
-	items []archive.FrontierItem
-	err   error
-}
-
-// mergeByPriority adds popped items to the ones in hand, best first; among
-// equals the ones in hand (popped earlier) go first, as the frontier would.
-func mergeByPriority(queue, items []archive.FrontierItem) []archive.FrontierItem {
-	if len(items) == 0 {
-		return queue
-	}
-	queue = append(queue, items...)
-	slices.SortStableFunc(queue, func(a, b archive.FrontierItem) int { return cmp.Compare(b.Priority, a.Priority) })
-	return queue
-}
-
-// maxPriority is the best priority pushed since the last reset, shared by
-// the goroutines that read pages and the fetch loop.
-type maxPriority struct {
-	mu   sync.Mutex
-	set  bool
-	best float64
-}
-
-func (m *maxPriority) reset() {
-	m.mu.Lock()
-	m.set = false
-	m.mu.Unlock()
-}
-
-func (m *maxPriority) raise(p float64) {
-	m.mu.Lock()
-	if !m.set || p > m.best {
-		m.set, m.best = true, p
-	}
-	m.mu.Unlock()
-}
-
-// above reports whether a link better than p has been pushed since the
-// last reset.
-func (m *maxPriority) above(p float64) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.set && m.best > p
 }
