@@ -13,7 +13,9 @@ import (
 func TestHandBestFirst(t *testing.T) {
 	ctx := context.Background()
 	fr := testStore(t).Frontier("hand")
-	it := func(k string, p float64) archive.FrontierItem { return archive.FrontierItem{Key: k, Host: "a", Priority: p} }
+	it := func(k string, p float64) archive.FrontierItem {
+		return archive.FrontierItem{Key: k, Host: "a", Priority: p}
+	}
 	var list []archive.FrontierItem
 	for i := 0; i < 20; i++ {
 		list = append(list, it("/r"+string(rune('a'+i)), float64(20-i)))
