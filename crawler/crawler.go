@@ -145,8 +145,8 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 	)
 	jobs := make(chan int)
 	// Archivers store and extract fetched pages beside the fetchers, up to
-	// 32 pages or 128 MB of bodies at once (one body is always let through).
-	archivers := newWeighted(32, 128<<20)
+	// 64 pages or 128 MB of bodies at once (one body is always let through).
+	archivers := newWeighted(64, 128<<20)
 	for w := 0; w < min(c.cfg.Concurrency, len(list)); w++ {
 		wg.Add(1)
 		go func() {

@@ -120,7 +120,7 @@ func TestKillAndResume(t *testing.T) {
 		t.Errorf("after kill and resume archived\n%v\nwant (uninterrupted)\n%v", got, want)
 	}
 	// At most the pages in flight are fetched twice: the one being fetched
-	// and those still being archived (up to 32; a handful in practice on
+	// and those still being archived (up to 64; a handful in practice on
 	// loopback), plus robots.txt once per process.
 	if total := len(p.hitList()); total > refHits+8 {
 		t.Errorf("killed+resumed crawl made %d requests, uninterrupted %d", total, refHits)
