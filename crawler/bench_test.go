@@ -205,10 +205,13 @@ func BenchmarkCrawl(b *testing.B) {
 	defer srv.Close()
 	want := bp.pages()
 
+	// GONGKAI_BENCH_CONNECTIONS sets Config.Connections (default 1, the
+	// crawler's politeness default; wget and colly are serial too).
+	conns, _ := strconv.Atoi(os.Getenv("GONGKAI_BENCH_CONNECTIONS"))
 	b.Run("gongkai", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			st := testStore(b)
-			cfg := Config{AllowPrivate: true, Rate: 0, MaxPages: 1 << 30, MaxDepth: -1,
+			cfg := Config{AllowPrivate: true, Rate: 0, MaxPages: 1 << 30, MaxDepth: -1, Connections: conns,
 				NoExtract: os.Getenv("GONGKAI_BENCH_NOEXTRACT") == "1"}
 			c, err := New(st, cfg)
 			if err != nil {

@@ -27,6 +27,7 @@ type Config struct {
 	MaxDepth    int           // link hops from the seed; 0 fetches only the seed; <0 = default (6). List pages of one column count as one hop
 	Rate        float64       // requests per second per host; 0 = unlimited (default set by DefaultConfig: 1)
 	Concurrency int           // seeds (≈ hosts) crawled at once (default 8)
+	Connections int           // requests in flight per host, each on its own connection (default 1, the polite default; more only for hosts you run or may load)
 	Timeout     time.Duration // per attempt: until the answer begins, then extended while the body keeps MinRate (default 60s)
 	MinRate     int64         // bytes/s a body must keep up on average (default 16 KiB/s)
 	DialTimeout time.Duration // TCP connect timeout (default min(10s, Timeout))
@@ -73,6 +74,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Concurrency <= 0 {
 		c.Concurrency = 8
+	}
+	if c.Connections <= 0 {
+		c.Connections = 1
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 60 * time.Second

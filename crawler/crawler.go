@@ -39,9 +39,9 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 	base := &http.Transport{
 		Proxy:                 nil, // a proxy would dial for us and bypass the address check
 		DialContext:           newDialer(cfg),
-		DisableCompression:    true, // gzip is undone by transport.once, bounded
-		MaxConnsPerHost:       1,    // one connection per host, the politeness default
-		MaxIdleConnsPerHost:   1,
+		DisableCompression:    true,            // gzip is undone by transport.once, bounded
+		MaxConnsPerHost:       cfg.Connections, // one per host unless asked: the politeness default
+		MaxIdleConnsPerHost:   cfg.Connections,
 		MaxIdleConns:          256,
 		IdleConnTimeout:       60 * time.Second,
 		TLSHandshakeTimeout:   cfg.DialTimeout,
@@ -270,26 +270,46 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		wg.Wait()
 		return st, err
 	}
-	// The fetch loop only fetches. Each page is read (its links), archived
-	// and extracted by a goroutine of its own beside the next fetch, except
-	// that a navigation page (home, column, list) is read before the next
-	// fetch: its links decide what comes next, and the budget must go to
-	// the best of them. A report's links (attachments) rarely outrank what
-	// is in hand. Links are pushed before the item is Done, and Done comes
-	// only once its capture is stored, so a kill at any point fetches the
-	// item again rather than losing it or its links.
+	setErr := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if bgErr == nil {
+			bgErr = err
+		}
+	}
+	// The fetch loop only picks what to fetch. Each fetch runs in a
+	// goroutine of its own, which then reads the page (its links), archives
+	// and extracts it; up to Connections fetches at once (one by default).
+	// A navigation page (home, column, list) is read before its fetch slot
+	// is given back: its links decide what comes next, and the budget must
+	// go to the best of them. A report's links (attachments) rarely outrank
+	// what is in hand, so a report is read after the next fetch has begun.
+	// Links are pushed before the item is Done, and Done comes only once
+	// its capture is stored, so a kill at any point fetches the item again
+	// rather than losing it or its links.
+	slots := make(chan struct{}, c.cfg.Connections)
 	for pages := 0; pages < c.cfg.MaxPages; {
 		if ctx.Err() != nil || failed() != nil {
 			break
 		}
+		slots <- struct{}{}
 		left := c.cfg.MaxPages - pages
-		if err := h.refill(ctx, min(popAhead, left)); err != nil {
+		h.mu.Lock()
+		err := h.refill(ctx, min(popAhead, left))
+		if err == nil && len(h.items) > 0 {
+			err = h.poll()
+		}
+		if err != nil {
+			h.mu.Unlock()
+			<-slots
 			if ctx.Err() != nil {
 				break
 			}
 			return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
 		}
 		if len(h.items) == 0 {
+			h.mu.Unlock()
+			<-slots
 			if reading.Load() == 0 {
 				finished = true
 				break
@@ -297,81 +317,91 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			reads.Wait() // their links may still come
 			continue
 		}
-		if err := h.poll(); err != nil && ctx.Err() == nil {
-			return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
-		}
 		it := h.next(ctx, left-1)
-		var d item
-		if err := json.Unmarshal(it.Data, &d); err != nil {
-			_ = fr.Done(ctx, it.Key)
-			continue
-		}
-		if d.URL == "" {
-			d.URL = it.Key
-		}
-		f, err := v.fetch(ctx, d)
-		if err != nil {
-			return fail(err)
-		}
-		if f.out.canceled {
-			h.putBack(it)
-			break
-		}
+		h.mu.Unlock()
 		pages++
-		var (
-			next      []archive.FrontierItem
-			archiveFn func() (outcome, error)
-		)
-		navigation := d.Kind != kindReport && d.Kind != kindAttachment
-		if navigation {
-			_, next, archiveFn = v.read(ctx, f)
-			if err := h.pushPop(context.WithoutCancel(ctx), min(popAhead, left-1-len(h.items)), next); err != nil {
-				return fail(fmt.Errorf("push links of %s: %w", it.Key, err))
-			}
-		}
-		// In the background, bounded across all seeds by count and bytes.
-		w := int64(len(f.payload))
-		archivers.acquire(w)
 		wg.Add(1)
 		reads.Add(1)
 		reading.Add(1)
 		active.Add(1)
-		go func(key string, seedFetch bool) {
+		go func(it archive.FrontierItem, left int) {
 			defer wg.Done()
 			defer active.Add(-1)
+			readDone := sync.OnceFunc(func() { reading.Add(-1); reads.Done() })
+			defer readDone()
+			freeSlot := sync.OnceFunc(func() { <-slots })
+			defer freeSlot()
+			var d item
+			if err := json.Unmarshal(it.Data, &d); err != nil {
+				_ = fr.Done(ctx, it.Key)
+				return
+			}
+			if d.URL == "" {
+				d.URL = it.Key
+			}
+			f, err := v.fetch(ctx, d)
+			if err != nil {
+				setErr(err)
+				return
+			}
+			if f.out.canceled {
+				h.mu.Lock()
+				h.putBack(it)
+				h.mu.Unlock()
+				return
+			}
+			var (
+				next      []archive.FrontierItem
+				archiveFn func() (outcome, error)
+			)
+			navigation := d.Kind != kindReport && d.Kind != kindAttachment
+			if navigation {
+				_, next, archiveFn = v.read(ctx, f)
+				h.mu.Lock()
+				err := h.pushPop(context.WithoutCancel(ctx), min(popAhead, left-len(h.items)), next)
+				h.mu.Unlock()
+				if err != nil {
+					setErr(fmt.Errorf("push links of %s: %w", it.Key, err))
+					return
+				}
+				readDone()
+			}
+			// Archive in the background, bounded across all seeds by
+			// count and bytes: the next fetch waits for a free archiver.
+			w := int64(len(f.payload))
+			archivers.acquire(w)
 			defer archivers.release(w)
-			var err error
+			freeSlot()
 			if !navigation {
 				_, next, archiveFn = v.read(ctx, f)
-				if err = h.push(context.WithoutCancel(ctx), next); err != nil {
-					err = fmt.Errorf("push links of %s: %w", key, err)
+				err = h.push(context.WithoutCancel(ctx), next)
+				readDone()
+				if err != nil {
+					setErr(fmt.Errorf("push links of %s: %w", it.Key, err))
+					return
 				}
 			}
-			reading.Add(-1)
-			reads.Done()
-			var o outcome
+			o, err := archiveFn()
 			if err == nil {
-				o, err = archiveFn()
-			}
-			if err == nil {
-				if err = fr.Done(context.WithoutCancel(ctx), key); err != nil {
-					err = fmt.Errorf("frontier done %s: %w", key, err)
+				if err = fr.Done(context.WithoutCancel(ctx), it.Key); err != nil {
+					err = fmt.Errorf("frontier done %s: %w", it.Key, err)
 				}
+			}
+			if err != nil {
+				setErr(err)
+				return
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if err != nil {
-				if bgErr == nil {
-					bgErr = err
-				}
-				return
-			}
-			st.add(o, seedFetch)
+			st.add(o, d.Depth == 0 && !st.Resumed)
 			prog.fetched(o)
 			if c.cfg.OnFetch != nil {
 				c.cfg.OnFetch(o.Fetch)
 			}
-		}(it.Key, d.Depth == 0 && !st.Resumed)
+		}(it, left-1)
+	}
+	for range cap(slots) {
+		slots <- struct{}{} // every fetch has given its item back or gone on
 	}
 	if err := h.collect(); err != nil && ctx.Err() == nil {
 		return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))

@@ -22,9 +22,10 @@ const popAhead = 16
 //
 // Best first holds for every link whose page has been read: a link better
 // than the best in hand pushed since the last Pop makes the loop pop again
-// before it fetches. Only the fetch loop calls hand's methods, except push,
-// which the goroutines reading pages call.
+// before it fetches. Callers hold mu, except for push (safe for
+// concurrent use).
 type hand struct {
+	mu    sync.Mutex
 	fr    *archive.Frontier
 	items []archive.FrontierItem
 	ahead chan popped // the next batch, popped in the background

@@ -384,3 +384,36 @@ func TestPublicAddr(t *testing.T) {
 		}
 	}
 }
+
+// Connections N lets up to N requests to one host be in flight at once,
+// never more, and the crawl finds what a one-connection crawl finds.
+func TestConnectionsPerHost(t *testing.T) {
+	for _, conns := range []int{1, 3} {
+		p := newPortal(t)
+		buildPortal(p, "query", "http://192.0.2.1")
+		var inflight, maxInflight atomic.Int32
+		p.wrap(func(w http.ResponseWriter, r *http.Request, base http.HandlerFunc) {
+			n := inflight.Add(1)
+			for m := maxInflight.Load(); n > m && !maxInflight.CompareAndSwap(m, n); m = maxInflight.Load() {
+			}
+			time.Sleep(10 * time.Millisecond)
+			base(w, r)
+			inflight.Add(-1)
+		})
+		cfg := testConfig()
+		cfg.Connections = conns
+		st := testStore(t)
+		sum := crawl(t, st, cfg, p.url("/"))
+		if sum.Pages != 21 || sum.Reports == 0 {
+			t.Errorf("connections %d: %d pages, %d reports; want the portal's 21 pages", conns, sum.Pages, sum.Reports)
+		}
+		if m := maxInflight.Load(); m > int32(conns) || conns > 1 && m < 2 {
+			t.Errorf("connections %d: %d requests in flight at once at most", conns, m)
+		}
+		for path, n := range p.fetched() {
+			if n != 1 {
+				t.Errorf("connections %d: %s fetched %d times", conns, path, n)
+			}
+		}
+	}
+}

@@ -67,7 +67,8 @@ type transport struct {
 	onStart func(host string, at time.Time)
 }
 
-// hostGate serialises one host's requests and spaces their starts.
+// hostGate bounds one host's requests in flight (Config.Connections, one
+// by default) and spaces their starts.
 type hostGate struct {
 	sem  chan struct{}
 	mu   sync.Mutex
@@ -78,7 +79,7 @@ func (t *transport) gate(host string) *hostGate {
 	if g, ok := t.gates.Load(host); ok {
 		return g.(*hostGate)
 	}
-	g, _ := t.gates.LoadOrStore(host, &hostGate{sem: make(chan struct{}, 1)})
+	g, _ := t.gates.LoadOrStore(host, &hostGate{sem: make(chan struct{}, t.cfg.Connections)})
 	return g.(*hostGate)
 }
 

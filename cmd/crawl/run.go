@@ -39,6 +39,7 @@ reached at all; exit 2 when a seed list cannot be read.`,
 			fs.Int("max-depth", 6, "`N` link hops from a seed at most; 0 fetches the seeds themselves and follows nothing")
 			fs.Float64("rate", 1, "`R` requests per second per host; 0 means no limit")
 			fs.Int("concurrency", 8, "`N` seeds (≈ hosts) crawled at once")
+			fs.Int("connections", 1, "`N` requests in flight per host, each on its own connection; keep 1 for other people's sites")
 			fs.Duration("timeout", 60*time.Second, "`DURATION` allowed for one request (connect, headers and body), e.g. 30s")
 			fs.Bool("allow-private", false, "permit loopback and private addresses (off: a public crawl never touches the local network)")
 			fs.Int("retries", 3, "`N` extra attempts after a timeout, reset, 5xx or 429, with doubling backoff; 0 = none")
@@ -51,6 +52,7 @@ reached at all; exit 2 when a seed list cannot be read.`,
 // crawlSettings are the crawl flags, handed to the crawler adapter.
 type crawlSettings struct {
 	maxPages, maxDepth, concurrency int
+	connections                     int
 	rate                            float64
 	timeout                         time.Duration
 	retries                         int
@@ -115,6 +117,7 @@ func crawlFlags(fs *flagSet) (crawlSettings, error) {
 		maxDepth:     get("max-depth").(int),
 		rate:         get("rate").(float64),
 		concurrency:  get("concurrency").(int),
+		connections:  get("connections").(int),
 		timeout:      get("timeout").(time.Duration),
 		allowPrivate: get("allow-private").(bool),
 		userAgent:    get("user-agent").(string),
@@ -129,6 +132,8 @@ func crawlFlags(fs *flagSet) (crawlSettings, error) {
 		return set, usageErrorf("--rate must be 0 (no limit) or more")
 	case set.concurrency < 1:
 		return set, usageErrorf("--concurrency must be at least 1")
+	case set.connections < 1:
+		return set, usageErrorf("--connections must be at least 1")
 	case set.retries < 0:
 		return set, usageErrorf("--retries must be 0 or more")
 	case set.timeout <= 0:

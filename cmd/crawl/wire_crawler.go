@@ -18,6 +18,7 @@ func runCrawler(ctx context.Context, e *env, s *archive.Store, set crawlSettings
 	cfg.MaxDepth = set.maxDepth
 	cfg.Rate = set.rate
 	cfg.Concurrency = set.concurrency
+	cfg.Connections = set.connections
 	cfg.Timeout = set.timeout
 	cfg.AllowPrivate = set.allowPrivate
 	cfg.UserAgent = set.userAgent
