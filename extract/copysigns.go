@@ -38,7 +38,11 @@ var essayFirst = func() runeSet {
 
 // copySignRunes are the runes essayScan looks at: traditional characters
 // and the first letters of the essay words.
-var copySignRunes = func() runeSet {
+var copySignRunes = newRuneSet(copySignRuneList())
+
+// copySignRuneList lists the traditional characters and the first letters
+// of the essay words.
+func copySignRuneList() []rune {
 	var rs []rune
 	for r := range tradToSimp {
 		rs = append(rs, r)
@@ -47,21 +51,14 @@ var copySignRunes = func() runeSet {
 		r, _ := utf8.DecodeRuneInString(w)
 		rs = append(rs, r)
 	}
-	return newRuneSet(rs)
-}()
+	return rs
+}
 
 // copySignBlocks marks, per lead byte E4–E9, the middle bytes (low six
 // bits) of the copy-sign runes: a three-byte hanzi outside those blocks of
 // 64 code points is stepped over without decoding.
 var copySignBlocks = func() (m [6]uint64) {
-	var rs []rune
-	for r := range tradToSimp {
-		rs = append(rs, r)
-	}
-	for _, w := range essayWords {
-		r, _ := utf8.DecodeRuneInString(w)
-		rs = append(rs, r)
-	}
+	rs := copySignRuneList()
 	var buf [utf8.UTFMax]byte
 	for _, r := range rs {
 		utf8.EncodeRune(buf[:], r)
