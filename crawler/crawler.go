@@ -262,7 +262,6 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		}
 	}()
 	var (
-		active  atomic.Int64   // archivers running for this seed
 		reads   sync.WaitGroup // pages whose links are not pushed yet
 		reading atomic.Int64   // how many, for a look without waiting
 	)
@@ -295,11 +294,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		slots <- struct{}{}
 		left := c.cfg.MaxPages - pages
 		h.mu.Lock()
-		err := h.refill(ctx, min(popAhead, left))
-		if err == nil && len(h.items) > 0 {
-			err = h.poll()
-		}
-		if err != nil {
+		if err := h.refill(ctx, min(popAhead, left)); err != nil {
 			h.mu.Unlock()
 			<-slots
 			if ctx.Err() != nil {
@@ -323,10 +318,8 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		wg.Add(1)
 		reads.Add(1)
 		reading.Add(1)
-		active.Add(1)
 		go func(it archive.FrontierItem, left int) {
 			defer wg.Done()
-			defer active.Add(-1)
 			readDone := sync.OnceFunc(func() { reading.Add(-1); reads.Done() })
 			defer readDone()
 			freeSlot := sync.OnceFunc(func() { <-slots })
@@ -356,7 +349,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			)
 			navigation := d.Kind != kindReport && d.Kind != kindAttachment
 			if navigation {
-				_, next, archiveFn = v.read(ctx, f)
+				next, archiveFn = v.read(ctx, f)
 				h.mu.Lock()
 				err := h.pushPop(context.WithoutCancel(ctx), min(popAhead, left-len(h.items)), next)
 				h.mu.Unlock()
@@ -373,7 +366,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			defer archivers.release(w)
 			freeSlot()
 			if !navigation {
-				_, next, archiveFn = v.read(ctx, f)
+				next, archiveFn = v.read(ctx, f)
 				err = h.push(context.WithoutCancel(ctx), next)
 				readDone()
 				if err != nil {

@@ -70,11 +70,12 @@ func (h *hand) poll() error {
 }
 
 // refill pops now when the hand is empty or a better link has been pushed
-// since the last Pop; at most k items.
+// since the last Pop (at most k items); otherwise it takes the batch popped
+// ahead if that has come back.
 func (h *hand) refill(ctx context.Context, k int) error {
 	stale := len(h.items) > 0 && h.best.above(h.items[0].Priority)
 	if len(h.items) > 0 && !stale {
-		return nil
+		return h.poll()
 	}
 	if err := h.collect(); err != nil {
 		return err

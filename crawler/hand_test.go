@@ -30,9 +30,6 @@ func TestHandBestFirst(t *testing.T) {
 			if err := h.refill(ctx, popAhead); err != nil {
 				t.Fatal(err)
 			}
-			if err := h.poll(); err != nil {
-				t.Fatal(err)
-			}
 			got = append(got, h.next(ctx, 100).Key)
 		}
 	}

@@ -71,17 +71,6 @@ type fetched struct {
 	final   *url.URL
 }
 
-// visit fetches one frontier item and reads it: the frontier items its
-// links lead to, and a function that archives and extracts it.
-func (v *visitor) visit(ctx context.Context, d item) (outcome, []archive.FrontierItem, func() (outcome, error), error) {
-	f, err := v.fetch(ctx, d)
-	if err != nil || f.out.canceled {
-		return f.out, nil, nil, err
-	}
-	out, next, archiveFn := v.read(ctx, f)
-	return out, next, archiveFn, nil
-}
-
 // fetch requests one frontier item. It does only what must happen before
 // the next request to the same host: the request itself.
 func (v *visitor) fetch(ctx context.Context, d item) (*fetched, error) {
@@ -157,7 +146,7 @@ func (v *visitor) fetch(ctx context.Context, d item) (*fetched, error) {
 // read decides what a fetched answer is, reads its links and returns them
 // with a function that archives and extracts it. It is safe to call from
 // several goroutines at once.
-func (v *visitor) read(ctx context.Context, f *fetched) (outcome, []archive.FrontierItem, func() (outcome, error)) {
+func (v *visitor) read(ctx context.Context, f *fetched) ([]archive.FrontierItem, func() (outcome, error)) {
 	c := v.c
 	d, method, out, val, capt, payload, ct, final := f.d, f.method, f.out, f.val, f.capt, f.payload, f.ct, f.final
 
@@ -242,7 +231,7 @@ func (v *visitor) read(ctx context.Context, f *fetched) (outcome, []archive.Fron
 		}
 		return out, nil
 	}
-	return out, next, archiveFn
+	return next, archiveFn
 }
 
 func redirectKind(k string) bool {
