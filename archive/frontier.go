@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -148,7 +149,8 @@ func (f *Frontier) PushPop(ctx context.Context, n int, items ...FrontierItem) (a
 		}
 		vals[i] = encodeItem(it)
 	}
-	err = f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
+	forget := f.s.unsynced.add(f.name, items)
+	err = f.s.enqueue(ctx, func(tx *bolt.Tx) error {
 		added, popped = added[:0], popped[:0] // the batch may be retried
 		b, err := f.bucket(tx)
 		if err != nil {
@@ -159,11 +161,100 @@ func (f *Frontier) PushPop(ctx context.Context, n int, items ...FrontierItem) (a
 		}
 		popped, err = popTx(b, n, popped)
 		return err
-	})
+	}, true, forget)()
 	if err != nil {
 		return nil, nil, fmt.Errorf("frontier %q: push: %w", f.name, err)
 	}
 	return added, popped, nil
+}
+
+// PushTake pushes items as PushNew does and takes the items of take in
+// flight as if popped, without a Pop: a crawler that has read a list page
+// fetches the links it knows are best at once. An item of take already
+// pending is moved in flight; one in flight or done is left as it is.
+//
+// PushTake does not wait: it returns once the write is queued (writes are
+// applied in the order they are queued, so a later Done of a taken item
+// comes after it), and wait returns, once applied, the items added
+// (taken or pushed) that the frontier did not know.
+func (f *Frontier) PushTake(ctx context.Context, take []FrontierItem, items ...FrontierItem) (wait func() ([]FrontierItem, error)) {
+	all := append(append(make([]FrontierItem, 0, len(take)+len(items)), take...), items...)
+	vals := make([][]byte, len(all))
+	for i, it := range all {
+		if it.Key == "" {
+			return failedPush(fmt.Errorf("frontier %q: push: item %d has an empty key", f.name, i))
+		}
+		if len(it.Key) > maxURL {
+			return failedPush(fmt.Errorf("frontier %q: push: item %d has a key of %d bytes (max %d)", f.name, i, len(it.Key), maxURL))
+		}
+		vals[i] = encodeItem(it)
+	}
+	var added []FrontierItem
+	forget := f.s.unsynced.add(f.name, all)
+	done := f.s.enqueue(ctx, func(tx *bolt.Tx) error {
+		added = added[:0] // the batch may be retried
+		b, err := f.bucket(tx)
+		if err != nil {
+			return err
+		}
+		if added, err = takeTx(b, take, vals[:len(take)], added); err != nil {
+			return err
+		}
+		added, err = pushTx(b, items, vals[len(take):], added)
+		return err
+	}, true, forget)
+	return func() ([]FrontierItem, error) {
+		if err := done(); err != nil {
+			return nil, fmt.Errorf("frontier %q: push: %w", f.name, err)
+		}
+		return added, nil
+	}
+}
+
+func failedPush(err error) func() ([]FrontierItem, error) {
+	return func() ([]FrontierItem, error) { return nil, err }
+}
+
+// takeTx puts items in flight: new ones at their priority's queue key,
+// pending ones moved from the queue. Those it did not know are appended to
+// added.
+func takeTx(b *bolt.Bucket, items []FrontierItem, vals [][]byte, added []FrontierItem) ([]FrontierItem, error) {
+	q, fl, kb := b.Bucket(fQueue), b.Bucket(fInFlight), b.Bucket(fKeys)
+	n := len(added)
+	for i, it := range items {
+		st := kb.Get([]byte(it.Key))
+		switch {
+		case st == nil:
+			seq, err := q.NextSequence()
+			if err != nil {
+				return added, err
+			}
+			qk := prioKey(it.Priority, seq)
+			if err := fl.Put(qk, vals[i]); err != nil {
+				return added, err
+			}
+			if err := kb.Put([]byte(it.Key), append([]byte{stateInFlight}, qk...)); err != nil {
+				return added, err
+			}
+			added = append(added, it)
+		case len(st) == 17 && st[0] == statePending:
+			qk := append([]byte(nil), st[1:]...)
+			v := q.Get(qk)
+			if v == nil {
+				return added, fmt.Errorf("take %s: queue entry missing", it.Key)
+			}
+			if err := fl.Put(qk, append([]byte(nil), v...)); err != nil {
+				return added, err
+			}
+			if err := q.Delete(qk); err != nil {
+				return added, err
+			}
+			if err := kb.Put([]byte(it.Key), append([]byte{stateInFlight}, qk...)); err != nil {
+				return added, err
+			}
+		}
+	}
+	return added, addPending(b, int64(len(added)-n))
 }
 
 // pushTx adds the items whose keys the frontier does not know, appending
@@ -308,6 +399,30 @@ func (f *Frontier) Pending() (int, error) {
 		return 0, fmt.Errorf("frontier %q: pending: %w", f.name, err)
 	}
 	return n, nil
+}
+
+// Known reports, for each key, whether the frontier already holds it:
+// pending, in flight or done. It does not go through the writer: it reads
+// committed state, and the keys of pushes queued or applied but not yet
+// committed, so a key pushed (by PushTake, Push, PushNew or PushPop) is
+// known as soon as the push call has been made.
+func (f *Frontier) Known(keys ...string) ([]bool, error) {
+	known := f.s.unsynced.has(f.name, keys)
+	err := f.s.view(func(tx *bolt.Tx) error {
+		b, _ := f.bucket(tx)
+		if b == nil {
+			return nil
+		}
+		kb := b.Bucket(fKeys)
+		for i, k := range keys {
+			known[i] = known[i] || kb.Get([]byte(k)) != nil
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("frontier %q: known: %w", f.name, err)
+	}
+	return known, nil
 }
 
 // recoverFrontiers moves every in-flight item of every frontier back to
@@ -463,4 +578,55 @@ func (f *Frontier) SetCookies(u *url.URL, cookies string) {
 		}
 		return b.Bucket(fCookies).Put([]byte(u.Host), []byte(cookies))
 	})
+}
+
+// unsyncedKeys counts, per frontier and key, the pushes queued or applied
+// but not yet committed. A read transaction does not see them; Known
+// does.
+type unsyncedKeys struct {
+	mu sync.Mutex
+	m  map[string]int // frontier name NUL key → pushes in progress
+}
+
+// add notes the keys of a push about to be queued; forget undoes it once
+// the push has committed (or failed).
+func (u *unsyncedKeys) add(name string, items []FrontierItem) (forget func()) {
+	if len(items) == 0 {
+		return nil
+	}
+	ks := make([]string, len(items))
+	for i, it := range items {
+		ks[i] = name + "\x00" + it.Key
+	}
+	u.mu.Lock()
+	if u.m == nil {
+		u.m = map[string]int{}
+	}
+	for _, k := range ks {
+		u.m[k]++
+	}
+	u.mu.Unlock()
+	return func() {
+		u.mu.Lock()
+		for _, k := range ks {
+			if u.m[k]--; u.m[k] <= 0 {
+				delete(u.m, k)
+			}
+		}
+		u.mu.Unlock()
+	}
+}
+
+// has reports which keys of the named frontier are in a push in progress.
+func (u *unsyncedKeys) has(name string, keys []string) []bool {
+	known := make([]bool, len(keys))
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if len(u.m) == 0 {
+		return known
+	}
+	for i, k := range keys {
+		known[i] = u.m[name+"\x00"+k] > 0
+	}
+	return known
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/gocolly/colly/v2/storage"
+	bolt "go.etcd.io/bbolt"
 )
 
 // The crawler hands a Frontier to colly.Collector.SetStorage.
@@ -153,13 +156,6 @@ func TestFrontierRelease(t *testing.T) {
 	s, path := openTemp(t)
 	ctx := context.Background()
 	f := s.Frontier("release")
-	keys := func(its []FrontierItem) []string {
-		var out []string
-		for _, it := range its {
-			out = append(out, it.Key)
-		}
-		return out
-	}
 	if err := f.Push(ctx,
 		FrontierItem{Key: "http://a.gov.cn/1", Host: "a.gov.cn", Priority: 2, Data: []byte("d1")},
 		FrontierItem{Key: "http://a.gov.cn/2", Host: "a.gov.cn", Priority: 2},
@@ -255,6 +251,139 @@ func TestFrontierPushNew(t *testing.T) {
 	}
 }
 
+// PushTake puts new and pending items straight in flight and pushes the
+// rest; a restart gives taken items back to the queue like popped ones.
+func TestFrontierPushTake(t *testing.T) {
+	s, path := openTemp(t)
+	ctx := context.Background()
+	f := s.Frontier("zj")
+	it := func(k string, p float64) FrontierItem {
+		return FrontierItem{Key: k, Host: "a.gov.cn", Priority: p, Data: []byte("d" + k)}
+	}
+	if err := f.Push(ctx, it("/pending", 1), it("/done", 3)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Done(ctx, "/done"); err != nil {
+		t.Fatal(err)
+	}
+	wait := f.PushTake(ctx, []FrontierItem{it("/new", 5), it("/pending", 9), it("/done", 9), it("/new", 6)},
+		it("/rest", 2), it("/new", 7), it("/low", 0))
+	added, err := wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := fmt.Sprint(keys(added)); g != "[/new /rest /low]" {
+		t.Errorf("added %s, want [/new /rest /low]", g)
+	}
+	if n, _ := f.Pending(); n != 4 { // /new and /pending in flight, /rest and /low pending
+		t.Errorf("Pending = %d, want 4", n)
+	}
+	// Taken items are not popped again.
+	got, err := f.Pop(ctx, 1)
+	if err != nil || fmt.Sprint(keys(got)) != "[/rest]" {
+		t.Fatalf("pop = %v, %v; want [/rest]", keys(got), err)
+	}
+	if err := f.Done(ctx, "/pending"); err != nil {
+		t.Fatal(err)
+	}
+	// /new and /rest are in flight and not Done: after a restart they are
+	// pending again, /new first at the priority it was taken at.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	f2 := s2.Frontier("zj")
+	again, err := f2.Pop(ctx, 10)
+	if g := fmt.Sprint(keys(again)); err != nil || g != "[/new /rest /low]" {
+		t.Fatalf("pop after restart = %s, %v; want [/new /rest /low]", g, err)
+	}
+	if again[0].Priority != 5 || string(again[0].Data) != "d/new" {
+		t.Errorf("taken item round trip: %+v", again[0])
+	}
+	// A bad key fails the whole call and writes nothing.
+	if _, err := f2.PushTake(ctx, []FrontierItem{it("/x", 1), {}})(); err == nil {
+		t.Error("PushTake with an empty key: no error")
+	}
+	if k, _ := f2.Known("/x"); k[0] {
+		t.Error("PushTake with an empty key wrote /x")
+	}
+}
+
+// Known answers for pending, in-flight and done keys alike, after their
+// writes commit; an unknown frontier knows nothing.
+func TestFrontierKnown(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	if k, err := s.Frontier("none").Known("/a"); err != nil || len(k) != 1 || k[0] {
+		t.Fatalf("Known on an absent frontier = %v, %v; want [false]", k, err)
+	}
+	f := s.Frontier("zj")
+	it := func(k string, p float64) FrontierItem { return FrontierItem{Key: k, Host: "a.gov.cn", Priority: p} }
+	if err := f.Push(ctx, it("/done", 2), it("/flight", 1), it("/pending", 0)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.Pop(ctx, 2); len(got) != 2 {
+		t.Fatalf("popped %v", got)
+	}
+	if err := f.Done(ctx, "/done"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.Known("/done", "/new", "/flight", "/pending", "")
+	want := []bool{true, false, true, true, false}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("Known = %v, %v; want %v", got, err, want)
+	}
+	if err := f.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.Known("/done", "/pending"); !slices.Equal(got, []bool{false, false}) {
+		t.Errorf("Known after Reset = %v, want all false", got)
+	}
+
+	// A push is known as soon as it is queued, before it commits: hold the
+	// writer in a transaction while the push waits behind it.
+	hold, held := make(chan struct{}), make(chan struct{})
+	go s.write(ctx, func(*bolt.Tx) error { close(held); <-hold; return nil })
+	<-held
+	wait := f.PushTake(ctx, []FrontierItem{it("/taken", 1)}, it("/pushed", 0))
+	pushed := make(chan error, 1)
+	go func() { _, err := f.PushNew(ctx, it("/new", 0)); pushed <- err }()
+	for { // until PushNew has queued its write
+		if k, _ := f.Known("/new"); k[0] {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if got, _ := f.Known("/taken", "/pushed", "/other"); !slices.Equal(got, []bool{true, true, false}) {
+		t.Errorf("Known while the writer is busy = %v, want [true true false]", got)
+	}
+	close(hold)
+	if _, err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-pushed; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Sync(ctx); err != nil { // a later commit: theirs is done
+		t.Fatal(err)
+	}
+	s.unsynced.mu.Lock()
+	if len(s.unsynced.m) != 0 {
+		t.Errorf("keys still noted as unsynced after commit: %v", s.unsynced.m)
+	}
+	s.unsynced.mu.Unlock()
+	if got, _ := f.Known("/taken", "/pushed", "/new"); !slices.Equal(got, []bool{true, true, true}) {
+		t.Errorf("Known after commit = %v, want all true", got)
+	}
+}
+
 // PushPop pushes, then pops the best of old and new together, in one write.
 func TestFrontierPushPop(t *testing.T) {
 	s, _ := openTemp(t)
@@ -287,4 +416,12 @@ func TestFrontierPushPop(t *testing.T) {
 	if _, popped, err := f.PushPop(ctx, 1); err != nil || len(popped) != 0 {
 		t.Errorf("nothing pending, popped %+v, %v", popped, err)
 	}
+}
+
+func keys(its []FrontierItem) []string {
+	var out []string
+	for _, it := range its {
+		out = append(out, it.Key)
+	}
+	return out
 }

@@ -58,6 +58,9 @@ type Store struct {
 	preparing atomic.Int64
 	// commitErr holds a commit failure after early ops were answered.
 	commitErr atomic.Pointer[error]
+	// unsynced holds the frontier keys of pushes not yet committed, so
+	// Frontier.Known sees them at once (frontier.go).
+	unsynced unsyncedKeys
 }
 
 // Open opens or creates the archive at path.

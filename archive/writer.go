@@ -34,6 +34,18 @@ type op struct {
 	fn    func(tx *bolt.Tx) error // must be re-runnable: a failed batch is retried without the failing op
 	early bool                    // answer after apply, before the fsync
 	done  chan error              // buffered; receives exactly one result
+	// after, if set, runs once the op's transaction has committed or
+	// failed, or the op was dropped: it is then visible to readers, or
+	// never will be.
+	after func()
+}
+
+// finish answers o and runs its after hook.
+func (o *op) finish(err error) {
+	o.done <- err
+	if o.after != nil {
+		o.after()
+	}
 }
 
 // writerConfig bounds a batch.
@@ -110,38 +122,53 @@ func (s *Store) submit(ctx context.Context, fn func(tx *bolt.Tx) error, early bo
 	if queued != nil {
 		defer queued()
 	}
+	wait := s.enqueue(ctx, fn, early, nil)
+	if queued != nil {
+		queued()
+	}
+	return wait()
+}
+
+// enqueue queues an op and returns a func that waits for its answer. Ops
+// are applied in the order they are queued.
+func (s *Store) enqueue(ctx context.Context, fn func(tx *bolt.Tx) error, early bool, after func()) (wait func() error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if err := ctx.Err(); err != nil {
-		return err
+	fail := func(err error) func() error {
+		if after != nil {
+			after()
+		}
+		return func() error { return err }
 	}
-	o := &op{ctx: ctx, fn: fn, early: early, done: make(chan error, 1)}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
+	o := &op{ctx: ctx, fn: fn, early: early, done: make(chan error, 1), after: after}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
-		return ErrClosed
+		return fail(ErrClosed)
 	}
 	if s.ro {
 		s.mu.RUnlock()
-		return fmt.Errorf("archive %s: opened read-only", s.path)
+		return fail(fmt.Errorf("archive %s: opened read-only", s.path))
 	}
 	select {
 	case s.ops <- o:
 	case <-ctx.Done():
 		s.mu.RUnlock()
-		return ctx.Err()
+		return fail(ctx.Err())
 	}
 	s.mu.RUnlock()
-	if queued != nil {
-		queued()
-	}
-	select {
-	case err := <-o.done:
-		return err
-	case <-ctx.Done():
-		// The op may still commit; the caller only learns that it gave up.
-		return ctx.Err()
+	return func() error {
+		select {
+		case err := <-o.done:
+			return err
+		case <-ctx.Done():
+			// The op may still commit; the caller only learns that it gave up.
+			return ctx.Err()
+		}
 	}
 }
 
@@ -207,7 +234,7 @@ func (s *Store) commit(batch []*op) {
 	live := batch[:0:0]
 	for _, o := range batch {
 		if err := o.ctx.Err(); err != nil {
-			o.done <- err
+			o.finish(err)
 			continue
 		}
 		live = append(live, o)
@@ -234,7 +261,7 @@ func (s *Store) commit(batch []*op) {
 			return nil
 		})
 		if failed >= 0 {
-			live[failed].done <- failErr
+			live[failed].finish(failErr)
 			live = append(live[:failed:failed], live[failed+1:]...)
 			continue
 		}
@@ -250,6 +277,9 @@ func (s *Store) commit(batch []*op) {
 		for _, o := range live {
 			if !o.early || !answered {
 				o.done <- err
+			}
+			if o.after != nil {
+				o.after()
 			}
 		}
 		return

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"sync"
@@ -207,6 +208,33 @@ feed:
 }
 
 // crawlSeed spends one seed's page budget on its frontier, best first.
+// unknownLinks returns the links the frontier does not know yet and the
+// best priority among them: only those need a push, and only they can
+// change what to fetch next. Should the frontier not answer, every link
+// counts as unknown (the push reports the error).
+func unknownLinks(fr *archive.Frontier, links []archive.FrontierItem) ([]archive.FrontierItem, float64) {
+	if len(links) == 0 {
+		return nil, 0
+	}
+	keys := make([]string, len(links))
+	for i, l := range links {
+		keys[i] = l.Key
+	}
+	known, err := fr.Known(keys...)
+	if err != nil {
+		known = make([]bool, len(links))
+	}
+	var out []archive.FrontierItem
+	best := math.Inf(-1)
+	for i, l := range links {
+		if !known[i] {
+			out = append(out, l)
+			best = max(best, l.Priority)
+		}
+	}
+	return out, best
+}
+
 func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collector, sd seeds.Seed, prog *progress, archivers *weighted) (SeedStatus, error) {
 	st := SeedStatus{Seed: sd, Status: StatusOK}
 	su, err := url.Parse(sd.URL)
@@ -250,7 +278,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	}
 	finished := false
 	c.mu.Lock()
-	h := &hand{fr: fr, items: c.orphans[frName]}
+	h := newHand(fr, c.orphans[frName])
 	delete(c.orphans, frName)
 	c.mu.Unlock()
 	defer func() {
@@ -346,18 +374,48 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			var (
 				next      []archive.FrontierItem
 				archiveFn func() (outcome, error)
+				read      bool // links read and pushed or being pushed
+				pushed    func() ([]archive.FrontierItem, error)
+				taken     map[string]bool
+				behind    bool    // links pushed behind the next fetch
+				best      float64 // the best of them
 			)
-			navigation := d.Kind != kindReport && d.Kind != kindAttachment
-			if navigation {
+			if d.Kind != kindReport && d.Kind != kindAttachment {
 				next, archiveFn = v.read(ctx, f)
+				read = true
+				next, _ = unknownLinks(fr, next)
 				h.mu.Lock()
-				err := h.pushPop(context.WithoutCancel(ctx), min(popAhead, left-len(h.items)), next)
-				h.mu.Unlock()
-				if err != nil {
-					setErr(fmt.Errorf("push links of %s: %w", it.Key, err))
-					return
+				switch {
+				case len(next) == 0:
+				case len(h.items) == 0:
+					// Nothing in hand to weigh them against: push and
+					// take the best batch in one round trip.
+					err := h.pushPop(context.WithoutCancel(ctx), min(popAhead, left), next)
+					if err != nil {
+						h.mu.Unlock()
+						setErr(fmt.Errorf("push links of %s: %w", it.Key, err))
+						return
+					}
+				default:
+					// The links better than all in hand go straight into
+					// it (and in flight), so the next fetch need not wait
+					// for the writer; the others are pushed behind it.
+					var take, rest []archive.FrontierItem
+					take, rest = h.split(next, left-len(h.items))
+					taken = make(map[string]bool, len(take))
+					for _, t := range take {
+						taken[t.Key] = true
+					}
+					if len(rest) > 0 {
+						best, behind = rest[0].Priority, true
+						h.pushBehind(best)
+					}
+					pushed = fr.PushTake(context.WithoutCancel(ctx), take, rest...)
 				}
-				readDone()
+				h.mu.Unlock()
+				if pushed == nil {
+					readDone()
+				}
 			}
 			// Archive in the background, bounded across all seeds by
 			// count and bytes: the next fetch waits for a free archiver.
@@ -365,14 +423,28 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			archivers.acquire(w)
 			defer archivers.release(w)
 			freeSlot()
-			if !navigation {
-				next, archiveFn = v.read(ctx, f)
-				err = h.push(context.WithoutCancel(ctx), next)
-				readDone()
-				if err != nil {
-					setErr(fmt.Errorf("push links of %s: %w", it.Key, err))
-					return
+			switch {
+			case pushed != nil:
+				var added []archive.FrontierItem
+				added, err = pushed()
+				// Only what was pushed (not taken) is news to the loop.
+				for _, a := range added {
+					if !taken[a.Key] {
+						h.best.raise(a.Priority)
+					}
 				}
+				if behind {
+					h.pushedBehind(best)
+				}
+			case !read:
+				next, archiveFn = v.read(ctx, f)
+				next, _ = unknownLinks(fr, next)
+				err = h.push(context.WithoutCancel(ctx), next)
+			}
+			readDone()
+			if err != nil {
+				setErr(fmt.Errorf("push links of %s: %w", it.Key, err))
+				return
 			}
 			o, err := archiveFn()
 			if err == nil {

@@ -22,14 +22,24 @@ const popAhead = 16
 //
 // Best first holds for every link whose page has been read: a link better
 // than the best in hand pushed since the last Pop makes the loop pop again
-// before it fetches. Callers hold mu, except for push (safe for
-// concurrent use).
+// before it fetches, and a navigation page's links pushed in the
+// background (behind) make it wait for that push before it fetches
+// anything they could outrank. Callers hold mu, except for push and
+// pushedBehind (safe for concurrent use).
 type hand struct {
-	mu    sync.Mutex
-	fr    *archive.Frontier
-	items []archive.FrontierItem
-	ahead chan popped // the next batch, popped in the background
-	best  maxPriority // the best link pushed since the last Pop began
+	mu      sync.Mutex
+	cond    *sync.Cond // on mu: a push behind has ended
+	fr      *archive.Frontier
+	items   []archive.FrontierItem
+	ahead   chan popped // the next batch, popped in the background
+	best    maxPriority // the best link pushed since the last Pop began
+	pushing []float64   // the best new link of each push behind
+}
+
+func newHand(fr *archive.Frontier, items []archive.FrontierItem) *hand {
+	h := &hand{fr: fr, items: items}
+	h.cond = sync.NewCond(&h.mu)
+	return h
 }
 
 // popped is one batch from a seed's frontier.
@@ -73,20 +83,24 @@ func (h *hand) poll() error {
 // since the last Pop (at most k items); otherwise it takes the batch popped
 // ahead if that has come back.
 func (h *hand) refill(ctx context.Context, k int) error {
-	stale := len(h.items) > 0 && h.best.above(h.items[0].Priority)
-	if len(h.items) > 0 && !stale {
+	h.waitBehind()
+	if len(h.items) > 0 && !h.stale() {
 		return h.poll()
 	}
 	if err := h.collect(); err != nil {
 		return err
 	}
-	if len(h.items) > 0 && !stale {
+	if len(h.items) > 0 && !h.stale() {
 		return nil
 	}
 	h.best.reset()
 	its, err := h.fr.Pop(ctx, k)
 	return h.take(popped{items: its, err: err})
 }
+
+// stale reports whether a link better than the best in hand has been
+// pushed since the last Pop began.
+func (h *hand) stale() bool { return h.best.above(h.items[0].Priority) }
 
 // next returns the best item in hand and starts popping the next batch (at
 // most k) once half a batch is left.
@@ -103,6 +117,49 @@ func (h *hand) next(ctx context.Context, k int) archive.FrontierItem {
 		h.ahead = ch
 	}
 	return it
+}
+
+// split divides links new to the frontier into those to take into the
+// hand at once (better than every item in hand, at most k, best first) and
+// the rest (best first). Links already in hand are dropped.
+func (h *hand) split(links []archive.FrontierItem, k int) (take, rest []archive.FrontierItem) {
+	in := make(map[string]bool, len(h.items))
+	for _, it := range h.items {
+		in[it.Key] = true
+	}
+	links = slices.DeleteFunc(slices.Clone(links), func(l archive.FrontierItem) bool { return in[l.Key] })
+	slices.SortStableFunc(links, func(a, b archive.FrontierItem) int { return cmp.Compare(b.Priority, a.Priority) })
+	worst := h.items[len(h.items)-1].Priority
+	n := 0
+	for n < len(links) && n < k && links[n].Priority > worst {
+		n++
+	}
+	take, rest = links[:n], links[n:]
+	h.items = mergeByPriority(h.items, take)
+	return take, rest
+}
+
+// pushBehind notes a push, in the background, of links whose best is best.
+func (h *hand) pushBehind(best float64) { h.pushing = append(h.pushing, best) }
+
+// pushedBehind notes that such a push has ended (after push has raised
+// h.best for what it added).
+func (h *hand) pushedBehind(best float64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if i := slices.Index(h.pushing, best); i >= 0 {
+		h.pushing = slices.Delete(h.pushing, i, i+1)
+	}
+	h.cond.Broadcast()
+}
+
+// waitBehind waits while a push behind may hold a link better than the
+// best in hand (with an empty hand, for every push behind: the next Pop
+// must see their links).
+func (h *hand) waitBehind() {
+	for slices.ContainsFunc(h.pushing, func(p float64) bool { return len(h.items) == 0 || p > h.items[0].Priority }) {
+		h.cond.Wait()
+	}
 }
 
 // putBack returns an item the loop took but did not fetch.
@@ -143,13 +200,21 @@ func (h *hand) push(ctx context.Context, links []archive.FrontierItem) error {
 
 // mergeByPriority adds popped items to the ones in hand, best first; among
 // equals the ones in hand (popped earlier) go first, as the frontier would.
+// A key in both is kept once.
 func mergeByPriority(queue, items []archive.FrontierItem) []archive.FrontierItem {
 	if len(items) == 0 {
 		return queue
 	}
 	queue = append(queue, items...)
 	slices.SortStableFunc(queue, func(a, b archive.FrontierItem) int { return cmp.Compare(b.Priority, a.Priority) })
-	return queue
+	// A link taken from a list page (split) may come back in a batch popped
+	// meanwhile: keep one.
+	seen := make(map[string]bool, len(queue))
+	return slices.DeleteFunc(queue, func(it archive.FrontierItem) bool {
+		dup := seen[it.Key]
+		seen[it.Key] = true
+		return dup
+	})
 }
 
 // maxPriority is the best priority pushed since the last reset, shared by

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gongkai/gongkai/archive"
 )
@@ -23,7 +24,7 @@ func TestHandBestFirst(t *testing.T) {
 	if err := fr.Push(ctx, list...); err != nil {
 		t.Fatal(err)
 	}
-	h := &hand{fr: fr}
+	h := newHand(fr, nil)
 	var got []string
 	fetch := func(n int) {
 		for i := 0; i < n; i++ {
@@ -69,4 +70,84 @@ func TestHandBestFirst(t *testing.T) {
 	if len(got) != 20-5+1 || got[len(got)-1] != "/low" {
 		t.Errorf("the rest: %d items %v, want 16 ending with /low", len(got), got)
 	}
+}
+
+// A list page's links better than everything in hand are taken into it at
+// once, the rest pushed behind; the loop fetches nothing those could
+// outrank until their push is in.
+func TestHandTakesListLinks(t *testing.T) {
+	ctx := context.Background()
+	fr := testStore(t).Frontier("take")
+	it := func(k string, p float64) archive.FrontierItem {
+		return archive.FrontierItem{Key: k, Host: "a", Priority: p}
+	}
+	var list []archive.FrontierItem
+	for i := 0; i < 20; i++ { // /ra at 20 … /rt at 1
+		list = append(list, it("/r"+string(rune('a'+i)), float64(20-i)))
+	}
+	if err := fr.Push(ctx, list...); err != nil {
+		t.Fatal(err)
+	}
+	h := newHand(fr, nil)
+	var got []string
+	fetch := func(n int) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		for i := 0; i < n; i++ {
+			if err := h.refill(ctx, popAhead); err != nil {
+				t.Fatal(err)
+			}
+			if len(h.items) == 0 {
+				return
+			}
+			got = append(got, h.next(ctx, 100).Key)
+		}
+	}
+	fetch(3) // /ra /rb /rc; /rd … /rp (17 … 5) in hand
+
+	links, _ := unknownLinks(fr, []archive.FrontierItem{
+		it("/low", 0.5), it("/new2", 17.5), it("/ra", 40), it("/mid", 4.5), it("/rd", 17), it("/new1", 30),
+	})
+	h.mu.Lock()
+	take, rest := h.split(links, 10)
+	h.mu.Unlock()
+	if g := strings.Join(keysOf(take), " "); g != "/new1 /new2" {
+		t.Errorf("taken %q, want /new1 /new2 (better than all in hand; /ra and /rd already known)", g)
+	}
+	if g := strings.Join(keysOf(rest), " "); g != "/mid /low" {
+		t.Errorf("rest %q, want /mid /low", g)
+	}
+	if _, err := fr.PushTake(ctx, take)(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The rest is pushed behind, slowly: the loop must not fetch past 4.5
+	// before it is in.
+	h.mu.Lock()
+	h.pushBehind(rest[0].Priority)
+	h.mu.Unlock()
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		if err := h.push(ctx, rest); err != nil {
+			t.Error(err)
+		}
+		h.pushedBehind(rest[0].Priority)
+	}()
+	got = nil
+	fetch(100)
+	want := "/new1 /new2 /rd /re /rf /rg /rh /ri /rj /rk /rl /rm /rn /ro /rp /mid /rq /rr /rs /rt /low"
+	if g := strings.Join(got, " "); g != want {
+		t.Errorf("fetch order\n got %s\nwant %s", g, want)
+	}
+	if n, _ := fr.Pending(); n != 3+len(got) { // all in flight (none Done), none lost
+		t.Errorf("Pending = %d, want %d in flight", n, 3+len(got))
+	}
+}
+
+func keysOf(its []archive.FrontierItem) []string {
+	var out []string
+	for _, it := range its {
+		out = append(out, it.Key)
+	}
+	return out
 }
