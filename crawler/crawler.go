@@ -23,12 +23,6 @@ type Crawler struct {
 	store *archive.Store
 	cfg   Config
 	tr    *transport
-
-	// orphans are items a cancelled run popped but never finished. The
-	// archive returns in-flight items to the queue when it is next opened;
-	// within one process the next Run of this Crawler takes them from here.
-	mu      sync.Mutex
-	orphans map[string][]archive.FrontierItem
 }
 
 // New returns a crawler writing to store.
@@ -48,7 +42,7 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 		TLSHandshakeTimeout:   cfg.DialTimeout,
 		ResponseHeaderTimeout: cfg.Timeout,
 	}
-	return &Crawler{store: store, cfg: cfg, tr: &transport{base: base, cfg: cfg}, orphans: map[string][]archive.FrontierItem{}}, nil
+	return &Crawler{store: store, cfg: cfg, tr: &transport{base: base, cfg: cfg}}, nil
 }
 
 // collector builds the colly collector of one run. colly's defaults are set
@@ -277,16 +271,18 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		return bgErr
 	}
 	finished := false
-	c.mu.Lock()
-	h := newHand(fr, c.orphans[frName])
-	delete(c.orphans, frName)
-	c.mu.Unlock()
+	h := newHand(fr, nil)
 	defer func() {
+		// Items popped (or taken) and never fetched go back to the queue
+		// at their place, for the next Run; should that fail, the archive
+		// requeues every in-flight item when it is next opened.
 		_ = h.collect() // items popped ahead are in hand too
 		if len(h.items) > 0 {
-			c.mu.Lock()
-			c.orphans[frName] = append(c.orphans[frName], h.items...)
-			c.mu.Unlock()
+			keys := make([]string, len(h.items))
+			for i, it := range h.items {
+				keys[i] = it.Key
+			}
+			_ = fr.Release(context.WithoutCancel(ctx), keys...)
 		}
 	}()
 	var (
