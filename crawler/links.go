@@ -58,22 +58,23 @@ func decodePage(body []byte, contentType string) (string, *charset.Result) {
 var recordAnchor = regexp.MustCompile(`(?is)<a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)["']?[^>]*>(.*?)</a>`)
 var tagRe = regexp.MustCompile(`(?s)<[^>]*>`)
 
-// parsePage reads the links, scripts and amount of visible text of an HTML page.
+// parsePage reads the links, scripts and amount of visible text of an HTML
+// page, as golang.org/x/net/html's tokenizer splits it into tokens (see
+// scanPage, which does that for the common case faster).
 func parsePage(text string) *page {
-	p := &page{}
+	r := &pageReader{p: &page{}}
+	scanPage(r, text)
+	return r.end()
+}
+
+// readTokens feeds r the tokens of text as x/net/html's tokenizer reads
+// them, up to the end or the first error.
+func readTokens(r *pageReader, text string) {
 	z := html.NewTokenizer(strings.NewReader(text))
-	var cur *link
-	var anchor strings.Builder
-	inScript, inStyle := false, false
 	for {
-		tt := z.Next()
-		switch tt {
+		switch tt := z.Next(); tt {
 		case html.ErrorToken:
-			if cur != nil {
-				cur.anchor = squash(anchor.String())
-				p.links = append(p.links, *cur)
-			}
-			return p
+			return
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
@@ -81,81 +82,115 @@ func parsePage(text string) *page {
 			if hasAttr && linkish[a] {
 				attrs = readAttrs(z)
 			}
-			switch a {
-			case atom.A, atom.Area:
-				if cur != nil {
-					cur.anchor = squash(anchor.String())
-					p.links = append(p.links, *cur)
-					cur = nil
-				}
-				href := attrs.href
-				if href == "" {
-					continue
-				}
-				l := link{href: href}
-				anchor.Reset()
-				anchor.WriteString(attrs.title)
-				anchor.WriteString(" ")
-				if a == atom.Area || tt == html.SelfClosingTagToken {
-					l.anchor = squash(attrs.title + " " + attrs.alt)
-					p.links = append(p.links, l)
-					continue
-				}
-				cur = &l
-			case atom.Img:
-				if cur != nil {
-					anchor.WriteString(" " + attrs.alt)
-				}
-			case atom.Frame, atom.Iframe:
-				if src := attrs.src; src != "" {
-					p.links = append(p.links, link{href: src, anchor: attrs.title + " " + attrs.name})
-				}
-			case atom.Base:
-				if p.base == "" {
-					p.base = attrs.href
-				}
-			case atom.Script:
-				inScript = tt == html.StartTagToken
-			case atom.Style:
-				inStyle = tt == html.StartTagToken
-			}
+			r.startTag(a, tt == html.SelfClosingTagToken, attrs)
 		case html.EndTagToken:
 			name, _ := z.TagName()
-			switch atom.Lookup(name) {
-			case atom.A:
-				if cur != nil {
-					cur.anchor = squash(anchor.String())
-					p.links = append(p.links, *cur)
-					cur = nil
-				}
-			case atom.Script:
-				inScript = false
-			case atom.Style:
-				inStyle = false
-			}
+			r.endTag(atom.Lookup(name))
 		case html.TextToken:
-			t := z.Text()
-			if inScript {
-				s := string(t)
-				p.scripts = append(p.scripts, s)
-				// Script text is code, not links: TRS pagers write
-				// "<a href=\""+name+… whose \ would become a URL. The one
-				// markup a script block carries as data is a Hanweb
-				// datastore's <record> CDATA (the column's first page).
-				p.links = append(p.links, recordAnchors(s)...)
-				continue
-			}
-			if inStyle {
-				continue
-			}
-			if p.text <= challengeMaxText { // counted only as far as isChallenge looks
-				p.text += utf8.RuneCount(bytes.TrimSpace(t))
-			}
-			if cur != nil {
-				anchor.Write(t)
+			if r.wantsText() {
+				r.text(z.Text())
 			}
 		}
 	}
+}
+
+// pageReader builds a page from a page's tokens.
+type pageReader struct {
+	p                 *page
+	cur               *link // the <a> being read
+	anchor            strings.Builder
+	inScript, inStyle bool
+}
+
+func (r *pageReader) startTag(a atom.Atom, selfClosing bool, attrs tagAttrs) {
+	p := r.p
+	switch a {
+	case atom.A, atom.Area:
+		r.flush()
+		if attrs.href == "" {
+			return
+		}
+		l := link{href: attrs.href}
+		r.anchor.Reset()
+		r.anchor.WriteString(attrs.title)
+		r.anchor.WriteString(" ")
+		if a == atom.Area || selfClosing {
+			l.anchor = squash(attrs.title + " " + attrs.alt)
+			p.links = append(p.links, l)
+			return
+		}
+		r.cur = &l
+	case atom.Img:
+		if r.cur != nil {
+			r.anchor.WriteString(" " + attrs.alt)
+		}
+	case atom.Frame, atom.Iframe:
+		if src := attrs.src; src != "" {
+			p.links = append(p.links, link{href: src, anchor: attrs.title + " " + attrs.name})
+		}
+	case atom.Base:
+		if p.base == "" {
+			p.base = attrs.href
+		}
+	case atom.Script:
+		r.inScript = !selfClosing
+	case atom.Style:
+		r.inStyle = !selfClosing
+	}
+}
+
+func (r *pageReader) endTag(a atom.Atom) {
+	switch a {
+	case atom.A:
+		r.flush()
+	case atom.Script:
+		r.inScript = false
+	case atom.Style:
+		r.inStyle = false
+	}
+}
+
+// wantsText reports whether the next text token is used: script text,
+// anchor text, or visible text while it is still being counted.
+func (r *pageReader) wantsText() bool {
+	return r.inScript || !r.inStyle && (r.cur != nil || r.p.text <= challengeMaxText)
+}
+
+func (r *pageReader) text(t []byte) {
+	p := r.p
+	if r.inScript {
+		s := string(t)
+		p.scripts = append(p.scripts, s)
+		// Script text is code, not links: TRS pagers write
+		// "<a href=\""+name+… whose \ would become a URL. The one markup a
+		// script block carries as data is a Hanweb datastore's <record>
+		// CDATA (the column's first page).
+		p.links = append(p.links, recordAnchors(s)...)
+		return
+	}
+	if r.inStyle {
+		return
+	}
+	if p.text <= challengeMaxText { // counted only as far as isChallenge looks
+		p.text += utf8.RuneCount(bytes.TrimSpace(t))
+	}
+	if r.cur != nil {
+		r.anchor.Write(t)
+	}
+}
+
+// flush ends the <a> being read, if any.
+func (r *pageReader) flush() {
+	if r.cur != nil {
+		r.cur.anchor = squash(r.anchor.String())
+		r.p.links = append(r.p.links, *r.cur)
+		r.cur = nil
+	}
+}
+
+func (r *pageReader) end() *page {
+	r.flush()
+	return r.p
 }
 
 // anchorsIn finds <a href> in markup carried inside scripts or XML CDATA
