@@ -23,9 +23,12 @@ import (
 //
 // All writes go through the group-commit writer and are answered once
 // applied, before the fsync (see writer.go): Push, Pop and Done from many
-// goroutines share one transaction and never wait for the disk. Reads
-// (IsVisited, Cookies) see committed state, a few milliseconds behind;
-// Pending waits for earlier calls to commit first.
+// goroutines share one transaction and never wait for the disk. PushTake
+// does not even wait to be applied: writes are applied in the order they
+// are queued. Reads (IsVisited, Cookies) see committed state, a few
+// milliseconds behind; Known also sees the keys of pushes not yet
+// committed (Store.unsynced); Pending waits for earlier calls to commit
+// first.
 
 var (
 	fQueue    = []byte("q")
