@@ -228,15 +228,7 @@ func takeTx(b *bolt.Bucket, items []FrontierItem, vals [][]byte, added []Frontie
 		st := kb.Get([]byte(it.Key))
 		switch {
 		case st == nil:
-			seq, err := q.NextSequence()
-			if err != nil {
-				return added, err
-			}
-			qk := prioKey(it.Priority, seq)
-			if err := fl.Put(qk, vals[i]); err != nil {
-				return added, err
-			}
-			if err := kb.Put([]byte(it.Key), append([]byte{stateInFlight}, qk...)); err != nil {
+			if err := putItem(q, fl, kb, it, vals[i], stateInFlight); err != nil {
 				return added, err
 			}
 			added = append(added, it)
@@ -269,20 +261,27 @@ func pushTx(b *bolt.Bucket, items []FrontierItem, vals [][]byte, added []Frontie
 		if kb.Get([]byte(it.Key)) != nil {
 			continue
 		}
-		seq, err := q.NextSequence()
-		if err != nil {
-			return added, err
-		}
-		qk := prioKey(it.Priority, seq)
-		if err := q.Put(qk, vals[i]); err != nil {
-			return added, err
-		}
-		if err := kb.Put([]byte(it.Key), append([]byte{statePending}, qk...)); err != nil {
+		if err := putItem(q, q, kb, it, vals[i], statePending); err != nil {
 			return added, err
 		}
 		added = append(added, it)
 	}
 	return added, addPending(b, int64(len(added)-n))
+}
+
+// putItem stores a new item in dst (the queue, or the in-flight list) under
+// a fresh queue key, the one it goes back to when requeued, and notes its
+// state under its key.
+func putItem(q, dst, kb *bolt.Bucket, it FrontierItem, val []byte, state byte) error {
+	seq, err := q.NextSequence()
+	if err != nil {
+		return err
+	}
+	qk := prioKey(it.Priority, seq)
+	if err := dst.Put(qk, val); err != nil {
+		return err
+	}
+	return kb.Put([]byte(it.Key), append([]byte{state}, qk...))
 }
 
 // Pop returns up to n pending items, highest priority first (FIFO among

@@ -1,7 +1,6 @@
 package crawler
 
 import (
-	"bytes"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -161,7 +160,7 @@ func (s *scanner) startTag(r *pageReader) bool {
 		}
 		if name == "script" {
 			body := t[tg.end:rawEnd]
-			if strings.Contains(body, "<!--") && indexFold(body, "<script") >= 0 {
+			if strings.Contains(body, "<!--") && strings.Contains(lowerASCII(body), "<script") {
 				return false
 			}
 		}
@@ -202,7 +201,7 @@ func rawTextEnd(t string, i int, name string) int {
 		}
 		j += k
 		e := j + 2 + len(name)
-		if e < len(t) && asciiEqualFold(t[j+2:e], name) {
+		if e < len(t) && sameName(t[j+2:e], name) {
 			switch t[e] {
 			case ' ', '\n', '\r', '\t', '\f', '/', '>':
 				return j
@@ -307,7 +306,7 @@ func (s *scanner) readTag(i int) (tg tag, ok bool) {
 // (the tokenizer keeps the first).
 func (s *scanner) seen(ks, ke int) bool {
 	for _, k := range s.keys {
-		if asciiEqualFold(s.text[k[0]:k[1]], s.text[ks:ke]) {
+		if sameName(s.text[k[0]:k[1]], s.text[ks:ke]) {
 			return true
 		}
 	}
@@ -373,11 +372,17 @@ func skipSpace(t string, j int) int {
 	return j
 }
 
-// lowerASCII lower-cases ASCII letters (as the tokenizer does to names).
+// lowerASCII lower-cases ASCII letters only, as the tokenizer does to names.
 func lowerASCII(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; 'A' <= c && c <= 'Z' {
-			return string(bytes.ToLower([]byte(s)))
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
 		}
 	}
 	return s
@@ -434,32 +439,5 @@ func lookupTag(name string) atom.Atom {
 	return 0
 }
 
-// asciiEqualFold compares as the tokenizer does: ASCII letters without case.
-func asciiEqualFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
-// indexFold is strings.Index ignoring ASCII case.
-func indexFold(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if asciiEqualFold(s[i:i+len(sub)], sub) {
-			return i
-		}
-	}
-	return -1
-}
+// sameName compares as the tokenizer does: ASCII letters without case.
+func sameName(a, b string) bool { return len(a) == len(b) && lowerASCII(a) == lowerASCII(b) }
