@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"sync"
@@ -201,14 +200,13 @@ feed:
 	return sum, firstErr
 }
 
-// crawlSeed spends one seed's page budget on its frontier, best first.
-// unknownLinks returns the links the frontier does not know yet and the
-// best priority among them: only those need a push, and only they can
-// change what to fetch next. Should the frontier not answer, every link
-// counts as unknown (the push reports the error).
-func unknownLinks(fr *archive.Frontier, links []archive.FrontierItem) ([]archive.FrontierItem, float64) {
+// unknownLinks returns the links the frontier does not know yet: only
+// those need a push, and only they can change what to fetch next. Should
+// the frontier not answer, every link counts as unknown (the push reports
+// the error).
+func unknownLinks(fr *archive.Frontier, links []archive.FrontierItem) []archive.FrontierItem {
 	if len(links) == 0 {
-		return nil, 0
+		return nil
 	}
 	keys := make([]string, len(links))
 	for i, l := range links {
@@ -216,19 +214,18 @@ func unknownLinks(fr *archive.Frontier, links []archive.FrontierItem) ([]archive
 	}
 	known, err := fr.Known(keys...)
 	if err != nil {
-		known = make([]bool, len(links))
+		return links
 	}
 	var out []archive.FrontierItem
-	best := math.Inf(-1)
 	for i, l := range links {
 		if !known[i] {
 			out = append(out, l)
-			best = max(best, l.Priority)
 		}
 	}
-	return out, best
+	return out
 }
 
+// crawlSeed spends one seed's page budget on its frontier, best first.
 func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collector, sd seeds.Seed, prog *progress, archivers *weighted) (SeedStatus, error) {
 	st := SeedStatus{Seed: sd, Status: StatusOK}
 	su, err := url.Parse(sd.URL)
@@ -271,7 +268,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		return bgErr
 	}
 	finished := false
-	h := newHand(fr, nil)
+	h := newHand(fr)
 	defer func() {
 		// Items popped (or taken) and never fetched go back to the queue
 		// at their place, for the next Run; should that fail, the archive
@@ -370,46 +367,20 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			var (
 				next      []archive.FrontierItem
 				archiveFn func() (outcome, error)
-				read      bool // links read and pushed or being pushed
-				pushed    func() ([]archive.FrontierItem, error)
-				taken     map[string]bool
-				behind    bool    // links pushed behind the next fetch
-				best      float64 // the best of them
+				read      bool         // links read (and pushed, or queued: q)
+				q         *queuedLinks // a list page's links on their way to the frontier
 			)
 			if d.Kind != kindReport && d.Kind != kindAttachment {
 				next, archiveFn = v.read(ctx, f)
 				read = true
-				next, _ = unknownLinks(fr, next)
 				h.mu.Lock()
-				switch {
-				case len(next) == 0:
-				case len(h.items) == 0:
-					// Nothing in hand to weigh them against: push and
-					// take the best batch in one round trip.
-					err := h.pushPop(context.WithoutCancel(ctx), min(popAhead, left), next)
-					if err != nil {
-						h.mu.Unlock()
-						setErr(fmt.Errorf("push links of %s: %w", it.Key, err))
-						return
-					}
-				default:
-					// The links better than all in hand go straight into
-					// it (and in flight), so the next fetch need not wait
-					// for the writer; the others are pushed behind it.
-					var take, rest []archive.FrontierItem
-					take, rest = h.split(next, left-len(h.items))
-					taken = make(map[string]bool, len(take))
-					for _, t := range take {
-						taken[t.Key] = true
-					}
-					if len(rest) > 0 {
-						best, behind = rest[0].Priority, true
-						h.pushBehind(best)
-					}
-					pushed = fr.PushTake(context.WithoutCancel(ctx), take, rest...)
-				}
+				q, err = h.addLinks(context.WithoutCancel(ctx), unknownLinks(fr, next), left)
 				h.mu.Unlock()
-				if pushed == nil {
+				if err != nil {
+					setErr(fmt.Errorf("push links of %s: %w", it.Key, err))
+					return
+				}
+				if q == nil {
 					readDone()
 				}
 			}
@@ -420,22 +391,11 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			defer archivers.release(w)
 			freeSlot()
 			switch {
-			case pushed != nil:
-				var added []archive.FrontierItem
-				added, err = pushed()
-				// Only what was pushed (not taken) is news to the loop.
-				for _, a := range added {
-					if !taken[a.Key] {
-						h.best.raise(a.Priority)
-					}
-				}
-				if behind {
-					h.pushedBehind(best)
-				}
+			case q != nil:
+				err = h.finish(q)
 			case !read:
 				next, archiveFn = v.read(ctx, f)
-				next, _ = unknownLinks(fr, next)
-				err = h.push(context.WithoutCancel(ctx), next)
+				err = h.push(context.WithoutCancel(ctx), unknownLinks(fr, next))
 			}
 			readDone()
 			if err != nil {

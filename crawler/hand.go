@@ -24,8 +24,8 @@ const popAhead = 16
 // than the best in hand pushed since the last Pop makes the loop pop again
 // before it fetches, and a navigation page's links pushed in the
 // background (behind) make it wait for that push before it fetches
-// anything they could outrank. Callers hold mu, except for push and
-// pushedBehind (safe for concurrent use).
+// anything they could outrank. Callers hold mu, except for push, finish
+// and pushedBehind (safe for concurrent use).
 type hand struct {
 	mu      sync.Mutex
 	cond    *sync.Cond // on mu: a push behind has ended
@@ -36,8 +36,8 @@ type hand struct {
 	pushing []float64   // the best new link of each push behind
 }
 
-func newHand(fr *archive.Frontier, items []archive.FrontierItem) *hand {
-	h := &hand{fr: fr, items: items}
+func newHand(fr *archive.Frontier) *hand {
+	h := &hand{fr: fr}
 	h.cond = sync.NewCond(&h.mu)
 	return h
 }
@@ -137,6 +137,56 @@ func (h *hand) split(links []archive.FrontierItem, k int) (take, rest []archive.
 	take, rest = links[:n], links[n:]
 	h.items = mergeByPriority(h.items, take)
 	return take, rest
+}
+
+// queuedLinks are a navigation page's links on their way to the frontier.
+type queuedLinks struct {
+	wait   func() ([]archive.FrontierItem, error) // Frontier.PushTake's
+	taken  map[string]bool                        // the keys taken into the hand
+	behind bool                                   // some were pushed behind the next fetch
+	best   float64                                // the best of those
+}
+
+// addLinks adds a navigation page's links new to the frontier, with at
+// most k items in hand. With nothing in hand to weigh them against it
+// pushes them and pops the best batch in one round trip. Otherwise it
+// takes the links better than all in hand at once and queues the write
+// without waiting for it (Frontier.PushTake): the next fetch goes ahead,
+// and finish must be called with what it returns.
+func (h *hand) addLinks(ctx context.Context, links []archive.FrontierItem, k int) (*queuedLinks, error) {
+	switch {
+	case len(links) == 0:
+		return nil, nil
+	case len(h.items) == 0:
+		return nil, h.pushPop(ctx, min(popAhead, k), links)
+	}
+	take, rest := h.split(links, k-len(h.items))
+	q := &queuedLinks{taken: make(map[string]bool, len(take))}
+	for _, t := range take {
+		q.taken[t.Key] = true
+	}
+	if len(rest) > 0 {
+		q.behind, q.best = true, rest[0].Priority
+		h.pushBehind(q.best)
+	}
+	q.wait = h.fr.PushTake(ctx, take, rest...)
+	return q, nil
+}
+
+// finish waits for links queued by addLinks to be in the frontier. Safe
+// for concurrent use.
+func (h *hand) finish(q *queuedLinks) error {
+	added, err := q.wait()
+	// Only what was pushed (not taken) is news to the loop.
+	for _, a := range added {
+		if !q.taken[a.Key] {
+			h.best.raise(a.Priority)
+		}
+	}
+	if q.behind {
+		h.pushedBehind(q.best)
+	}
+	return err
 }
 
 // pushBehind notes a push, in the background, of links whose best is best.

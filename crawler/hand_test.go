@@ -24,7 +24,7 @@ func TestHandBestFirst(t *testing.T) {
 	if err := fr.Push(ctx, list...); err != nil {
 		t.Fatal(err)
 	}
-	h := newHand(fr, nil)
+	h := newHand(fr)
 	var got []string
 	fetch := func(n int) {
 		for i := 0; i < n; i++ {
@@ -88,7 +88,7 @@ func TestHandTakesListLinks(t *testing.T) {
 	if err := fr.Push(ctx, list...); err != nil {
 		t.Fatal(err)
 	}
-	h := newHand(fr, nil)
+	h := newHand(fr)
 	var got []string
 	fetch := func(n int) {
 		h.mu.Lock()
@@ -105,7 +105,7 @@ func TestHandTakesListLinks(t *testing.T) {
 	}
 	fetch(3) // /ra /rb /rc; /rd … /rp (17 … 5) in hand
 
-	links, _ := unknownLinks(fr, []archive.FrontierItem{
+	links := unknownLinks(fr, []archive.FrontierItem{
 		it("/low", 0.5), it("/new2", 17.5), it("/ra", 40), it("/mid", 4.5), it("/rd", 17), it("/new1", 30),
 	})
 	h.mu.Lock()
@@ -150,4 +150,45 @@ func keysOf(its []archive.FrontierItem) []string {
 		out = append(out, it.Key)
 	}
 	return out
+}
+
+// addLinks takes a list page's links better than all in hand straight into
+// it and queues the rest; with an empty hand it pushes and pops at once.
+func TestHandAddLinks(t *testing.T) {
+	ctx := context.Background()
+	fr := testStore(t).Frontier("add")
+	it := func(k string, p float64) archive.FrontierItem {
+		return archive.FrontierItem{Key: k, Host: "a", Priority: p}
+	}
+	h := newHand(fr)
+	// An empty hand: push and pop the best batch in one go.
+	q, err := h.addLinks(ctx, unknownLinks(fr, []archive.FrontierItem{it("/r2", 5), it("/r1", 10)}), 100)
+	if err != nil || q != nil {
+		t.Fatalf("addLinks to an empty hand = %v, %v; want a push-and-pop", q, err)
+	}
+	if g := strings.Join(keysOf(h.items), " "); g != "/r1 /r2" {
+		t.Fatalf("hand %q, want /r1 /r2", g)
+	}
+	// /r1 is in flight, so known; /x and /y beat /r2, the worst in hand.
+	q, err = h.addLinks(ctx, unknownLinks(fr, []archive.FrontierItem{it("/x", 20), it("/z", 1), it("/y", 7), it("/r1", 10)}), 100)
+	if err != nil || q == nil {
+		t.Fatalf("addLinks = %v, %v", q, err)
+	}
+	if g := strings.Join(keysOf(h.items), " "); g != "/x /r1 /y /r2" {
+		t.Errorf("hand %q, want /x /r1 /y /r2", g)
+	}
+	if !q.taken["/x"] || !q.taken["/y"] || len(q.taken) != 2 || !q.behind || q.best != 1 || len(h.pushing) != 1 {
+		t.Errorf("queued %+v, pushing %v; want /x and /y taken, /z (1) behind", q, h.pushing)
+	}
+	if err := h.finish(q); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.pushing) != 0 || !h.best.above(0.5) || h.best.above(1) {
+		t.Errorf("after finish: pushing %v, best %+v; want none pushing, best 1 (/z)", h.pushing, &h.best)
+	}
+	// Taken items are in flight, not popped again; /z is pending.
+	got, err := fr.Pop(ctx, 10)
+	if g := strings.Join(keysOf(got), " "); err != nil || g != "/z" {
+		t.Errorf("pop = %q, %v; want /z", g, err)
+	}
 }
