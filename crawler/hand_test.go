@@ -13,28 +13,9 @@ import (
 // better than the best in hand arrives from a page read in the background.
 func TestHandBestFirst(t *testing.T) {
 	ctx := context.Background()
-	fr := testStore(t).Frontier("hand")
-	it := func(k string, p float64) archive.FrontierItem {
-		return archive.FrontierItem{Key: k, Host: "a", Priority: p}
-	}
-	var list []archive.FrontierItem
-	for i := 0; i < 20; i++ {
-		list = append(list, it("/r"+string(rune('a'+i)), float64(20-i)))
-	}
-	if err := fr.Push(ctx, list...); err != nil {
-		t.Fatal(err)
-	}
-	h := newHand(fr)
-	var got []string
-	fetch := func(n int) {
-		for i := 0; i < n; i++ {
-			if err := h.refill(ctx, popAhead); err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, h.next(ctx, 100).Key)
-		}
-	}
-	fetch(3)
+	_, h := twentyInHand(t)
+	it := handItem
+	got := fetchNext(t, h, 3)
 	if strings.Join(got, " ") != "/ra /rb /rc" {
 		t.Fatalf("first three %v", got)
 	}
@@ -42,8 +23,7 @@ func TestHandBestFirst(t *testing.T) {
 	if err := h.push(ctx, []archive.FrontierItem{it("/best", 99), it("/ra", 100)}); err != nil {
 		t.Fatal(err)
 	}
-	got = nil
-	fetch(2)
+	got = fetchNext(t, h, 2)
 	if strings.Join(got, " ") != "/best /rd" {
 		t.Errorf("after a better link: %v, want /best first (and /ra, done, not again)", got)
 	}
@@ -51,22 +31,12 @@ func TestHandBestFirst(t *testing.T) {
 	if err := h.pushPop(ctx, popAhead, []archive.FrontierItem{it("/list2", 50), it("/low", 0)}); err != nil {
 		t.Fatal(err)
 	}
-	got = nil
-	fetch(2)
+	got = fetchNext(t, h, 2)
 	if strings.Join(got, " ") != "/list2 /re" {
 		t.Errorf("after a list page: %v", got)
 	}
 	// Everything comes out exactly once.
-	got = nil
-	for {
-		if err := h.refill(ctx, popAhead); err != nil {
-			t.Fatal(err)
-		}
-		if len(h.items) == 0 {
-			break
-		}
-		got = append(got, h.next(ctx, 100).Key)
-	}
+	got = fetchNext(t, h, 100)
 	if len(got) != 20-5+1 || got[len(got)-1] != "/low" {
 		t.Errorf("the rest: %d items %v, want 16 ending with /low", len(got), got)
 	}
@@ -77,33 +47,9 @@ func TestHandBestFirst(t *testing.T) {
 // outrank until their push is in.
 func TestHandTakesListLinks(t *testing.T) {
 	ctx := context.Background()
-	fr := testStore(t).Frontier("take")
-	it := func(k string, p float64) archive.FrontierItem {
-		return archive.FrontierItem{Key: k, Host: "a", Priority: p}
-	}
-	var list []archive.FrontierItem
-	for i := 0; i < 20; i++ { // /ra at 20 … /rt at 1
-		list = append(list, it("/r"+string(rune('a'+i)), float64(20-i)))
-	}
-	if err := fr.Push(ctx, list...); err != nil {
-		t.Fatal(err)
-	}
-	h := newHand(fr)
-	var got []string
-	fetch := func(n int) {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		for i := 0; i < n; i++ {
-			if err := h.refill(ctx, popAhead); err != nil {
-				t.Fatal(err)
-			}
-			if len(h.items) == 0 {
-				return
-			}
-			got = append(got, h.next(ctx, 100).Key)
-		}
-	}
-	fetch(3) // /ra /rb /rc; /rd … /rp (17 … 5) in hand
+	fr, h := twentyInHand(t)
+	it := handItem
+	fetchNext(t, h, 3) // /ra /rb /rc; /rd … /rp (17 … 5) in hand
 
 	links := unknownLinks(fr, []archive.FrontierItem{
 		it("/low", 0.5), it("/new2", 17.5), it("/ra", 40), it("/mid", 4.5), it("/rd", 17), it("/new1", 30),
@@ -133,8 +79,7 @@ func TestHandTakesListLinks(t *testing.T) {
 		}
 		h.pushedBehind(rest[0].Priority)
 	}()
-	got = nil
-	fetch(100)
+	got := fetchNext(t, h, 100)
 	want := "/new1 /new2 /rd /re /rf /rg /rh /ri /rj /rk /rl /rm /rn /ro /rp /mid /rq /rr /rs /rt /low"
 	if g := strings.Join(got, " "); g != want {
 		t.Errorf("fetch order\n got %s\nwant %s", g, want)
@@ -157,9 +102,7 @@ func keysOf(its []archive.FrontierItem) []string {
 func TestHandAddLinks(t *testing.T) {
 	ctx := context.Background()
 	fr := testStore(t).Frontier("add")
-	it := func(k string, p float64) archive.FrontierItem {
-		return archive.FrontierItem{Key: k, Host: "a", Priority: p}
-	}
+	it := handItem
 	h := newHand(fr)
 	// An empty hand: push and pop the best batch in one go.
 	q, err := h.addLinks(ctx, unknownLinks(fr, []archive.FrontierItem{it("/r2", 5), it("/r1", 10)}), 100)
@@ -191,4 +134,43 @@ func TestHandAddLinks(t *testing.T) {
 	if g := strings.Join(keysOf(got), " "); err != nil || g != "/z" {
 		t.Errorf("pop = %q, %v; want /z", g, err)
 	}
+}
+
+// handItem is a frontier item for the hand tests.
+func handItem(k string, p float64) archive.FrontierItem {
+	return archive.FrontierItem{Key: k, Host: "a", Priority: p}
+}
+
+// twentyInHand returns a frontier holding /ra at priority 20 … /rt at 1
+// and an empty hand on it.
+func twentyInHand(t *testing.T) (*archive.Frontier, *hand) {
+	fr := testStore(t).Frontier("hand")
+	var list []archive.FrontierItem
+	for i := 0; i < 20; i++ {
+		list = append(list, handItem("/r"+string(rune('a'+i)), float64(20-i)))
+	}
+	if err := fr.Push(context.Background(), list...); err != nil {
+		t.Fatal(err)
+	}
+	return fr, newHand(fr)
+}
+
+// fetchNext takes up to n items as the fetch loop does, fewer if the
+// frontier runs dry, and returns their keys.
+func fetchNext(t *testing.T, h *hand, n int) []string {
+	t.Helper()
+	ctx := context.Background()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var got []string
+	for i := 0; i < n; i++ {
+		if err := h.refill(ctx, popAhead); err != nil {
+			t.Fatal(err)
+		}
+		if len(h.items) == 0 {
+			break
+		}
+		got = append(got, h.next(ctx, 100).Key)
+	}
+	return got
 }
