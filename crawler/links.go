@@ -216,20 +216,29 @@ func readAttrs(z *html.Tokenizer) tagAttrs {
 	for more := true; more; {
 		var k, v []byte
 		k, v, more = z.TagAttr() // keys come lower-cased
-		switch string(k) {
-		case "href":
-			t.href = string(v)
-		case "src":
-			t.src = string(v)
-		case "title":
-			t.title = string(v)
-		case "alt":
-			t.alt = string(v)
-		case "name":
-			t.name = string(v)
+		if f := t.field(string(k)); f != nil {
+			*f = string(v)
 		}
 	}
 	return t
+}
+
+// field returns where the attribute with this lower-case name goes, or nil
+// for one parsePage does not use.
+func (t *tagAttrs) field(key string) *string {
+	switch key {
+	case "href":
+		return &t.href
+	case "src":
+		return &t.src
+	case "title":
+		return &t.title
+	case "alt":
+		return &t.alt
+	case "name":
+		return &t.name
+	}
+	return nil
 }
 
 var recordBlockRe = regexp.MustCompile(`(?is)<record>(.*?)</record>`)

@@ -325,18 +325,8 @@ func (tg *tag) attrs(t string) tagAttrs {
 	}
 	var a tagAttrs
 	for i, k := range tg.keys {
-		v := t[tg.vals[i][0]:tg.vals[i][1]]
-		switch lowerASCII(t[k[0]:k[1]]) {
-		case "href":
-			a.href = v
-		case "src":
-			a.src = v
-		case "title":
-			a.title = v
-		case "alt":
-			a.alt = v
-		case "name":
-			a.name = v
+		if f := a.field(lowerASCII(t[k[0]:k[1]])); f != nil {
+			*f = t[tg.vals[i][0]:tg.vals[i][1]]
 		}
 	}
 	return a
