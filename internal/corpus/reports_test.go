@@ -261,3 +261,23 @@ func TestGenerateLines(t *testing.T) {
 		t.Error("positional reading of generated lines differs from the tables")
 	}
 }
+
+func TestPDFsEmbedded(t *testing.T) {
+	all, err := PDFs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 {
+		t.Fatalf("got %d corpus PDFs, want 2", len(all))
+	}
+	p := all[0]
+	if p.Name != "hongze_2023.pdf" || !strings.HasPrefix(string(p.Bytes), "%PDF-") {
+		t.Fatalf("first PDF %s does not start with %%PDF-", p.Name)
+	}
+	if got := p.Truth.Cells["proactive.fees.amount"]; got != 7730.28 {
+		t.Errorf("hongze_2023 fees = %v, want 7730.28", got)
+	}
+	if p.Truth.Checks["review_litigation.totals"] != "failed" || p.Truth.Year != 2023 {
+		t.Errorf("hongze_2023 truth: year %d, checks %v", p.Truth.Year, p.Truth.Checks)
+	}
+}
