@@ -129,7 +129,7 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 		return Summary{}, err
 	}
 	req0, bytes0 := c.tr.requests.Load(), c.tr.bytes.Load()
-	prog := newProgress(c.cfg.Progress, len(list))
+	prog := newProgress(c.cfg, len(list))
 	sum := Summary{RunID: run.ID, Seeds: make([]SeedStatus, len(list))}
 
 	var (
