@@ -12,6 +12,8 @@ import (
 	"io"
 	"net/netip"
 	"time"
+
+	"github.com/gongkai/gongkai/frontier"
 )
 
 // Version names this crawler in its User-Agent.
@@ -41,6 +43,10 @@ type Config struct {
 	Retries      int           // extra attempts for timeouts, resets, 5xx, 429 (default 3; -1 = none)
 	RetryBase    time.Duration // first backoff; doubles each attempt (default 1s)
 	MaxRetryWait time.Duration // cap on one backoff or Retry-After wait (default 60s)
+
+	// Frontier keeps the seeds' queues and the hosts' politeness clock;
+	// nil keeps them in the archive (frontier.Bolt).
+	Frontier frontier.Store
 
 	// NoExtract skips extraction (the capture is still archived).
 	NoExtract bool
