@@ -30,7 +30,9 @@ import (
 //
 // Merging is idempotent: every capture and run copied is remembered by a
 // fingerprint of its content (bMerged), so merging a shard again, or a
-// shard that shares captures with one merged before, adds nothing twice.
+// shard that shares captures with one merged before, adds nothing twice;
+// a capture s holds already (a shard that began as a copy of s) is found
+// among its URL's captures and not added either.
 // It is resumable: each batch commits with its fingerprints, so a merge
 // that is interrupted and run again carries on and ends with the same
 // file as an uninterrupted one. Crawl frontiers are not merged: they are
@@ -127,10 +129,26 @@ func (s *Store) mergeRuns(ctx context.Context, sh *Store, st *MergeStats) (map[u
 		clear(ids)
 		added = 0
 		mb, rb := tx.Bucket(bMerged), tx.Bucket(bRuns)
+		// s's own runs (a shard that began as a copy of s holds them).
+		own := map[[32]byte]uint64{}
+		if err := rb.ForEach(func(k, v []byte) error {
+			var r Run
+			if json.Unmarshal(v, &r) == nil {
+				own[runFingerprint(r)] = beUint64(k)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
 		for _, r := range runs {
-			k := mergedKey(mergedRun, runFingerprint(r))
+			fp := runFingerprint(r)
+			k := mergedKey(mergedRun, fp)
 			if v := mb.Get(k); len(v) == 8 {
 				ids[r.ID] = beUint64(v)
+				continue
+			}
+			if id, ok := own[fp]; ok {
+				ids[r.ID] = id
 				continue
 			}
 			id, err := rb.NextSequence()
@@ -394,6 +412,18 @@ func (s *Store) addMergedCaptures(ctx context.Context, batch []Capture) (added, 
 				known++
 				continue
 			}
+			if id, ok, err := findCapture(tx, p.c.URL, p.fp[1:]); err != nil || ok {
+				// Held but not through a merge: the shard began as a
+				// copy of this archive (see README, several machines).
+				if err == nil {
+					err = mb.Put(p.fp, u64key(id))
+					known++
+				}
+				if err != nil {
+					return err
+				}
+				continue
+			}
 			if p.dkey != nil && !hasPayload(tx, p.dkey) {
 				return fmt.Errorf("capture of %s at %s names payload %s, which its shard does not hold: %w",
 					p.c.URL, p.c.FetchedAt.Format(time.RFC3339), p.c.Digest, ErrCorrupt)
@@ -413,6 +443,28 @@ func (s *Store) addMergedCaptures(ctx context.Context, batch []Capture) (added, 
 		return nil
 	})
 	return added, known, err
+}
+
+// findCapture looks among url's captures for one with fingerprint fp.
+func findCapture(tx *bolt.Tx, url string, fp []byte) (uint64, bool, error) {
+	cb := tx.Bucket(bCaptures)
+	prefix := urlKey(url, tagCapture, nil)
+	c := tx.Bucket(bURLs).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		id := beUint64(k[len(prefix):])
+		cp, err := decodeCapture(id, cb.Get(u64key(id)))
+		if err != nil {
+			return 0, false, err
+		}
+		var dkey []byte
+		if cp.Digest != "" {
+			dkey, _ = digestKey(cp.Digest)
+		}
+		if f := captureFingerprint(cp, dkey); bytes.Equal(f[:], fp) {
+			return id, true, nil
+		}
+	}
+	return 0, false, nil
 }
 
 // noteSightingAnyOrder is noteSighting for captures that may be older than

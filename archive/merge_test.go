@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -279,6 +280,54 @@ func TestMergeShards(t *testing.T) {
 		t.Errorf("second merge added %+v", st)
 	}
 	diffLines(t, "second merge", before, fileDump(t, dest))
+}
+
+// TestMergeCopy merges back a shard that began as a copy of the archive
+// (how workers start a night with every validator and payload): only what
+// the shard added since the copy is added.
+func TestMergeCopy(t *testing.T) {
+	ctx := context.Background()
+	single, _ := mergeFixture(t)
+	path := single.Path()
+	if err := single.Close(); err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(t.TempDir(), "shard.db")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(copyPath, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	shard, err := Open(copyPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := shard.BeginRun(ctx, []string{"seeds.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1, _ := sum(page(1))
+	addEvent(t, shard, r.ID, mergeEvent{url: "http://a.gov.cn/2.html", at: day(5), status: 304, digest: d1, etag: `"x1"`})
+	if err := shard.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dest, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dest.Close()
+	st, err := dest.Merge(ctx, openShards(t, copyPath), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Runs != 1 || st.Payloads != 0 || st.Captures != 1 || st.Known != 7 || st.Parsed != 0 {
+		t.Errorf("merge of a copy: %+v, want 1 run and 1 capture added, 7 known", st)
+	}
+	if cs, err := dest.Captures("http://a.gov.cn/2.html"); err != nil || len(cs) != 3 {
+		t.Errorf("captures of u2: %d (%v), want 3", len(cs), err)
+	}
 }
 
 // TestMergeOutOfOrder merges the later worker's shard first, then the
