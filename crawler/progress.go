@@ -122,6 +122,27 @@ func (p *progress) seedDone(st SeedStatus) {
 	if st.Err != "" {
 		msg += " (" + st.Err + ")"
 	}
+	if st.MovedTo != "" {
+		msg += "; moved to " + st.MovedTo
+	}
+	p.println(msg)
+}
+
+// note logs one line the user should see (a pager no adapter follows).
+func (p *progress) note(msg string) {
+	if p.w == nil {
+		return
+	}
+	p.out.Lock()
+	defer p.out.Unlock()
+	if p.tty {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	p.println(msg)
+}
+
+// println writes a line above the status line (p.out held).
+func (p *progress) println(msg string) {
 	if p.tty {
 		fmt.Fprintln(p.w, msg)
 	} else {
