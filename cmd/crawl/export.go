@@ -17,17 +17,27 @@ import (
 func exportCmd() *command {
 	return &command{
 		name:    "export",
-		summary: "write the archive out as JSONL, CSV (long or --wide) or WARC 1.1 (+ CDXJ index)",
-		usage:   "crawl export --format jsonl|csv|warc [--out FILE] [--agency NAME] [--year YYYY] [--region R] [--since DATE] [--kind K] [--wide] [--cdx FILE]",
+		summary: "write the archive out as JSONL, CSV (long, --wide or panel), WARC 1.1 (+ CDXJ index), or the codebook",
+		usage:   "crawl export --format jsonl|csv|panel|warc|codebook [--out FILE] [--agency NAME] [--year YYYY] [--region R] [--since DATE] [--kind K] [--wide] [--cdx FILE]",
 		detail: `
 jsonl: one record per report version (distinct bytes of one URL), with every
        capture time of those bytes in captured_at.
 csv:   long format, one row per report version × table cell: url, agency,
-       year, template, table, row, column, raw, value, sha256; UTF-8 with a
-       BOM so Excel opens it right. --wide: one row per report version with
-       the key figures (received, carried_in, granted, total, carried_out,
-       review.total, suit_direct.total, suit_after_review.total) and the
-       failed checks.
+       year, template, table, row, column, raw, value, sha256, region, kind,
+       title, published_date, label_zh (the official row / column label),
+       unit; UTF-8 with a BOM so Excel opens it right. --wide: the
+       report-level table, one row per report version (kind report unless
+       --kind says otherwise): title, region, published date, template,
+       tables_source, the key figures, the 总计 of every requests row, every
+       review/litigation cell, every proactive cell, and the failed checks
+       ";"-separated.
+panel: one row per agency × year (reports only): the key figures of the
+       year's newest version, which version that is, its failed checks, and
+       the across-year checks against the year before (carried_in = last
+       year's carried_out; in_force continuity under 2021).
+codebook: every table/row/column id with its official Chinese labels in the
+       2019 and 2021 templates, the templates it exists in, its unit and an
+       English gloss (the same file as docs/codebook.csv); needs no archive.
 warc:  WARC 1.1, each record its own gzip member: warcinfo, then in capture
        order a response record (real status line and headers) for the first
        capture of each payload and a revisit record (identical-payload-digest,
@@ -48,9 +58,11 @@ that matches nothing writes an empty export and exits 1 with a message.`,
   crawl export --format jsonl --agency 新前街道 --year 2020
   crawl export --format csv --out cells.csv --region 台州
   crawl export --format csv --wide --out figures.csv
+  crawl export --format panel --region 台州 --out panel.csv
+  crawl export --format codebook --out codebook.csv
   crawl export --format warc --out reports.warc.gz --cdx reports.cdxj`,
 		flags: func(fs *flagSet) {
-			fs.String("format", "jsonl", "output `FORMAT`: jsonl, csv or warc")
+			fs.String("format", "jsonl", "output `FORMAT`: jsonl, csv, panel, warc or codebook")
 			fs.String("out", "", "write to this `FILE` instead of stdout")
 			fs.String("agency", "", "only this agency: exact `NAME` or a unique part of it")
 			fs.Int("year", 0, "only reports on this `YEAR`, e.g. 2020")
@@ -72,9 +84,11 @@ func runExport(ctx context.Context, e *env, fs *flagSet) (err error) {
 	}
 	format := strings.ToLower(str("format"))
 	switch format {
-	case "jsonl", "csv", "warc":
+	case "jsonl", "csv", "panel", "warc":
+	case "codebook":
+		return exportCodebook(e, str("out"))
 	default:
-		return usageErrorf("unknown format %q: use jsonl, csv or warc", format)
+		return usageErrorf("unknown format %q: use jsonl, csv, panel, warc or codebook", format)
 	}
 	wide := str("wide") == "true"
 	if wide && format != "csv" {
@@ -141,6 +155,14 @@ func runExport(ctx context.Context, e *env, fs *flagSet) (err error) {
 			return storageError(err)
 		}
 		matched, unparsed = c.Matched, c.Unparsed
+	case "panel":
+		n, err := export.Panel(ctx, s, out, f, func(n export.PanelCounts) {
+			p.show("export: %d agencies, %d agency-years", n.Agencies, n.Rows)
+		})
+		if err != nil {
+			return storageError(err)
+		}
+		matched = n.Rows
 	case "warc":
 		opts := export.WARCOptions{Filter: f,
 			Filtered: f.Agency != "" || f.Year != 0 || f.Region != "" || !f.Since.IsZero() || len(f.Kinds) > 0,
@@ -262,3 +284,16 @@ type listError struct {
 }
 
 func (l *listError) Error() string { return l.msg }
+
+// exportCodebook writes the codebook; it needs no archive.
+func exportCodebook(e *env, path string) (err error) {
+	out, commit, err := createOutput(e, path)
+	if err != nil {
+		return err
+	}
+	err = export.WriteCodebook(out)
+	if cerr := commit(err == nil); cerr != nil && err == nil {
+		err = failed(cerr)
+	}
+	return err
+}

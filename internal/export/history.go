@@ -129,6 +129,12 @@ type FigureRow struct {
 	URL      string            `json:"url"`
 	Template string            `json:"template"`
 	Values   map[string]string `json:"values"` // KeyFigures name → value ("" when blank)
+	// The version the figures come from: its digest, its last capture and
+	// its failed checks; Versions counts the versions of that report URL.
+	SHA256       string   `json:"sha256,omitempty"`
+	LastCaptured string   `json:"last_captured,omitempty"`
+	FailedChecks []string `json:"failed_checks,omitempty"`
+	Versions     int      `json:"versions,omitempty"`
 }
 
 // AcrossYearCk is one check between two consecutive years.
@@ -163,8 +169,9 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 		return nil, fmt.Errorf("records of %s: %w", agency, err)
 	}
 	type latest struct {
-		rec  *extract.Record
-		seen string
+		rec      *extract.Record
+		seen     string
+		versions int
 	}
 	byYear := map[int][]ReportHistory{}
 	newest := map[int]latest{}
@@ -192,6 +199,9 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 			if r.Kind != extract.KindReport || r.Agency != agency {
 				continue
 			}
+			if h.Region == "" {
+				h.Region = r.Region // the seed list's, when the page does not say
+			}
 			vh := VersionHistory{Seq: v.Seq, SHA256: v.Digest, CapturedAt: r.CapturedAt, Charset: r.Charset}
 			if fc := FailedChecks(r); fc != "" {
 				vh.FailedChecks = strings.Fields(fc)
@@ -213,7 +223,7 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 			seen = last[len(last)-1]
 		}
 		if cur, ok := newest[year]; !ok || seen > cur.seen {
-			newest[year] = latest{prev, seen}
+			newest[year] = latest{prev, seen, len(rh.Versions)}
 		}
 	}
 	years := make([]int, 0, len(byYear))
@@ -224,7 +234,8 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 	for _, y := range years {
 		h.Years = append(h.Years, YearHistory{Year: y, Reports: byYear[y]})
 		r := newest[y].rec
-		row := FigureRow{Year: y, URL: r.URL, Template: r.Template, Values: map[string]string{}}
+		row := FigureRow{Year: y, URL: r.URL, Template: r.Template, Values: map[string]string{},
+			SHA256: r.SHA256, LastCaptured: newest[y].seen, FailedChecks: FailedCheckIDs(r), Versions: newest[y].versions}
 		for _, k := range KeyFigures {
 			c, _ := Value(r.Tables, k.Table, k.Row, k.Column)
 			row.Values[k.Name] = FormatValue(c.Value)
