@@ -232,13 +232,16 @@ func FillAttachments(src Source, rec *extract.Record) error {
 		}
 		last := vs[len(vs)-1]
 		a.SHA256 = last.Digest
-		if n := len(last.CaptureIDs); n > 0 {
-			c, err := src.GetCapture(last.CaptureIDs[n-1])
+		// The newest capture that says: a 304 confirming the bytes
+		// usually carries no Content-Type.
+		for i := len(last.CaptureIDs) - 1; i >= 0; i-- {
+			c, err := src.GetCapture(last.CaptureIDs[i])
 			if err != nil {
 				return fmt.Errorf("capture of attachment %s: %w", a.URL, err)
 			}
 			if mt, _, err := mime.ParseMediaType(c.Header.Get("Content-Type")); err == nil {
 				a.ContentType = mt
+				break
 			}
 		}
 	}
