@@ -1,5 +1,6 @@
 // Package export is the read side of the archive: it streams report versions
-// out of it as JSONL, CSV (long and wide) and WARC 1.1 with a CDXJ index, and
+// out of it as JSONL, CSV (long, wide and panel), the codebook, and WARC 1.1
+// (through github.com/nlnwa/gowarc) with a CDXJ index, and
 // builds the per-agency history and the archive statistics that `crawl
 // history` and `crawl stats` print.
 //
@@ -232,13 +233,16 @@ func FillAttachments(src Source, rec *extract.Record) error {
 		}
 		last := vs[len(vs)-1]
 		a.SHA256 = last.Digest
-		if n := len(last.CaptureIDs); n > 0 {
-			c, err := src.GetCapture(last.CaptureIDs[n-1])
+		// The newest capture that says: a 304 confirming the bytes
+		// usually carries no Content-Type.
+		for i := len(last.CaptureIDs) - 1; i >= 0; i-- {
+			c, err := src.GetCapture(last.CaptureIDs[i])
 			if err != nil {
 				return fmt.Errorf("capture of attachment %s: %w", a.URL, err)
 			}
 			if mt, _, err := mime.ParseMediaType(c.Header.Get("Content-Type")); err == nil {
 				a.ContentType = mt
+				break
 			}
 		}
 	}
