@@ -145,6 +145,13 @@ func (p *progress) finish(s Summary) {
 	if s.Interrupted {
 		state = "interrupted (the next run resumes)"
 	}
-	fmt.Fprintf(p.w, "crawl %s in %s: %d pages, %d reports, %d not modified, %d new payloads, %d errors, %d blocked, %d unreachable seeds, %d requests, %d bytes\n",
-		state, s.Elapsed.Round(time.Millisecond), s.Pages, s.Reports, s.NotModified, s.NewPayloads, s.Errors, s.Blocked, len(s.Unreachable()), s.Requests, s.Bytes)
+	for _, h := range s.Parked {
+		fmt.Fprintf(p.w, "host %s parked: %s\n", h.Host, h.Reason)
+	}
+	parked := ""
+	if len(s.Parked) > 0 {
+		parked = fmt.Sprintf(", %d parked hosts", len(s.Parked))
+	}
+	fmt.Fprintf(p.w, "crawl %s in %s: %d pages, %d reports, %d not modified, %d new payloads, %d errors, %d blocked, %d unreachable seeds%s, %d requests, %d bytes\n",
+		state, s.Elapsed.Round(time.Millisecond), s.Pages, s.Reports, s.NotModified, s.NewPayloads, s.Errors, s.Blocked, len(s.Unreachable()), parked, s.Requests, s.Bytes)
 }

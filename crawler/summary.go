@@ -14,6 +14,7 @@ const (
 	StatusDisallowed  = "disallowed"  // robots.txt forbids the seed page
 	StatusInterrupted = "interrupted" // the run was stopped before this seed finished
 	StatusDuplicate   = "duplicate"   // an earlier seed of the run has the same URL
+	StatusParked      = "parked"      // its host failed too often in a row: no more requests this run (Err says why); the next run resumes
 )
 
 // SeedStatus is what a run did for one seed.
@@ -42,8 +43,9 @@ type Summary struct {
 	NewPayloads int
 	Errors      int
 	Blocked     int
-	Requests    int64 // HTTP requests sent (every attempt and redirect hop, robots.txt too)
-	Bytes       int64 // body bytes received on the wire
+	Requests    int64        // HTTP requests sent (every attempt and redirect hop, robots.txt too)
+	Bytes       int64        // body bytes received on the wire
+	Parked      []ParkedHost // hosts that failed too often in a row and got no more requests
 	Elapsed     time.Duration
 	Interrupted bool
 }
@@ -107,5 +109,6 @@ func (s Summary) counts() map[string]int {
 		"pages": s.Pages, "reports": s.Reports, "not_modified": s.NotModified,
 		"new_payloads": s.NewPayloads, "errors": s.Errors, "blocked": s.Blocked,
 		"requests": int(s.Requests), "unreachable": len(s.Unreachable()),
+		"parked_hosts": len(s.Parked),
 	}
 }
