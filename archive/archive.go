@@ -109,6 +109,7 @@ type Run struct {
 	Seeds       []string
 	Counts      map[string]int // pages, captures, new_payloads, errors, reports, ...
 	Interrupted bool
+	Parked      map[string]string `json:",omitempty"` // host → why the crawler stopped asking it
 }
 
 // FrontierItem is one pending request of a crawl.

@@ -159,6 +159,12 @@ feed:
 	run.Ended = time.Now().UTC()
 	run.Interrupted = sum.Interrupted
 	run.Counts = sum.counts()
+	for _, h := range sum.Parked {
+		if run.Parked == nil {
+			run.Parked = map[string]string{}
+		}
+		run.Parked[h.Host] = h.Reason
+	}
 	if err := c.store.EndRun(context.WithoutCancel(ctx), run); err != nil && firstErr == nil {
 		firstErr = fmt.Errorf("end run: %w", err)
 	}

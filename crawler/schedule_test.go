@@ -143,8 +143,8 @@ func TestFailingHostParked(t *testing.T) {
 		t.Errorf("seed of the healthy host: %+v", s)
 	}
 	runs, err := st.Runs()
-	if err != nil || len(runs) != 1 || runs[0].Counts["parked_hosts"] != 1 {
-		t.Errorf("run record %+v, %v; want parked_hosts 1", runs, err)
+	if err != nil || len(runs) != 1 || runs[0].Counts["parked_hosts"] != 1 || runs[0].Parked[host] != "4 requests in a row failed (last: HTTP 503)" {
+		t.Errorf("run record %+v, %v; want parked_hosts 1 and %s's reason", runs, err, host)
 	}
 
 	// The next run gives the host a new chance and resumes the seed.

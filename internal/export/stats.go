@@ -13,20 +13,21 @@ import (
 
 // Stats are the archive's counts (`crawl stats`).
 type Stats struct {
-	Captures       int            `json:"captures"`
-	URLs           int            `json:"urls"`
-	FailedCaptures int            `json:"failed_captures"` // no usable response
-	NotModified    int            `json:"not_modified"`    // 304 answers to conditional requests
-	UniquePayloads int            `json:"unique_payloads"`
-	FetchedBytes   int64          `json:"fetched_bytes"` // body bytes of every capture with a body
-	UniqueBytes    int64          `json:"unique_bytes"`  // payload bytes stored once each (before compression)
-	StoredBytes    int64          `json:"stored_bytes"`  // the same payloads as stored, compressed
-	FileBytes      int64          `json:"file_bytes"`    // the archive file on disk
-	Runs           int            `json:"runs"`
-	Reports        []ReportCount  `json:"reports"`       // parsed records by year × template × kind
-	FailedChecks   map[string]int `json:"failed_checks"` // check id → records failing it
-	ErrorsByKind   map[string]int `json:"errors_by_kind"`
-	Seeds          []SeedReach    `json:"seeds"`
+	Captures       int               `json:"captures"`
+	URLs           int               `json:"urls"`
+	FailedCaptures int               `json:"failed_captures"` // no usable response
+	NotModified    int               `json:"not_modified"`    // 304 answers to conditional requests
+	UniquePayloads int               `json:"unique_payloads"`
+	FetchedBytes   int64             `json:"fetched_bytes"` // body bytes of every capture with a body
+	UniqueBytes    int64             `json:"unique_bytes"`  // payload bytes stored once each (before compression)
+	StoredBytes    int64             `json:"stored_bytes"`  // the same payloads as stored, compressed
+	FileBytes      int64             `json:"file_bytes"`    // the archive file on disk
+	Runs           int               `json:"runs"`
+	ParkedHosts    map[string]string `json:"parked_hosts,omitempty"` // host → why the last run stopped asking it
+	Reports        []ReportCount     `json:"reports"`                // parsed records by year × template × kind
+	FailedChecks   map[string]int    `json:"failed_checks"`          // check id → records failing it
+	ErrorsByKind   map[string]int    `json:"errors_by_kind"`
+	Seeds          []SeedReach       `json:"seeds"`
 }
 
 // ReportCount is how many parsed payloads share a year, template and kind.
@@ -62,6 +63,9 @@ func BuildStats(ctx context.Context, a Archive) (*Stats, error) {
 		FetchedBytes: base.CaptureBytes, UniqueBytes: base.RawBytes, StoredBytes: base.StoredBytes,
 		FileBytes: base.FileBytes, Runs: base.Runs,
 		FailedChecks: map[string]int{}, ErrorsByKind: map[string]int{},
+	}
+	if runs, err := a.Runs(); err == nil && len(runs) > 0 {
+		st.ParkedHosts = runs[len(runs)-1].Parked
 	}
 	for kind, n := range base.CapturesByKind {
 		if kind != archive.KindOK {

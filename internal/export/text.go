@@ -3,6 +3,8 @@ package export
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -94,6 +96,9 @@ func WriteStats(w io.Writer, st *Stats) error {
 		ew.printf(", archive file %d", st.FileBytes)
 	}
 	ew.printf("\ncrawl runs        %d\n", st.Runs)
+	for _, h := range slices.Sorted(maps.Keys(st.ParkedHosts)) {
+		ew.printf("  host %s parked in the last run: %s\n", h, st.ParkedHosts[h])
+	}
 	ew.printf("\nparsed records by year × template × kind\n")
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  year\ttemplate\tkind\tcount")
