@@ -58,8 +58,16 @@ type Config struct {
 	NoExtract bool
 
 	// Progress receives a live status line on a terminal, or plain log lines
-	// otherwise; nil is silent.
+	// otherwise (see ProgressFormat); nil is silent.
 	Progress io.Writer
+	// ProgressFormat chooses the lines written to Progress (default
+	// ProgressAuto: a redrawn line on a terminal, plain lines otherwise).
+	ProgressFormat ProgressFormat
+	// ProgressEvery is how often a plain or JSON progress line is written
+	// (default 30s; a terminal line is redrawn every second).
+	ProgressEvery time.Duration
+	// Live, if set, follows the run's counts for a status page.
+	Live *Live
 	// OnFetch, if set, is called after every fetch is recorded; calls for
 	// different seeds may come from different goroutines at once.
 	OnFetch func(Fetch)

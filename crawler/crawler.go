@@ -111,6 +111,8 @@ type item struct {
 	Kind    string  `json:"k"`
 	Score   float64 `json:"s"`
 	Referer string  `json:"r,omitempty"`
+	API     string  `json:"a,omitempty"`  // the platform adapter that reads the answer (crawler/platform)
+	Param   string  `json:"pa,omitempty"` // the adapter's state for it (a gkmlpt column)
 }
 
 // unknownLinks returns the links the frontier does not know yet: only
@@ -168,6 +170,12 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		mu    sync.Mutex // guards st and bgErr once archivers run
 		bgErr error
 	)
+	v.onNote = func(kind, msg string) {
+		mu.Lock()
+		st.note(kind, msg)
+		mu.Unlock()
+		prog.note("seed " + sd.URL + ": " + msg)
+	}
 	failed := func() error {
 		mu.Lock()
 		defer mu.Unlock()

@@ -101,7 +101,7 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 	}
 	req0, bytes0 := c.tr.requests.Load(), c.tr.bytes.Load()
 	c.tr.unparkAll() // a new run gives every host a new chance
-	prog := newProgress(c.cfg.Progress, len(list))
+	prog := newProgress(c.cfg, len(list))
 	sum := Summary{RunID: run.ID, Seeds: make([]SeedStatus, len(list))}
 	hosts := byHost(list, &sum)
 
@@ -159,12 +159,7 @@ feed:
 	run.Ended = time.Now().UTC()
 	run.Interrupted = sum.Interrupted
 	run.Counts = sum.counts()
-	for _, h := range sum.Parked {
-		if run.Parked == nil {
-			run.Parked = map[string]string{}
-		}
-		run.Parked[h.Host] = h.Reason
-	}
+	run.Notes = sum.Notes()
 	if err := c.store.EndRun(context.WithoutCancel(ctx), run); err != nil && firstErr == nil {
 		firstErr = fmt.Errorf("end run: %w", err)
 	}

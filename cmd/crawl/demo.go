@@ -74,7 +74,8 @@ func runDemo(ctx context.Context, e *env, fs *flagSet) (err error) {
 	fmt.Fprintf(e.stdout, "demo portal: %d sites on 127.0.0.1; crawling into %s\n", len(list), *fs.db)
 	start := time.Now()
 	out, err := runCrawler(ctx, e, s, crawlSettings{maxPages: 400, maxDepth: 8, rate: 0, concurrency: 8, connections: 1,
-		timeout: 10 * time.Second, retries: 1, allowPrivate: true, userAgent: "gongkai-demo"}, list)
+		timeout: 10 * time.Second, retries: 1, allowPrivate: true, userAgent: "gongkai-demo",
+		quiet: !e.term, progressEvery: time.Second}, list)
 	for _, l := range out.summary {
 		fmt.Fprintln(e.stdout, l)
 	}

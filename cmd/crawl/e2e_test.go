@@ -30,12 +30,12 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "e2e.db")
-	r := crawl(t, dir, "run", "--allow-private", "--rate", "0", "--seeds", seedFile, "--db", db)
+	r := crawl(t, dir, "run", "--quiet", "--allow-private", "--rate", "0", "--seeds", seedFile, "--db", db)
 	if r.code != 0 || !strings.Contains(r.stdout, "crawl done") {
 		t.Fatalf("run: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
 	}
 	if lines := r.stderrLines(); len(lines) > 0 {
-		t.Errorf("run wrote to stderr: %q", lines)
+		t.Errorf("run --quiet wrote to stderr: %q", lines)
 	}
 	// Incremental: a second run stores nothing new, and exports the same.
 	again := crawl(t, dir, "run", "--allow-private", "--rate", "0", "--seeds", seedFile, "--db", db)

@@ -13,21 +13,22 @@ import (
 
 // Stats are the archive's counts (`crawl stats`).
 type Stats struct {
-	Captures       int               `json:"captures"`
-	URLs           int               `json:"urls"`
-	FailedCaptures int               `json:"failed_captures"` // no usable response
-	NotModified    int               `json:"not_modified"`    // 304 answers to conditional requests
-	UniquePayloads int               `json:"unique_payloads"`
-	FetchedBytes   int64             `json:"fetched_bytes"` // body bytes of every capture with a body
-	UniqueBytes    int64             `json:"unique_bytes"`  // payload bytes stored once each (before compression)
-	StoredBytes    int64             `json:"stored_bytes"`  // the same payloads as stored, compressed
-	FileBytes      int64             `json:"file_bytes"`    // the archive file on disk
-	Runs           int               `json:"runs"`
-	ParkedHosts    map[string]string `json:"parked_hosts,omitempty"` // host → why the last run stopped asking it
-	Reports        []ReportCount     `json:"reports"`                // parsed records by year × template × kind
-	FailedChecks   map[string]int    `json:"failed_checks"`          // check id → records failing it
-	ErrorsByKind   map[string]int    `json:"errors_by_kind"`
-	Seeds          []SeedReach       `json:"seeds"`
+	Captures       int            `json:"captures"`
+	URLs           int            `json:"urls"`
+	FailedCaptures int            `json:"failed_captures"` // no usable response
+	NotModified    int            `json:"not_modified"`    // 304 answers to conditional requests
+	UniquePayloads int            `json:"unique_payloads"`
+	FetchedBytes   int64          `json:"fetched_bytes"` // body bytes of every capture with a body
+	UniqueBytes    int64          `json:"unique_bytes"`  // payload bytes stored once each (before compression)
+	StoredBytes    int64          `json:"stored_bytes"`  // the same payloads as stored, compressed
+	FileBytes      int64          `json:"file_bytes"`    // the archive file on disk
+	Runs           int            `json:"runs"`
+	UnknownPagers  int            `json:"unknown_pagers"` // hosts of the last run whose list pager no adapter follows
+	LastRunNotes   []string       `json:"last_run_notes"` // moved seeds, unfollowed pagers (archive.Run.Notes)
+	Reports        []ReportCount  `json:"reports"`        // parsed records by year × template × kind
+	FailedChecks   map[string]int `json:"failed_checks"`  // check id → records failing it
+	ErrorsByKind   map[string]int `json:"errors_by_kind"`
+	Seeds          []SeedReach    `json:"seeds"`
 }
 
 // ReportCount is how many parsed payloads share a year, template and kind.
@@ -64,9 +65,6 @@ func BuildStats(ctx context.Context, a Archive) (*Stats, error) {
 		FileBytes: base.FileBytes, Runs: base.Runs,
 		FailedChecks: map[string]int{}, ErrorsByKind: map[string]int{},
 	}
-	if runs, err := a.Runs(); err == nil && len(runs) > 0 {
-		st.ParkedHosts = runs[len(runs)-1].Parked
-	}
 	for kind, n := range base.CapturesByKind {
 		if kind != archive.KindOK {
 			st.ErrorsByKind[kind] = int(n)
@@ -75,6 +73,14 @@ func BuildStats(ctx context.Context, a Archive) (*Stats, error) {
 	}
 	for _, p := range base.Parsed {
 		st.Reports = append(st.Reports, ReportCount{p.Year, p.Template, p.Kind, p.Count})
+	}
+	runs, err := a.Runs()
+	if err != nil {
+		return nil, fmt.Errorf("runs: %w", err)
+	}
+	if len(runs) > 0 {
+		last := runs[len(runs)-1]
+		st.UnknownPagers, st.LastRunNotes = last.Counts["unknown_pagers"], last.Notes
 	}
 	isReport := map[string]bool{}
 	err = a.ForEachParsed(ctx, archive.Filter{}, func(p archive.Parsed) error {

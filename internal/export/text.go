@@ -3,8 +3,6 @@ package export
 import (
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -96,8 +94,11 @@ func WriteStats(w io.Writer, st *Stats) error {
 		ew.printf(", archive file %d", st.FileBytes)
 	}
 	ew.printf("\ncrawl runs        %d\n", st.Runs)
-	for _, h := range slices.Sorted(maps.Keys(st.ParkedHosts)) {
-		ew.printf("  host %s parked in the last run: %s\n", h, st.ParkedHosts[h])
+	if len(st.LastRunNotes) > 0 {
+		ew.printf("last run: %d unknown pagers (hosts whose lists need a new adapter)\n", st.UnknownPagers)
+		for _, n := range st.LastRunNotes {
+			ew.printf("  %s\n", n)
+		}
 	}
 	ew.printf("\nparsed records by year × template × kind\n")
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
