@@ -75,7 +75,9 @@ func Extract(ctx context.Context, in Input) (rec *Record, err error) {
 	switch f := sniffFormat(in); f {
 	case formatDOCX:
 		err = extractDOCX(ctx, in, rec)
-	case formatPDF, formatDOC, formatWPS, formatXLS, formatXLSX, formatZIP, formatBinary:
+	case formatPDF:
+		err = extractPDF(ctx, in, rec)
+	case formatDOC, formatWPS, formatXLS, formatXLSX, formatZIP, formatBinary:
 		err = extractOpaque(in, rec, f)
 	default:
 		err = extractMarkup(ctx, in, rec)

@@ -84,16 +84,16 @@ func TestShortPageCopy(t *testing.T) {
 
 func TestNamesAnnualReport(t *testing.T) {
 	for title, want := range map[string]bool{
-		"某县人民政府2021年政府信息公开工作年度报告":          true,
+		"某县人民政府2021年政府信息公开工作年度报告":              true,
 		"清河市人民政府关于2019年度政府信息公开工作年度报告（2020年3月）": true,
-		"某街道2020年度政务公开年报":                  true,
-		"【年报】清河县教育局二〇一五年政府信息公开工作年度报告":       true,
-		"２０２１年度某区政府信息公开工作年度报告":             true,
-		"政府信息公开工作年度报告":                    false, // no year: a column
-		"某县2021年统计年报":                      false, // not a disclosure report
-		"关于做好2021年度政府信息公开工作年度报告的通知":        false,
-		"2021年政府信息公开工作年度报告解读":              false,
-		"某县2021年政府信息公开工作年度报告，现予公布":          false,
+		"某街道2020年度政务公开年报":                      true,
+		"【年报】清河县教育局二〇一五年政府信息公开工作年度报告":          true,
+		"２０２１年度某区政府信息公开工作年度报告":                 true,
+		"政府信息公开工作年度报告":                         false, // no year: a column
+		"某县2021年统计年报":                          false, // not a disclosure report
+		"关于做好2021年度政府信息公开工作年度报告的通知":            false,
+		"2021年政府信息公开工作年度报告解读":                  false,
+		"某县2021年政府信息公开工作年度报告，现予公布":             false,
 	} {
 		if got := namesAnnualReport(title); got != want {
 			t.Errorf("namesAnnualReport(%q) = %v, want %v", title, got, want)
