@@ -338,14 +338,9 @@ func popTx(b *bolt.Bucket, n int, out []FrontierItem) ([]FrontierItem, error) {
 	return out, nil
 }
 
-// Done marks an item finished: it leaves the queue and a later Push of the
-// same key is ignored until Reset.
-func (f *Frontier) Done(ctx context.Context, key string) error {
-	return f.DoneAll(ctx, key)
-}
-
-// DoneAll marks several items finished in one write.
-func (f *Frontier) DoneAll(ctx context.Context, keys ...string) error {
+// Done marks items finished, in one write: they leave the queue and a
+// later Push of the same keys is ignored until Reset.
+func (f *Frontier) Done(ctx context.Context, keys ...string) error {
 	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
 		b, err := f.bucket(tx)
 		if err != nil {
@@ -631,4 +626,63 @@ func (u *unsyncedKeys) has(name string, keys []string) []bool {
 		known[i] = u.m[name+"\x00"+k] > 0
 	}
 	return known
+}
+
+// Begin starts or resumes a crawl of this frontier in one write: when
+// items are pending (a crawl was interrupted) it leaves them and reports
+// resumed; otherwise it forgets what an earlier, finished crawl left (as
+// Reset) and pushes first. A crawler starts each seed with it, so a seed
+// costs one round trip to the writer, not a count, a reset and a push.
+func (f *Frontier) Begin(ctx context.Context, first FrontierItem) (resumed bool, err error) {
+	if first.Key == "" {
+		return false, fmt.Errorf("frontier %q: begin: empty key", f.name)
+	}
+	val := encodeItem(first)
+	for try := 0; try < 2; try++ {
+		stale := false
+		forget := f.s.unsynced.add(f.name, []FrontierItem{first}) // Known sees it at once
+		err = f.s.enqueue(ctx, func(tx *bolt.Tx) error {
+			resumed, stale = false, false
+			if b := tx.Bucket(bFrontier).Bucket([]byte(f.name)); b != nil {
+				if v := b.Get(fPending); len(v) == 8 && binary.BigEndian.Uint64(v) > 0 {
+					resumed = true
+					return nil
+				}
+				if !emptyBuckets(b, resetOrder) {
+					stale = true // a finished crawl's keys: Reset, a chunk at a time
+					return nil
+				}
+			}
+			b, err := f.bucket(tx)
+			if err != nil {
+				return err
+			}
+			_, err = pushTx(b, []FrontierItem{first}, [][]byte{val}, nil)
+			return err
+		}, true, forget)()
+		if err != nil || !stale {
+			break
+		}
+		if err = f.Reset(ctx); err != nil {
+			break
+		}
+	}
+	if err != nil {
+		return false, fmt.Errorf("frontier %q: begin: %w", f.name, err)
+	}
+	return resumed, nil
+}
+
+// emptyBuckets reports whether b has every named sub-bucket, all empty.
+func emptyBuckets(b *bolt.Bucket, names [][]byte) bool {
+	for _, n := range names {
+		sub := b.Bucket(n)
+		if sub == nil {
+			return false
+		}
+		if k, _ := sub.Cursor().First(); k != nil {
+			return false
+		}
+	}
+	return true
 }

@@ -26,66 +26,63 @@ const (
 var resetOrder = [][]byte{fQueue, fInFlight, fKeys, fVisited, fCookies}
 
 // Reset forgets the frontier (pending, done, visited, cookies) for a
-// fresh crawl.
+// fresh crawl. A small frontier (one chunk) goes in one write. It returns
+// once that is committed, so Known (which reads committed state) no
+// longer sees the old keys.
 func (f *Frontier) Reset(ctx context.Context) error {
-	for i, sub := range resetOrder {
-		for more := true; more; {
-			var err error
-			if more, err = f.resetChunk(ctx, sub, i == 0); err != nil {
-				return fmt.Errorf("frontier %q: reset: %w", f.name, err)
-			}
+	for more := true; more; {
+		var err error
+		if more, err = f.resetChunk(ctx); err != nil {
+			return fmt.Errorf("frontier %q: reset: %w", f.name, err)
 		}
 	}
-	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
-		root := tx.Bucket(bFrontier)
-		if root.Bucket([]byte(f.name)) == nil {
-			return nil
-		}
-		return root.DeleteBucket([]byte(f.name))
-	})
-	if err != nil {
+	if err := f.s.Sync(ctx); err != nil {
 		return fmt.Errorf("frontier %q: reset: %w", f.name, err)
 	}
 	return nil
 }
 
-// resetChunk deletes up to one chunk of the sub-bucket's entries and
-// reports whether entries remain; zeroPending also sets the pending count
-// to 0.
-func (f *Frontier) resetChunk(ctx context.Context, sub []byte, zeroPending bool) (more bool, err error) {
+// resetChunk deletes up to one chunk of entries, the sub-buckets in
+// resetOrder, sets the pending count to 0, and drops the frontier's bucket
+// once it is empty; it reports whether entries remain.
+func (f *Frontier) resetChunk(ctx context.Context) (more bool, err error) {
 	err = f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
 		more = false
 		fb := tx.Bucket(bFrontier).Bucket([]byte(f.name))
 		if fb == nil {
 			return nil
 		}
-		if zeroPending {
-			if err := fb.Put(fPending, binary.BigEndian.AppendUint64(nil, 0)); err != nil {
-				return err
-			}
-		}
-		b := fb.Bucket(sub)
-		if b == nil {
-			return nil
+		if err := fb.Put(fPending, binary.BigEndian.AppendUint64(nil, 0)); err != nil {
+			return err
 		}
 		var keys [][]byte
 		size := 0
-		c := b.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if len(keys) >= resetChunkEntries || size >= resetChunkBytes {
-				more = true
-				break
+		for _, sub := range resetOrder {
+			b := fb.Bucket(sub)
+			if b == nil {
+				continue
 			}
-			keys = append(keys, bytes.Clone(k))
-			size += len(k) + len(v)
-		}
-		for _, k := range keys {
-			if err := b.Delete(k); err != nil {
-				return err
+			keys = keys[:0]
+			c := b.Cursor()
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				if len(keys) >= resetChunkEntries || size >= resetChunkBytes {
+					more = true
+					break
+				}
+				keys = append(keys, bytes.Clone(k))
+				size += len(k) + len(v)
+			}
+			for _, k := range keys {
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+			f.s.mrel.force = f.s.mrel.force || len(keys) > 0 // writer goroutine: see afterCommit
+			if more {
+				return nil
 			}
 		}
-		f.s.mrel.force = len(keys) > 0 // writer goroutine: see afterCommit
-		return nil
+		return tx.Bucket(bFrontier).DeleteBucket([]byte(f.name))
 	})
 	return more, err
 }

@@ -55,7 +55,7 @@ func TestFrontierOrder(t *testing.T) {
 	if err := f.Done(ctx, "http://b.gov.cn/"); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.DoneAll(ctx, "http://a.gov.cn/list", "http://c.gov.cn/old"); err != nil {
+	if err := f.Done(ctx, "http://a.gov.cn/list", "http://c.gov.cn/old"); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := f.Pending(); n != 2 {
@@ -201,7 +201,7 @@ func TestFrontierRelease(t *testing.T) {
 	if err := f.Release(ctx, "http://a.gov.cn/3"); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.DoneAll(ctx, "http://a.gov.cn/1", "http://a.gov.cn/2"); err != nil {
+	if err := f.Done(ctx, "http://a.gov.cn/1", "http://a.gov.cn/2"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -410,7 +410,7 @@ func TestFrontierPushPop(t *testing.T) {
 	if n, _ := f.Pending(); n != 3 { // all three in flight
 		t.Errorf("Pending = %d, want 3", n)
 	}
-	if err := f.DoneAll(ctx, "/b", "/c"); err != nil {
+	if err := f.Done(ctx, "/b", "/c"); err != nil {
 		t.Fatal(err)
 	}
 	if _, popped, err := f.PushPop(ctx, 1); err != nil || len(popped) != 0 {

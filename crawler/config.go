@@ -12,6 +12,8 @@ import (
 	"io"
 	"net/netip"
 	"time"
+
+	"github.com/gongkai/gongkai/frontier"
 )
 
 // Version names this crawler in its User-Agent.
@@ -42,12 +44,24 @@ type Config struct {
 	RetryBase    time.Duration // first backoff; doubles each attempt (default 1s)
 	MaxRetryWait time.Duration // cap on one backoff or Retry-After wait (default 60s)
 
+	// Frontier keeps the seeds' queues and the hosts' politeness clock;
+	// nil keeps them in the archive (frontier.Bolt).
+	Frontier frontier.Store
+
 	// NoExtract skips extraction (the capture is still archived).
 	NoExtract bool
 
 	// Progress receives a live status line on a terminal, or plain log lines
-	// otherwise; nil is silent.
+	// otherwise (see ProgressFormat); nil is silent.
 	Progress io.Writer
+	// ProgressFormat chooses the lines written to Progress (default
+	// ProgressAuto: a redrawn line on a terminal, plain lines otherwise).
+	ProgressFormat ProgressFormat
+	// ProgressEvery is how often a plain or JSON progress line is written
+	// (default 30s; a terminal line is redrawn every second).
+	ProgressEvery time.Duration
+	// Live, if set, follows the run's counts for a status page.
+	Live *Live
 	// OnFetch, if set, is called after every fetch is recorded; calls for
 	// different seeds may come from different goroutines at once.
 	OnFetch func(Fetch)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gocolly/colly/v2"
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/frontier"
 	"github.com/gongkai/gongkai/seeds"
 )
 
@@ -20,6 +21,7 @@ import (
 // (tonight and every night after); Runs must not overlap.
 type Crawler struct {
 	store *archive.Store
+	fs    frontier.Store
 	cfg   Config
 	tr    *transport
 }
@@ -41,7 +43,11 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 		TLSHandshakeTimeout:   cfg.DialTimeout,
 		ResponseHeaderTimeout: cfg.Timeout,
 	}
-	return &Crawler{store: store, cfg: cfg, tr: &transport{base: base, cfg: cfg}}, nil
+	fs := cfg.Frontier
+	if fs == nil {
+		fs = frontier.Bolt(store)
+	}
+	return &Crawler{store: store, fs: fs, cfg: cfg, tr: &transport{base: base, cfg: cfg, clock: fs.Clock()}}, nil
 }
 
 // collector builds the colly collector of one run. colly's defaults are set
@@ -104,10 +110,9 @@ type item struct {
 	Kind    string  `json:"k"`
 	Score   float64 `json:"s"`
 	Referer string  `json:"r,omitempty"`
+	API     string  `json:"a,omitempty"`  // the platform adapter that reads the answer (crawler/platform)
+	Param   string  `json:"pa,omitempty"` // the adapter's state for it (a gkmlpt column)
 }
-
-// frontierName names a seed's frontier in the archive.
-func frontierName(seedURL string) string { return "seed " + seedURL }
 
 // Run crawls every seed, Concurrency seeds at a time, and returns what it
 // did. A cancelled ctx (SIGINT/SIGTERM) stops it cleanly: pages in flight
@@ -129,7 +134,7 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 		return Summary{}, err
 	}
 	req0, bytes0 := c.tr.requests.Load(), c.tr.bytes.Load()
-	prog := newProgress(c.cfg.Progress, len(list))
+	prog := newProgress(c.cfg, len(list))
 	sum := Summary{RunID: run.ID, Seeds: make([]SeedStatus, len(list))}
 
 	var (
@@ -194,6 +199,7 @@ feed:
 	run.Ended = time.Now().UTC()
 	run.Interrupted = sum.Interrupted
 	run.Counts = sum.counts()
+	run.Notes = sum.Notes()
 	if err := c.store.EndRun(context.WithoutCancel(ctx), run); err != nil && firstErr == nil {
 		firstErr = fmt.Errorf("end run: %w", err)
 	}
@@ -204,7 +210,7 @@ feed:
 // those need a push, and only they can change what to fetch next. Should
 // the frontier not answer, every link counts as unknown (the push reports
 // the error).
-func unknownLinks(fr *archive.Frontier, links []archive.FrontierItem) []archive.FrontierItem {
+func unknownLinks(fr frontier.Queue, links []archive.FrontierItem) []archive.FrontierItem {
 	if len(links) == 0 {
 		return nil
 	}
@@ -238,22 +244,11 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		st.Status, st.Err = StatusUnreachable, "not an http(s) URL"
 		return st, nil
 	}
-	frName := frontierName(seedURL.String())
-	fr := c.store.Frontier(frName)
-	pending, err := fr.Pending()
+	fr := c.fs.Queue(seedURL.String())
+	data, _ := json.Marshal(item{Depth: 0, Kind: kindPage, Score: 100})
+	st.Resumed, err = fr.Begin(ctx, frontier.Item{Key: seedURL.String(), Host: seedURL.Host, Priority: 1000, Data: data})
 	if err != nil {
-		return st, fmt.Errorf("frontier of %s: %w", sd.URL, err)
-	}
-	if pending > 0 {
-		st.Resumed = true
-	} else {
-		if err := fr.Reset(ctx); err != nil {
-			return st, fmt.Errorf("reset frontier of %s: %w", sd.URL, err)
-		}
-		data, _ := json.Marshal(item{Depth: 0, Kind: kindPage, Score: 100})
-		if err := fr.Push(ctx, archive.FrontierItem{Key: seedURL.String(), Host: seedURL.Host, Priority: 1000, Data: data}); err != nil {
-			return st, fmt.Errorf("push seed %s: %w", sd.URL, err)
-		}
+		return st, fmt.Errorf("begin frontier of %s: %w", sd.URL, err)
 	}
 	sc := newScope(seedURL.String())
 	v := &visitor{c: c, col: col, runID: runID, seed: sd, scope: sc, perPath: map[string]int{}}
@@ -262,6 +257,12 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		mu    sync.Mutex // guards st and bgErr once archivers run
 		bgErr error
 	)
+	v.onNote = func(kind, msg string) {
+		mu.Lock()
+		st.note(kind, msg)
+		mu.Unlock()
+		prog.note("seed " + sd.URL + ": " + msg)
+	}
 	failed := func() error {
 		mu.Lock()
 		defer mu.Unlock()

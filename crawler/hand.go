@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/frontier"
 )
 
 // popAhead is how many items one Pop takes: one writer round trip for
@@ -29,14 +30,14 @@ const popAhead = 16
 type hand struct {
 	mu      sync.Mutex
 	cond    *sync.Cond // on mu: a push behind has ended
-	fr      *archive.Frontier
+	fr      frontier.Queue
 	items   []archive.FrontierItem
 	ahead   chan popped // the next batch, popped in the background
 	best    maxPriority // the best link pushed since the last Pop began
 	pushing []float64   // the best new link of each push behind
 }
 
-func newHand(fr *archive.Frontier) *hand {
+func newHand(fr frontier.Queue) *hand {
 	h := &hand{fr: fr}
 	h.cond = sync.NewCond(&h.mu)
 	return h

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gongkai/gongkai/frontier"
 )
 
 // hdrFetchID carries a fetch's slot id from the crawler, through colly, to
@@ -55,8 +57,9 @@ type slot struct {
 type transport struct {
 	base  http.RoundTripper
 	cfg   Config
-	gates sync.Map // host → *hostGate
-	slots sync.Map // id → *slot
+	clock frontier.Clock // each host's next start, shared by its seeds (and workers)
+	gates sync.Map       // host → *hostGate
+	slots sync.Map       // id → *slot
 	next  atomic.Uint64
 
 	requests atomic.Int64 // requests sent, every attempt and hop
@@ -68,18 +71,18 @@ type transport struct {
 }
 
 // hostGate bounds one host's requests in flight (Config.Connections, one
-// by default) and spaces their starts.
+// by default); the clock spaces their starts.
 type hostGate struct {
-	sem  chan struct{}
-	mu   sync.Mutex
-	next time.Time // earliest start of the next request
+	host  string
+	clock frontier.Clock
+	sem   chan struct{}
 }
 
 func (t *transport) gate(host string) *hostGate {
 	if g, ok := t.gates.Load(host); ok {
 		return g.(*hostGate)
 	}
-	g, _ := t.gates.LoadOrStore(host, &hostGate{sem: make(chan struct{}, t.cfg.Connections)})
+	g, _ := t.gates.LoadOrStore(host, &hostGate{host: host, clock: t.clock, sem: make(chan struct{}, t.cfg.Connections)})
 	return g.(*hostGate)
 }
 
@@ -91,19 +94,18 @@ func (g *hostGate) acquire(ctx context.Context, interval time.Duration) (time.Ti
 	case <-ctx.Done():
 		return time.Time{}, ctx.Err()
 	}
-	// Sleep until the host's next slot, then stamp the slot from the real
-	// clock, so late wake-ups never bring two starts closer than interval.
+	// Sleep until the host's next slot, then ask again: the clock stamps
+	// the start from its own now, so late wake-ups never bring two starts
+	// closer than interval.
 	for {
-		g.mu.Lock()
-		now := time.Now()
-		wait := g.next.Sub(now)
-		if wait <= 0 {
-			g.next = now.Add(interval)
-			g.mu.Unlock()
-			return now, nil
+		at, wait, err := g.clock.Start(ctx, g.host, interval)
+		if err == nil && wait <= 0 {
+			return at, nil
 		}
-		g.mu.Unlock()
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err == nil {
+			err = sleepCtx(ctx, wait)
+		}
+		if err != nil {
 			<-g.sem
 			return time.Time{}, err
 		}
@@ -114,11 +116,7 @@ func (g *hostGate) release() { <-g.sem }
 
 // pushBack delays the host's next request until at least t (Retry-After).
 func (g *hostGate) pushBack(t time.Time) {
-	g.mu.Lock()
-	if t.After(g.next) {
-		g.next = t
-	}
-	g.mu.Unlock()
+	_ = g.clock.Delay(context.Background(), g.host, t) // a lost delay only makes the next request sooner
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

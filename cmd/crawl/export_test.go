@@ -201,7 +201,7 @@ func TestExportCSV(t *testing.T) {
 	out := filepath.Join(ta.dir, "cells.csv")
 	mustCrawl(t, ta.dir, "export", "--db", ta.db, "--format", "csv", "--agency", "新前街道", "--out", out)
 	rows := readCSVFile(t, out)
-	if strings.Join(rows[0], ",") != "url,agency,year,template,table,row,column,raw,value,sha256" {
+	if strings.Join(rows[0], ",") != "url,agency,year,template,table,row,column,raw,value,sha256,region,kind,title,published_date,label_zh,unit" {
 		t.Fatalf("header %v", rows[0])
 	}
 	// Rebuild each version's tables from the rows and compare with the truth.
@@ -209,6 +209,9 @@ func TestExportCSV(t *testing.T) {
 	for _, row := range rows[1:] {
 		if row[1] != "新前街道" {
 			t.Fatalf("row of another agency: %v", row)
+		}
+		if row[11] != "report" || row[14] == "" || row[15] == "" {
+			t.Errorf("kind %q label %q unit %q", row[11], row[14], row[15])
 		}
 		key := row[0] + " " + row[9]
 		if got[key] == nil {
@@ -255,8 +258,14 @@ func TestExportCSV(t *testing.T) {
 	for i, h := range rows[0] {
 		col[h] = i
 	}
-	if len(rows) != 1+7 {
-		t.Fatalf("%d wide rows, want 7 versions", len(rows)-1)
+	reports := 0
+	for _, p := range ta.pages {
+		if p.kind == "report" {
+			reports++
+		}
+	}
+	if len(rows) != 1+reports { // kind report only by default
+		t.Fatalf("%d wide rows, want %d report versions", len(rows)-1, reports)
 	}
 	for _, p := range ta.pages {
 		if p.kind != "report" {
@@ -278,7 +287,7 @@ func TestExportCSV(t *testing.T) {
 				t.Errorf("%s %s: %q, want %q", p.report.ID, k.Name, got, export.FormatValue(c.Value))
 			}
 		}
-		if got, want := row[col["failed_checks"]], strings.Join(p.report.Failing, " "); p.report.ID != "001" && got != want {
+		if got, want := row[col["failed_checks"]], strings.Join(p.report.Failing, ";"); p.report.ID != "001" && got != want {
 			t.Errorf("%s failed_checks %q, want %q", p.report.ID, got, want)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gongkai/gongkai/crawler"
 	"github.com/gongkai/gongkai/seeds"
 )
 
@@ -22,7 +23,13 @@ from each it follows the links most likely to lead to annual reports
 stores every page byte for byte in the archive, with its HTTP headers.
 Incremental: a page unchanged since the last run is not stored again
 (conditional requests, digests). Ctrl-C stops cleanly; the next run of the
-same command resumes.
+same command resumes (and says so).
+
+Progress goes to stderr: on a terminal one redrawn line; otherwise (cron,
+nohup, a pipe) a timestamped line every --progress-every and one at each
+seed's end (pages, reports, errors, and why a seed was unreachable or
+blocked), no control characters. --log-json writes the same as JSON lines;
+--quiet writes none. The summary goes to stdout once, at the end.
 
 Seed lists are UTF-8 CSV with a url column (optional agency, region, level)
 or plain text with one URL per line; a bad line is reported with its line
@@ -35,18 +42,27 @@ reached at all; exit 2 when a seed list cannot be read.`,
 		flags: func(fs *flagSet) {
 			var files listFlag
 			fs.Var(&files, "seeds", "seed list `FILE`s (CSV or one URL per line); more files may follow the flag")
-			fs.Int("max-pages", 500, "`N` fetches per seed per run at most")
-			fs.Int("max-depth", 6, "`N` link hops from a seed at most; 0 fetches the seeds themselves and follows nothing")
-			fs.Float64("rate", 1, "`R` requests per second per host; 0 means no limit")
-			fs.Int("concurrency", 8, "`N` seeds (≈ hosts) crawled at once")
-			fs.Int("connections", 1, "`N` requests in flight per host, each on its own connection; keep 1 for other people's sites")
-			fs.Duration("timeout", 60*time.Second, "`DURATION` allowed for one request (connect, headers and body), e.g. 30s")
-			fs.Bool("allow-private", false, "permit loopback and private addresses (off: a public crawl never touches the local network)")
-			fs.Int("retries", 3, "`N` extra attempts after a timeout, reset, 5xx or 429, with doubling backoff; 0 = none")
-			fs.String("user-agent", "", "User-Agent header `S` (default: gongkai/VERSION with a contact URL)")
+			crawlFlagDefs(fs)
 		},
 		run: runRun,
 	}
+}
+
+// crawlFlagDefs defines the flags of a crawl, shared by crawl run and
+// crawl serve --every.
+func crawlFlagDefs(fs *flagSet) {
+	fs.Int("max-pages", 500, "`N` fetches per seed per run at most")
+	fs.Int("max-depth", 6, "`N` link hops from a seed at most; 0 fetches the seeds themselves and follows nothing")
+	fs.Float64("rate", 1, "`R` requests per second per host; 0 means no limit")
+	fs.Int("concurrency", 8, "`N` seeds (≈ hosts) crawled at once")
+	fs.Int("connections", 1, "`N` requests in flight per host, each on its own connection; keep 1 for other people's sites")
+	fs.Duration("timeout", 60*time.Second, "`DURATION` allowed for one request (connect, headers and body), e.g. 30s")
+	fs.Bool("allow-private", false, "permit loopback and private addresses (off: a public crawl never touches the local network)")
+	fs.Int("retries", 3, "`N` extra attempts after a timeout, reset, 5xx or 429, with doubling backoff; 0 = none")
+	fs.String("user-agent", "", "User-Agent header `S` (default: gongkai/VERSION with a contact URL)")
+	fs.Bool("quiet", false, "no progress on stderr (errors and the summary still print)")
+	fs.Bool("log-json", false, "progress on stderr as JSON lines (events progress, seed, done) for log collectors")
+	fs.Duration("progress-every", 30*time.Second, "`DURATION` between progress lines when stderr is not a terminal (cron, nohup)")
 }
 
 // crawlSettings are the crawl flags, handed to the crawler adapter.
@@ -58,6 +74,9 @@ type crawlSettings struct {
 	retries                         int
 	allowPrivate                    bool
 	userAgent                       string
+	quiet, logJSON                  bool          // progress off, or as JSON lines
+	progressEvery                   time.Duration // between plain/JSON progress lines
+	live                            *crawler.Live // follows the crawl for a status page; nil for none
 }
 
 // crawlOutcome is what the crawler adapter reports back.
@@ -113,15 +132,18 @@ func runRun(ctx context.Context, e *env, fs *flagSet) (err error) {
 func crawlFlags(fs *flagSet) (crawlSettings, error) {
 	get := func(n string) any { return fs.Lookup(n).Value.(interface{ Get() any }).Get() }
 	set := crawlSettings{
-		maxPages:     get("max-pages").(int),
-		maxDepth:     get("max-depth").(int),
-		rate:         get("rate").(float64),
-		concurrency:  get("concurrency").(int),
-		connections:  get("connections").(int),
-		timeout:      get("timeout").(time.Duration),
-		allowPrivate: get("allow-private").(bool),
-		userAgent:    get("user-agent").(string),
-		retries:      get("retries").(int),
+		maxPages:      get("max-pages").(int),
+		maxDepth:      get("max-depth").(int),
+		rate:          get("rate").(float64),
+		concurrency:   get("concurrency").(int),
+		connections:   get("connections").(int),
+		timeout:       get("timeout").(time.Duration),
+		allowPrivate:  get("allow-private").(bool),
+		userAgent:     get("user-agent").(string),
+		retries:       get("retries").(int),
+		quiet:         get("quiet").(bool),
+		logJSON:       get("log-json").(bool),
+		progressEvery: get("progress-every").(time.Duration),
 	}
 	switch {
 	case set.maxPages < 1:
@@ -138,6 +160,10 @@ func crawlFlags(fs *flagSet) (crawlSettings, error) {
 		return set, usageErrorf("--retries must be 0 or more")
 	case set.timeout <= 0:
 		return set, usageErrorf("--timeout must be positive, e.g. 30s")
+	case set.progressEvery <= 0:
+		return set, usageErrorf("--progress-every must be positive, e.g. 30s")
+	case set.quiet && set.logJSON:
+		return set, usageErrorf("--quiet and --log-json contradict each other: pick one")
 	}
 	return set, nil
 }

@@ -27,7 +27,7 @@ func TestRunUnreachableSeed(t *testing.T) {
 	closed.Close() // nothing listens there any more
 	seedFile := filepath.Join(dir, "seeds.csv")
 	os.WriteFile(seedFile, []byte("url,agency\n"+srv.URL+"/,某县人民政府\n"+deadURL+",不可达县\nnot a url,坏行\n"), 0o644)
-	r := crawl(t, dir, "run", "--seeds", seedFile, "--allow-private", "--rate", "0", "--timeout", "5s", "--retries", "0", "--db", filepath.Join(dir, "a.db"))
+	r := crawl(t, dir, "run", "--quiet", "--seeds", seedFile, "--allow-private", "--rate", "0", "--timeout", "5s", "--retries", "0", "--db", filepath.Join(dir, "a.db"))
 	lines := r.stderrLines()
 	if r.code != 1 || len(lines) != 2 || !strings.Contains(lines[0], "seeds.csv:4") ||
 		!strings.Contains(lines[1], "1 of 2 seeds could not be reached at all: "+deadURL) {

@@ -26,9 +26,19 @@ func runCrawler(ctx context.Context, e *env, s *archive.Store, set crawlSettings
 	if set.retries == 0 {
 		cfg.Retries = -1 // the crawler's "none"; its 0 means its default
 	}
-	if e.term {
-		cfg.Progress = e.stderr // a live status line; nothing when output is logged
+	if !set.quiet {
+		cfg.Progress, cfg.ProgressEvery = e.stderr, set.progressEvery
+		switch {
+		case set.logJSON:
+			cfg.ProgressFormat = crawler.ProgressJSON
+		case e.term:
+			cfg.ProgressFormat = crawler.ProgressTerminal // one redrawn line
+		default:
+			cfg.ProgressFormat = crawler.ProgressPlain // cron, nohup: timestamped lines
+		}
+		noteResume(e, s, set)
 	}
+	cfg.Live = set.live
 	c, err := crawler.New(s, cfg)
 	if err != nil {
 		return crawlOutcome{}, fmt.Errorf("start crawler: %w", err)
@@ -51,9 +61,19 @@ func summaryLines(sum crawler.Summary) []string {
 	if sum.Interrupted {
 		state = "interrupted (run the same command again to resume)"
 	}
-	lines := []string{fmt.Sprintf("crawl %s in %s: %d seeds, %d pages, %d reports, %d not modified, %d new payloads, %d errors, %d blocked, %d requests, %d bytes",
+	first := fmt.Sprintf("crawl %s in %s: %d seeds, %d pages, %d reports, %d not modified, %d new payloads, %d errors, %d blocked, %d requests, %d bytes",
 		state, sum.Elapsed.Round(time.Millisecond), len(sum.Seeds), sum.Pages, sum.Reports, sum.NotModified, sum.NewPayloads,
-		sum.Errors, sum.Blocked, sum.Requests, sum.Bytes)}
+		sum.Errors, sum.Blocked, sum.Requests, sum.Bytes)
+	resumed := 0
+	for _, st := range sum.Seeds {
+		if st.Resumed {
+			resumed++
+		}
+	}
+	if resumed > 0 {
+		first += fmt.Sprintf("; resumed the interrupted crawl of %d seeds", resumed)
+	}
+	lines := []string{first}
 	for _, st := range sum.Seeds {
 		if st.Status == crawler.StatusOK && !st.BudgetSpent {
 			continue
@@ -67,5 +87,28 @@ func summaryLines(sum crawler.Summary) []string {
 		}
 		lines = append(lines, l)
 	}
+	for _, n := range sum.Notes() {
+		lines = append(lines, "  "+n)
+	}
 	return lines
+}
+
+// noteResume says, before a crawl starts, that it continues an interrupted
+// one: the last run of the archive never finished (Ctrl-C, kill, reboot),
+// so seeds with pages pending pick up where they stopped.
+func noteResume(e *env, s *archive.Store, set crawlSettings) {
+	runs, err := s.Runs()
+	if err != nil || len(runs) == 0 || !runs[len(runs)-1].Interrupted {
+		return
+	}
+	r := runs[len(runs)-1]
+	started := r.Started.UTC().Format(time.RFC3339)
+	switch {
+	case set.logJSON:
+		fmt.Fprintf(e.stderr, `{"event":"resume","time":%q,"run":%d,"run_started":%q}`+"\n", time.Now().UTC().Format(time.RFC3339), r.ID, started)
+	case e.term:
+		fmt.Fprintf(e.stderr, "resuming interrupted run %d (started %s)\n", r.ID, started)
+	default:
+		fmt.Fprintf(e.stderr, "%s crawl: resuming interrupted run %d (started %s)\n", time.Now().UTC().Format(time.RFC3339), r.ID, started)
+	}
 }

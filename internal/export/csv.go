@@ -7,16 +7,18 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-
-	"github.com/gongkai/gongkai/extract"
 )
 
 // utf8BOM makes Excel read the file as UTF-8 instead of the local code page.
 const utf8BOM = "\ufeff"
 
 // LongHeader is the header of the long CSV format: the nine columns of the
-// interface spec, then sha256 so two versions of one URL can be told apart.
-var LongHeader = []string{"url", "agency", "year", "template", "table", "row", "column", "raw", "value", "sha256"}
+// interface spec, then sha256 so two versions of one URL can be told apart,
+// then what a researcher needs without a join: the report's region, kind,
+// title and published date, the cell's official label (docs/codebook.csv)
+// and its unit. Columns are only ever added at the end.
+var LongHeader = []string{"url", "agency", "year", "template", "table", "row", "column", "raw", "value", "sha256",
+	"region", "kind", "title", "published_date", "label_zh", "unit"}
 
 // CSV writes the long format: one row per report version × table cell,
 // UTF-8 with a BOM.
@@ -34,7 +36,9 @@ func CSV(ctx context.Context, src Source, w io.Writer, f Filter, progress Progre
 		year := yearString(r.Year)
 		for _, cell := range Cells(r.Tables, r.Template) {
 			row := []string{r.URL, r.Agency, year, r.Template, cell.Table, cell.Row, cell.Column,
-				cell.Cell.Raw, FormatValue(cell.Cell.Value), r.SHA256}
+				cell.Cell.Raw, FormatValue(cell.Cell.Value), r.SHA256,
+				r.Region, r.Kind, r.Title, r.Meta.PublishedDate,
+				LabelZH(r.Template, cell.Table, cell.Row, cell.Column), Unit(cell.Table, cell.Row, cell.Column)}
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("write csv: %w", err)
 			}
@@ -61,61 +65,6 @@ var KeyFigures = []KeyFigure{
 	{"review.total", "review_litigation", "review", "total"},
 	{"suit_direct.total", "review_litigation", "suit_direct", "total"},
 	{"suit_after_review.total", "review_litigation", "suit_after_review", "total"},
-}
-
-// WideHeader is the header of the wide CSV.
-func WideHeader() []string {
-	h := []string{"url", "agency", "region", "year", "template", "kind", "sha256", "first_captured"}
-	for _, k := range KeyFigures {
-		h = append(h, k.Name)
-	}
-	return append(h, "failed_checks")
-}
-
-// CSVWide writes one row per report version with its key figures (the
-// published 总计 column; blank when the report left it blank) and the ids
-// of its failed checks.
-func CSVWide(ctx context.Context, src Source, w io.Writer, f Filter, progress Progress) (Counts, error) {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if _, err := bw.WriteString(utf8BOM); err != nil {
-		return Counts{}, fmt.Errorf("write csv: %w", err)
-	}
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(WideHeader()); err != nil {
-		return Counts{}, fmt.Errorf("write csv: %w", err)
-	}
-	c, err := EachVersion(ctx, src, f, progress, func(rv ReportVersion) error {
-		r := rv.Record
-		first := ""
-		if len(r.CapturedAt) > 0 {
-			first = r.CapturedAt[0]
-		}
-		row := []string{r.URL, r.Agency, r.Region, yearString(r.Year), r.Template, r.Kind, r.SHA256, first}
-		for _, k := range KeyFigures {
-			cell, _ := Value(r.Tables, k.Table, k.Row, k.Column)
-			row = append(row, FormatValue(cell.Value))
-		}
-		row = append(row, FailedChecks(r))
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write csv: %w", err)
-		}
-		return nil
-	})
-	return c, finishCSV(cw, bw, err)
-}
-
-// FailedChecks joins the ids of the record's failed checks with spaces.
-func FailedChecks(r *extract.Record) string {
-	s := ""
-	for _, ch := range r.Checks {
-		if ch.Status == extract.CheckFailed {
-			if s != "" {
-				s += " "
-			}
-			s += ch.ID
-		}
-	}
-	return s
 }
 
 func yearString(y int) string {

@@ -27,7 +27,7 @@ func TestCSVLongFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := readCSV(t, buf.Bytes())
-	if strings.Join(rows[0], ",") != "url,agency,year,template,table,row,column,raw,value,sha256" {
+	if strings.Join(rows[0], ",") != "url,agency,year,template,table,row,column,raw,value,sha256,region,kind,title,published_date,label_zh,unit" {
 		t.Fatalf("header %v", rows[0])
 	}
 	// Versions a v1, a v2 and the mirror of v1; each has 2 proactive cells,
@@ -45,13 +45,13 @@ func TestCSVLongFormat(t *testing.T) {
 	}
 	const a = "http://www.xq.gov.cn/xxgk/ndbg/2021/t20210125_1.html"
 	tests := []struct {
-		sha, table, row, col, raw, value string
+		sha, table, row, col, raw, value, label, unit string
 	}{
-		{digestOf(bodies["a1"]), "requests", "received", "total", "16", "16"},
-		{digestOf(bodies["a2"]), "requests", "received", "total", "17", "17"},
-		{digestOf(bodies["a2"]), "requests", "received", "commercial", "　", ""},
-		{digestOf(bodies["a1"]), "proactive", "procurement", "amount", "105.46万", "105.46"},
-		{digestOf(bodies["a1"]), "review_litigation", "review", "upheld", "3", "3"},
+		{digestOf(bodies["a1"]), "requests", "received", "total", "16", "16", "一、本年新收政府信息公开申请数量 / 总计", "件"},
+		{digestOf(bodies["a2"]), "requests", "received", "total", "17", "17", "一、本年新收政府信息公开申请数量 / 总计", "件"},
+		{digestOf(bodies["a2"]), "requests", "received", "commercial", "　", "", "一、本年新收政府信息公开申请数量 / 商业企业", "件"},
+		{digestOf(bodies["a1"]), "proactive", "procurement", "amount", "105.46万", "105.46", "政府集中采购 / 采购总金额（万元）", "万元"},
+		{digestOf(bodies["a1"]), "review_litigation", "review", "upheld", "3", "3", "行政复议 / 结果维持", "件"},
 	}
 	for _, tc := range tests {
 		r := find(a, tc.sha, tc.table, tc.row, tc.col)
@@ -61,6 +61,9 @@ func TestCSVLongFormat(t *testing.T) {
 		}
 		if r[1] != "新前街道" || r[2] != "2020" || r[3] != "2019" || r[7] != tc.raw || r[8] != tc.value {
 			t.Errorf("%s.%s.%s = %v, want raw %q value %q", tc.table, tc.row, tc.col, r, tc.raw, tc.value)
+		}
+		if r[14] != tc.label || r[15] != tc.unit {
+			t.Errorf("%s.%s.%s label %q unit %q, want %q %q", tc.table, tc.row, tc.col, r[14], r[15], tc.label, tc.unit)
 		}
 	}
 	// Printed order: proactive before requests, received before carried_in.
@@ -91,7 +94,8 @@ func TestCSVQuotesRawText(t *testing.T) {
 func TestCSVWide(t *testing.T) {
 	m, bodies := fixtureArchive()
 	var buf bytes.Buffer
-	if _, err := CSVWide(context.Background(), m, &buf, Filter{Kinds: []string{"report"}}, nil); err != nil {
+	// No --kind: reports only (the essay-site copy and the news page are left out).
+	if _, err := CSVWide(context.Background(), m, &buf, Filter{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	rows := readCSV(t, buf.Bytes())
@@ -116,10 +120,34 @@ func TestCSVWide(t *testing.T) {
 	}
 	want := map[string]string{"received": "17", "carried_in": "1", "granted": "12", "total": "15", "carried_out": "3",
 		"review.total": "3", "suit_direct.total": "", "year": "2020", "first_captured": "2026-11-22T02:00:13Z",
-		"failed_checks": "requests.total", "region": "台州市"}
+		"failed_checks": "requests.total", "region": "台州市", "title": "新前街道2020年度政府信息公开年度报告",
+		"requests.carried_out.total": "3", "requests.received.total": "17", "requests.partial.total": "",
+		"review_litigation.review.upheld": "3", "review_litigation.review.corrected": "",
+		"proactive.procurement.amount": "105.46", "proactive.rules.made": "0", "proactive.rules.in_force": ""}
 	for k, w := range want {
 		if got := v2[col(k)]; got != w {
 			t.Errorf("%s = %q, want %q", k, got, w)
 		}
+	}
+}
+
+func TestWideHeaderHasEveryFigureOnce(t *testing.T) {
+	h := WideHeader()
+	seen := map[string]bool{}
+	for _, c := range h {
+		if seen[c] {
+			t.Errorf("column %s twice", c)
+		}
+		seen[c] = true
+	}
+	// 26 requests rows' totals, 15 review cells, 29 proactive cells.
+	for _, c := range []string{"requests.other.other.total", "requests.other.total", "review_litigation.suit_after_review.total",
+		"proactive.fees.amount", "proactive.normative_docs.in_force", "tables_source", "published_date"} {
+		if !seen[c] {
+			t.Errorf("no column %s", c)
+		}
+	}
+	if n := len(h); n != 8+len(KeyFigures)+4+26+15+29 {
+		t.Errorf("%d columns", n)
 	}
 }
