@@ -23,9 +23,12 @@ func openArchive(path string, readOnly bool) (*archive.Store, error) {
 		}
 	}
 	s, err := archive.Open(path, &archive.Options{ReadOnly: readOnly, LockTimeout: lockWait})
+	var de *archive.DamageError
 	switch {
 	case err == nil:
 		return s, nil
+	case errors.As(err, &de):
+		return nil, badInput(de)
 	case errors.Is(err, archive.ErrLocked):
 		return nil, badInput(fmt.Errorf("%s is locked by another crawl process; wait for it to finish or use another --db", path))
 	case errors.Is(err, archive.ErrSchemaTooNew):
@@ -52,6 +55,10 @@ func storageError(err error) error {
 	var xe *exitError
 	if errors.As(err, &xe) {
 		return err
+	}
+	var de *archive.DamageError
+	if errors.As(err, &de) {
+		return badInput(de) // the file's name and what is wrong; the call chain adds nothing
 	}
 	if errors.Is(err, archive.ErrCorrupt) {
 		return badInput(err)
