@@ -85,57 +85,17 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 					return err
 				}
 			}
-			if err := putPayload(tx, dkey, v); err != nil {
+			if err := storePayload(tx, dkey, v, int64(len(body))); err != nil {
 				return err
 			}
 			added.NewPayload = true
-			for _, d := range []struct {
-				n string
-				v int64
-			}{{ctrPayloads, 1}, {ctrPayloadRaw, int64(len(body))}, {ctrPayloadStored, int64(len(v))}} {
-				if err := addCounter(tx, d.n, d.v); err != nil {
-					return err
-				}
-			}
 		}
-		cb := tx.Bucket(bCaptures)
-		cb.FillPercent = 1.0 // IDs only grow
-		id, err := cb.NextSequence()
-		if err != nil {
-			return err
-		}
-		cc.ID = id
-		if err := cb.Put(u64key(id), encodeCapture(cc, dkey)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bURLs).Put(urlKey(cc.URL, tagCapture, u64key(id)), nil); err != nil {
-			return err
-		}
-		nv, err := noteSighting(tx, cc, dkey)
+		stored, nv, err := storeCapture(tx, cc, dkey, body != nil, noteSighting)
 		if err != nil {
 			return err
 		}
 		added.NewVersion = nv.newVersion
-		kind := cc.ErrKind
-		if kind == "" {
-			kind = KindOK
-		}
-		if nv.firstCapture {
-			if err := addCounter(tx, ctrURLs, 1); err != nil {
-				return err
-			}
-		}
-		if err := addCounter(tx, ctrCaptures, 1); err != nil {
-			return err
-		}
-		if err := addCounter(tx, ctrErrPrefix+kind, 1); err != nil {
-			return err
-		}
-		if body != nil {
-			if err := addCounter(tx, ctrCaptureBytes, int64(len(body))); err != nil {
-				return err
-			}
-		}
+		cc = stored
 		added.Capture = cc
 		return nil
 	}, false, queued)
@@ -143,6 +103,53 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 		return Added{}, fmt.Errorf("add capture %s: %w", c.URL, err)
 	}
 	return added, nil
+}
+
+// storeCapture writes a capture whose payload, if it has one, is already
+// in the file: it assigns the next ID, indexes the capture under its URL,
+// notes the sighting with note (noteSighting, or the merge's version that
+// copes with captures older than the URL's latest) and keeps the counters.
+// withBody says the capture carried its bytes (counted in capture_bytes).
+func storeCapture(tx *bolt.Tx, c Capture, dkey []byte, withBody bool,
+	note func(*bolt.Tx, Capture, []byte) (sighting, error)) (Capture, sighting, error) {
+	cb := tx.Bucket(bCaptures)
+	cb.FillPercent = 1.0 // IDs only grow
+	id, err := cb.NextSequence()
+	if err != nil {
+		return c, sighting{}, err
+	}
+	c.ID = id
+	if err := cb.Put(u64key(id), encodeCapture(c, dkey)); err != nil {
+		return c, sighting{}, err
+	}
+	if err := tx.Bucket(bURLs).Put(urlKey(c.URL, tagCapture, u64key(id)), nil); err != nil {
+		return c, sighting{}, err
+	}
+	nv, err := note(tx, c, dkey)
+	if err != nil {
+		return c, nv, err
+	}
+	kind := c.ErrKind
+	if kind == "" {
+		kind = KindOK
+	}
+	if nv.firstCapture {
+		if err := addCounter(tx, ctrURLs, 1); err != nil {
+			return c, nv, err
+		}
+	}
+	if err := addCounter(tx, ctrCaptures, 1); err != nil {
+		return c, nv, err
+	}
+	if err := addCounter(tx, ctrErrPrefix+kind, 1); err != nil {
+		return c, nv, err
+	}
+	if withBody {
+		if err := addCounter(tx, ctrCaptureBytes, c.Size); err != nil {
+			return c, nv, err
+		}
+	}
+	return c, nv, nil
 }
 
 // Everything about one URL lives in bURLs under keys that start with the

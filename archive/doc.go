@@ -15,6 +15,9 @@ package archive
 //	runs          run id (8 BE) → run JSON
 //	counters      name → 8-byte count (captures, payloads, raw/stored bytes, err:<kind>)
 //	frontier      name → nested bucket: q queue, f in flight, k keys, v visited, c cookies
+//	merged        what `crawl merge` copied from shards, by content fingerprint (merge.go):
+//	              'c' ‖ sha256(capture record without ID and run) → capture id;
+//	              'r' ‖ sha256(run start ‖ seeds) → run id
 //
 // Every record format starts with a format byte so one record type can
 // change without rewriting the file; SchemaVersion changes only when an

@@ -29,7 +29,7 @@ var (
 	bRuns      = []byte("runs")     // id(8) → run record (JSON)
 	bCounters  = []byte("counters") // name → 8-byte count, kept in step with every write
 	bFrontier  = []byte("frontier") // name → nested bucket, see frontier.go
-	allBuckets = [][]byte{bMeta, bPayloads, bCaptures, bURLs, bParsed, bIndex, bRuns, bCounters, bFrontier}
+	allBuckets = [][]byte{bMeta, bPayloads, bCaptures, bURLs, bParsed, bIndex, bRuns, bCounters, bFrontier, bMerged}
 	keySchema  = []byte("schema")
 )
 

@@ -118,6 +118,25 @@ func (s *Store) PutParsed(ctx context.Context, p Parsed) error {
 	if p.ParserVersion < 0 || int64(p.ParserVersion) > int64(^uint32(0)) {
 		return fmt.Errorf("put parsed %s: parser version %d out of range", p.Digest, p.ParserVersion)
 	}
+	idx, err := parsedIndexKeys(p, dkey)
+	if err != nil {
+		return fmt.Errorf("put parsed %s: %w", p.Digest, err)
+	}
+	val, err := s.encodeParsed(p)
+	if err != nil {
+		return fmt.Errorf("put parsed %s: %w", p.Digest, err)
+	}
+	err = s.write(ctx, func(tx *bolt.Tx) error {
+		return putParsedTx(tx, parsedKey(dkey, p.ParserVersion), val, idx)
+	})
+	if err != nil {
+		return fmt.Errorf("put parsed %s v%d: %w", p.Digest, p.ParserVersion, err)
+	}
+	return nil
+}
+
+// parsedIndexKeys returns the index keys of a parsed record of dkey.
+func parsedIndexKeys(p Parsed, dkey []byte) ([][]byte, error) {
 	idx := []struct {
 		f byte
 		v string
@@ -128,32 +147,28 @@ func (s *Store) PutParsed(ctx context.Context, p Parsed) error {
 			v string
 		}{idxYear, strconv.Itoa(p.Year)})
 	}
+	var keys [][]byte
 	for _, x := range idx {
 		if strings.IndexByte(x.v, 0) >= 0 {
-			return fmt.Errorf("put parsed %s: field %q contains a NUL byte", p.Digest, x.v)
+			return nil, fmt.Errorf("field %q contains a NUL byte", x.v)
+		}
+		if x.v != "" {
+			keys = append(keys, indexKey(x.f, x.v, dkey))
 		}
 	}
-	val, err := s.encodeParsed(p)
-	if err != nil {
-		return fmt.Errorf("put parsed %s: %w", p.Digest, err)
+	return keys, nil
+}
+
+// putParsedTx stores an encoded parsed record under key and its index keys.
+func putParsedTx(tx *bolt.Tx, key, val []byte, idx [][]byte) error {
+	if err := tx.Bucket(bParsed).Put(key, val); err != nil {
+		return err
 	}
-	err = s.write(ctx, func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bParsed).Put(parsedKey(dkey, p.ParserVersion), val); err != nil {
+	ib := tx.Bucket(bIndex)
+	for _, k := range idx {
+		if err := ib.Put(k, nil); err != nil {
 			return err
 		}
-		ib := tx.Bucket(bIndex)
-		for _, x := range idx {
-			if x.v == "" {
-				continue
-			}
-			if err := ib.Put(indexKey(x.f, x.v, dkey), nil); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("put parsed %s v%d: %w", p.Digest, p.ParserVersion, err)
 	}
 	return nil
 }

@@ -128,6 +128,23 @@ func putPayload(tx *bolt.Tx, dkey, val []byte) error {
 	return b.Put(payloadValueKey, val)
 }
 
+// storePayload stores a new payload value (raw bytes long when inflated)
+// and counts it.
+func storePayload(tx *bolt.Tx, dkey, val []byte, raw int64) error {
+	if err := putPayload(tx, dkey, val); err != nil {
+		return err
+	}
+	for _, d := range []struct {
+		n string
+		v int64
+	}{{ctrPayloads, 1}, {ctrPayloadRaw, raw}, {ctrPayloadStored, int64(len(val))}} {
+		if err := addCounter(tx, d.n, d.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Payload returns the raw bytes with the given digest, verified: a mismatch
 // is ErrCorrupt, never data.
 func (s *Store) Payload(digest string) ([]byte, error) {

@@ -1,5 +1,6 @@
 // Package export is the read side of the archive: it streams report versions
-// out of it as JSONL, CSV (long and wide) and WARC 1.1 with a CDXJ index, and
+// out of it as JSONL, CSV (long, wide and panel), the codebook, and WARC 1.1
+// (through github.com/nlnwa/gowarc) with a CDXJ index, and
 // builds the per-agency history and the archive statistics that `crawl
 // history` and `crawl stats` print.
 //
@@ -22,6 +23,7 @@ import (
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/publication"
 )
 
 // Source is the part of *archive.Store the exports read. *archive.Store
@@ -106,6 +108,9 @@ type ReportVersion struct {
 	Record *extract.Record
 	// First is the first capture of this version (its HTTP headers, seed).
 	First archive.Capture
+	// Publication is set when the page is grouped with attachments that
+	// carry the same report: Record is then the merged record.
+	Publication *publication.Info
 }
 
 // Counts is what a walk over the archive saw.
@@ -114,16 +119,25 @@ type Counts struct {
 	Versions int // versions looked at
 	Matched  int // versions that matched the filter and were written
 	Unparsed int // versions with no parsed record yet (run `crawl reparse`)
+	Grouped  int // attachment URLs given inside their page's record (internal/publication)
 }
 
 // Progress is called now and then during a long walk; nil is fine.
 type Progress func(c Counts)
 
 // EachVersion walks every version of every URL in URL order and calls fn for
-// those whose parsed record matches f. It reads one URL at a time.
+// those whose parsed record matches f. It reads one URL at a time, after
+// one pass that groups report pages with the attachments carrying the same
+// report (publication.BuildIndex): such a page's versions come merged with
+// them, and the attachments are not given again on their own.
 func EachVersion(ctx context.Context, src Source, f Filter, progress Progress, fn func(ReportVersion) error) (Counts, error) {
 	var c Counts
-	err := src.ForEachURL(ctx, func(u string) error {
+	ix, err := publication.BuildIndex(ctx, src)
+	if err != nil {
+		return c, err
+	}
+	c.Grouped = ix.Len()
+	err = src.ForEachURL(ctx, func(u string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -131,32 +145,35 @@ func EachVersion(ctx context.Context, src Source, f Filter, progress Progress, f
 		if progress != nil && c.URLs%200 == 0 {
 			progress(c)
 		}
-		versions, err := src.Versions(u)
+		versions, err := pendingVersions(src, ix, u)
 		if err != nil {
-			return fmt.Errorf("versions of %s: %w", u, err)
+			return err
 		}
 		for _, v := range versions {
 			c.Versions++
-			if v.Digest == "" {
+			if v.page.Digest == "" {
 				continue
 			}
-			if !f.Since.IsZero() && v.FirstSeen.Before(f.Since) {
+			if !f.Since.IsZero() && v.start.Before(f.Since) {
 				continue
 			}
-			p, err := src.GetParsed(v.Digest)
+			p, err := src.GetParsed(v.page.Digest)
 			if errors.Is(err, archive.ErrNotFound) {
 				c.Unparsed++
 				continue
 			}
 			if err != nil {
-				return fmt.Errorf("parsed record of %s (%s): %w", u, v.Digest, err)
+				return fmt.Errorf("parsed record of %s (%s): %w", u, v.page.Digest, err)
 			}
-			if !f.matchParsed(p) {
+			if !v.grouped() && !f.matchParsed(p) {
 				continue
 			}
-			rv, err := load(src, u, v, p)
+			rv, err := v.load(src, p)
 			if err != nil {
 				return err
+			}
+			if v.grouped() && !f.matchRecord(rv.Record) {
+				continue
 			}
 			if f.Region != "" && !strings.Contains(rv.Record.Region, f.Region) {
 				continue
@@ -232,13 +249,16 @@ func FillAttachments(src Source, rec *extract.Record) error {
 		}
 		last := vs[len(vs)-1]
 		a.SHA256 = last.Digest
-		if n := len(last.CaptureIDs); n > 0 {
-			c, err := src.GetCapture(last.CaptureIDs[n-1])
+		// The newest capture that says: a 304 confirming the bytes
+		// usually carries no Content-Type.
+		for i := len(last.CaptureIDs) - 1; i >= 0; i-- {
+			c, err := src.GetCapture(last.CaptureIDs[i])
 			if err != nil {
 				return fmt.Errorf("capture of attachment %s: %w", a.URL, err)
 			}
 			if mt, _, err := mime.ParseMediaType(c.Header.Get("Content-Type")); err == nil {
 				a.ContentType = mt
+				break
 			}
 		}
 	}
