@@ -29,9 +29,12 @@ func openArchiveFor(path string, readOnly bool, command string) (*archive.Store,
 		}
 	}
 	s, err := archive.Open(path, &archive.Options{ReadOnly: readOnly, LockTimeout: lockWait})
+	var de *archive.DamageError
 	switch {
 	case err == nil:
 		return s, nil
+	case errors.As(err, &de):
+		return nil, badInput(de)
 	case errors.Is(err, archive.ErrLocked):
 		return nil, lockedError(path, command)
 	case errors.Is(err, archive.ErrSchemaTooNew):
@@ -58,6 +61,10 @@ func storageError(err error) error {
 	var xe *exitError
 	if errors.As(err, &xe) {
 		return err
+	}
+	var de *archive.DamageError
+	if errors.As(err, &de) {
+		return badInput(de) // the file's name and what is wrong; the call chain adds nothing
 	}
 	if errors.Is(err, archive.ErrCorrupt) {
 		return badInput(err)
