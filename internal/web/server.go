@@ -28,6 +28,7 @@ type Server struct {
 	log   *log.Logger
 	mux   *http.ServeMux
 	bufs  bufferPool
+	home  overviewCache // what the home page says the archive holds
 }
 
 // New returns a Server over store. logger may be nil.
