@@ -112,6 +112,7 @@ type item struct {
 	Referer string  `json:"r,omitempty"`
 	API     string  `json:"a,omitempty"`  // the platform adapter that reads the answer (crawler/platform)
 	Param   string  `json:"pa,omitempty"` // the adapter's state for it (a gkmlpt column)
+	Anchor  string  `json:"an,omitempty"` // an attachment's anchor text: its name when the server sends none
 }
 
 // Run crawls every seed, Concurrency seeds at a time, and returns what it
@@ -303,8 +304,9 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	// and extracts it; up to Connections fetches at once (one by default).
 	// A navigation page (home, column, list) is read before its fetch slot
 	// is given back: its links decide what comes next, and the budget must
-	// go to the best of them. A report's links (attachments) rarely outrank
-	// what is in hand, so a report is read after the next fetch has begun.
+	// go to the best of them. So is a report page: its documents (a
+	// wrapper page's PDF) are the report and go first. An attachment is
+	// read after the next fetch has begun.
 	// Links are pushed before the item is Done, and Done comes only once
 	// its capture is stored, so a kill at any point fetches the item again
 	// rather than losing it or its links.
@@ -371,7 +373,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 				read      bool         // links read (and pushed, or queued: q)
 				q         *queuedLinks // a list page's links on their way to the frontier
 			)
-			if d.Kind != kindReport && d.Kind != kindAttachment {
+			if d.Kind != kindAttachment {
 				next, archiveFn = v.read(ctx, f)
 				read = true
 				h.mu.Lock()

@@ -44,7 +44,9 @@ reached at all; exit 2 when a seed list cannot be read.`,
 			fs.Var(&files, "seeds", "seed list `FILE`s (CSV or one URL per line); more files may follow the flag")
 			crawlFlagDefs(fs)
 		},
-		run: runRun,
+		run:       runRun,
+		viaHolder: true,
+		fileArgs:  true,
 	}
 }
 
@@ -95,26 +97,36 @@ func runRun(ctx context.Context, e *env, fs *flagSet) (err error) {
 	if err != nil {
 		return err
 	}
-	var list []seeds.Seed
-	for _, f := range files {
-		got, errs := seeds.LoadFile(f)
-		for _, le := range errs {
-			var line *seeds.LineError
-			if !errors.As(le, &line) {
-				return badInput(fmt.Errorf("seed list %s: %w", f, le))
-			}
-			fmt.Fprintf(e.stderr, "crawl run: skipped %v\n", le)
-		}
-		list = append(list, got...)
-	}
-	if len(list) == 0 {
-		return badInput(fmt.Errorf("no usable seed in %s", strings.Join(files, ", ")))
-	}
-	s, err := openArchive(*fs.db, false)
+	list, err := loadSeeds(e, files)
 	if err != nil {
 		return err
 	}
-	defer closeArchive(s, &err)
+	s, err := e.open(*fs.db, false)
+	if err != nil {
+		return err
+	}
+	defer e.close(s, &err)
+	var h *held
+	if e.held.uses(*fs.db) {
+		h = e.held // a server holds the archive: the crawl runs in it
+	} else {
+		// This process holds the archive now: read commands run through
+		// it while it crawls.
+		var release func()
+		var herr error
+		if h, release, herr = hold(ctx, e, s, *fs.db, "", e.args); herr != nil {
+			// Crawl anyway; read commands will say the file is locked.
+			fmt.Fprintf(e.stderr, "%s: warning: read commands cannot reach this crawl: %v\n", e.cmd, herr)
+			h, release = &held{store: s}, func() {}
+		}
+		defer release()
+	}
+	end, err := h.beginCrawl(e.cmd + " --seeds " + strings.Join(files, " "))
+	if err != nil {
+		return err
+	}
+	defer end()
+	set.live = &h.live
 	out, err := runCrawler(ctx, e, s, set, list)
 	for _, l := range out.summary {
 		fmt.Fprintln(e.stdout, l)
@@ -126,6 +138,26 @@ func runRun(ctx context.Context, e *env, fs *flagSet) (err error) {
 		return failed(fmt.Errorf("%d of %d seeds could not be reached at all: %s", n, len(list), strings.Join(out.unreachable, ", ")))
 	}
 	return nil
+}
+
+// loadSeeds reads the seed lists, reporting bad lines (skipped) on stderr.
+func loadSeeds(e *env, files []string) ([]seeds.Seed, error) {
+	var list []seeds.Seed
+	for _, f := range files {
+		got, errs := seeds.LoadFile(f)
+		for _, le := range errs {
+			var line *seeds.LineError
+			if !errors.As(le, &line) {
+				return nil, badInput(fmt.Errorf("seed list %s: %w", f, le))
+			}
+			fmt.Fprintf(e.stderr, "%s: skipped %v\n", e.cmd, le)
+		}
+		list = append(list, got...)
+	}
+	if len(list) == 0 {
+		return nil, badInput(fmt.Errorf("no usable seed in %s", strings.Join(files, ", ")))
+	}
+	return list, nil
 }
 
 // crawlFlags reads and checks the crawl flags.
