@@ -25,6 +25,13 @@ Incremental: a page unchanged since the last run is not stored again
 (conditional requests, digests). Ctrl-C stops cleanly; the next run of the
 same command resumes (and says so).
 
+The crawl is scheduled by host: every host of the lists is crawled at once
+(up to --concurrency), each at its own --rate, its seeds sharing its
+robots.txt and connections, so a national list takes about as long as its
+biggest host needs at that rate. A host that fails 10 requests in a row is
+parked for the run (its seeds report "parked" with the reason; the next run
+resumes them).
+
 Progress goes to stderr: on a terminal one redrawn line; otherwise (cron,
 nohup, a pipe) a timestamped line every --progress-every and one at each
 seed's end (pages, reports, errors, and why a seed was unreachable or
@@ -56,7 +63,7 @@ func crawlFlagDefs(fs *flagSet) {
 	fs.Int("max-pages", 500, "`N` fetches per seed per run at most")
 	fs.Int("max-depth", 6, "`N` link hops from a seed at most; 0 fetches the seeds themselves and follows nothing")
 	fs.Float64("rate", 1, "`R` requests per second per host; 0 means no limit")
-	fs.Int("concurrency", 8, "`N` seeds (≈ hosts) crawled at once")
+	fs.Int("concurrency", 0, "`N` hosts crawled at once, every seed of a host sharing its rate, robots.txt and connections; 0 = as many as a 512 MB budget allows (2,048)")
 	fs.Int("connections", 1, "`N` requests in flight per host, each on its own connection; keep 1 for other people's sites")
 	fs.Duration("timeout", 60*time.Second, "`DURATION` allowed for one request (connect, headers and body), e.g. 30s")
 	fs.Bool("allow-private", false, "permit loopback and private addresses (off: a public crawl never touches the local network)")
@@ -184,8 +191,8 @@ func crawlFlags(fs *flagSet) (crawlSettings, error) {
 		return set, usageErrorf("--max-depth must be 0 or more")
 	case set.rate < 0:
 		return set, usageErrorf("--rate must be 0 (no limit) or more")
-	case set.concurrency < 1:
-		return set, usageErrorf("--concurrency must be at least 1")
+	case set.concurrency < 0:
+		return set, usageErrorf("--concurrency must be 0 (automatic) or more")
 	case set.connections < 1:
 		return set, usageErrorf("--connections must be at least 1")
 	case set.retries < 0:
