@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -100,6 +101,8 @@ func TestDamagedArchives(t *testing.T) {
 		{args: []string{"export", "--format", "warc", "--out", "x.warc.gz"}},
 		{args: []string{"history", "--agency", "新前街道"}},
 		{args: []string{"reparse"}, writes: true},
+		{args: []string{"check"}},
+		{args: []string{"check", "--repair", "--out", "repaired.db"}},
 		{args: []string{"run", "--seeds", seedFile, "--allow-private", "--rate", "0", "--max-pages", "3", "--retries", "0", "--timeout", "5s"}, writes: true},
 	}
 	cases := damagedCopies(data, n)
@@ -131,6 +134,12 @@ func TestDamagedArchives(t *testing.T) {
 				}
 				if (!c.writes || r.code != 0) && sha256.Sum256(after) != sha256.Sum256(dc.data) {
 					t.Errorf("%s: crawl %s (exit %d) changed the file", dc.name, strings.Join(args, " "), r.code)
+				}
+				if slices.Contains(args, "--repair") && r.code == 0 {
+					// What repair salvaged is a sound archive.
+					if rc := crawl(t, cdir, "check", "--db", "repaired.db"); rc.code != 0 {
+						t.Errorf("%s: the repaired copy does not check clean (exit %d):\n%.3000s%s", dc.name, rc.code, rc.stdout, rc.stderr)
+					}
 				}
 			}()
 		}
@@ -164,7 +173,7 @@ func checkDamageResult(t *testing.T, dc damageCase, args []string, r result) {
 	if r.code != 2 && r.code != 1 || len(lines) != 1 || !strings.HasPrefix(lines[0], "crawl ") {
 		t.Errorf("%s: %s: exit %d with %d stderr lines, want exit 2 and one line:\n%.2000s", dc.name, cmd, r.code, len(lines), r.stderr)
 	}
-	if r.code == 1 && !strings.HasPrefix(args[0], "run") {
+	if r.code == 1 && args[0] != "run" && args[0] != "check" { // check: problems found
 		t.Errorf("%s: %s: exit 1 (%s); a damaged archive is bad input, exit 2", dc.name, cmd, lines[0])
 	}
 }
