@@ -33,12 +33,13 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 	}
 	cfg = cfg.withDefaults()
 	base := &http.Transport{
-		Proxy:                 nil, // a proxy would dial for us and bypass the address check
-		DialContext:           newDialer(cfg),
-		DisableCompression:    true,            // gzip is undone by transport.once, bounded
-		MaxConnsPerHost:       cfg.Connections, // one per host unless asked: the politeness default
-		MaxIdleConnsPerHost:   cfg.Connections,
-		MaxIdleConns:          256,
+		Proxy:               nil, // a proxy would dial for us and bypass the address check
+		DialContext:         newDialer(cfg),
+		DisableCompression:  true,            // gzip is undone by transport.once, bounded
+		MaxConnsPerHost:     cfg.Connections, // one per host unless asked: the politeness default
+		MaxIdleConnsPerHost: cfg.Connections,
+		MaxIdleConns:        cfg.Concurrency * cfg.Connections, // a keep-alive connection per host in flight
+
 		IdleConnTimeout:       60 * time.Second,
 		TLSHandshakeTimeout:   cfg.DialTimeout,
 		ResponseHeaderTimeout: cfg.Timeout,
@@ -112,98 +113,7 @@ type item struct {
 	Referer string  `json:"r,omitempty"`
 	API     string  `json:"a,omitempty"`  // the platform adapter that reads the answer (crawler/platform)
 	Param   string  `json:"pa,omitempty"` // the adapter's state for it (a gkmlpt column)
-}
-
-// Run crawls every seed, Concurrency seeds at a time, and returns what it
-// did. A cancelled ctx (SIGINT/SIGTERM) stops it cleanly: pages in flight
-// are abandoned and stay in the frontier, so the next Run resumes there;
-// the Summary then has Interrupted set and the error is nil. The error is
-// for failures of the archive itself.
-func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
-	start := time.Now()
-	urls := make([]string, len(list))
-	for i, s := range list {
-		urls[i] = s.URL
-	}
-	run, err := c.store.BeginRun(ctx, urls)
-	if err != nil {
-		return Summary{}, fmt.Errorf("begin run: %w", err)
-	}
-	col, err := c.collector(ctx)
-	if err != nil {
-		return Summary{}, err
-	}
-	req0, bytes0 := c.tr.requests.Load(), c.tr.bytes.Load()
-	prog := newProgress(c.cfg, len(list))
-	sum := Summary{RunID: run.ID, Seeds: make([]SeedStatus, len(list))}
-
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	jobs := make(chan int)
-	// Archivers store and extract fetched pages beside the fetchers, up to
-	// 64 pages or 128 MB of bodies at once (one body is always let through).
-	archivers := newWeighted(64, 128<<20)
-	for w := 0; w < min(c.cfg.Concurrency, len(list)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				st, err := c.crawlSeed(ctx, run.ID, col, list[i], prog, archivers)
-				mu.Lock()
-				sum.Seeds[i] = st
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-				prog.seedDone(st)
-			}
-		}()
-	}
-	seen := map[string]bool{}
-feed:
-	for i := range list {
-		// Two seeds with one URL would share one frontier: crawl it once.
-		key := list[i].URL
-		if u, err := url.Parse(key); err == nil {
-			if cu, ok := canonical(u, key); ok {
-				key = cu.String()
-			}
-		}
-		if seen[key] {
-			sum.Seeds[i] = SeedStatus{Seed: list[i], Status: StatusDuplicate, Err: "same URL as an earlier seed"}
-			continue
-		}
-		seen[key] = true
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			for j := i; j < len(list); j++ {
-				sum.Seeds[j] = SeedStatus{Seed: list[j], Status: StatusInterrupted}
-			}
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-
-	sum.total()
-	sum.Requests = c.tr.requests.Load() - req0
-	sum.Bytes = c.tr.bytes.Load() - bytes0
-	sum.Elapsed = time.Since(start)
-	sum.Interrupted = ctx.Err() != nil
-	prog.finish(sum)
-
-	run.Ended = time.Now().UTC()
-	run.Interrupted = sum.Interrupted
-	run.Counts = sum.counts()
-	run.Notes = sum.Notes()
-	if err := c.store.EndRun(context.WithoutCancel(ctx), run); err != nil && firstErr == nil {
-		firstErr = fmt.Errorf("end run: %w", err)
-	}
-	return sum, firstErr
+	Anchor  string  `json:"an,omitempty"` // an attachment's anchor text: its name when the server sends none
 }
 
 // unknownLinks returns the links the frontier does not know yet: only
@@ -231,8 +141,12 @@ func unknownLinks(fr frontier.Queue, links []archive.FrontierItem) []archive.Fro
 	return out
 }
 
-// crawlSeed spends one seed's page budget on its frontier, best first.
-func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collector, sd seeds.Seed, prog *progress, archivers *weighted) (SeedStatus, error) {
+// crawlSeed spends one seed's page budget on its frontier, best first. It
+// calls fetched once its last fetch has left the wire: the host may then
+// serve another seed while this one's pages are still archived.
+func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collector, sd seeds.Seed, prog *progress, archivers *weighted, fetched func()) (SeedStatus, error) {
+	fetched = sync.OnceFunc(fetched)
+	defer fetched()
 	st := SeedStatus{Seed: sd, Status: StatusOK}
 	su, err := url.Parse(sd.URL)
 	if err != nil {
@@ -303,14 +217,20 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	// and extracts it; up to Connections fetches at once (one by default).
 	// A navigation page (home, column, list) is read before its fetch slot
 	// is given back: its links decide what comes next, and the budget must
-	// go to the best of them. A report's links (attachments) rarely outrank
-	// what is in hand, so a report is read after the next fetch has begun.
+	// go to the best of them. So is a report page: its documents (a
+	// wrapper page's PDF) are the report and go first. An attachment is
+	// read after the next fetch has begun.
 	// Links are pushed before the item is Done, and Done comes only once
 	// its capture is stored, so a kill at any point fetches the item again
 	// rather than losing it or its links.
 	slots := make(chan struct{}, c.cfg.Connections)
+	host := c.tr.gate(seedURL.Host)
+	parked := ""
 	for pages := 0; pages < c.cfg.MaxPages; {
 		if ctx.Err() != nil || failed() != nil {
+			break
+		}
+		if parked = host.parkedWhy(); parked != "" {
 			break
 		}
 		slots <- struct{}{}
@@ -371,7 +291,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 				read      bool         // links read (and pushed, or queued: q)
 				q         *queuedLinks // a list page's links on their way to the frontier
 			)
-			if d.Kind != kindReport && d.Kind != kindAttachment {
+			if d.Kind != kindAttachment {
 				next, archiveFn = v.read(ctx, f)
 				read = true
 				h.mu.Lock()
@@ -425,6 +345,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	for range cap(slots) {
 		slots <- struct{}{} // every fetch has given its item back or gone on
 	}
+	fetched()
 	if err := h.collect(); err != nil && ctx.Err() == nil {
 		return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
 	}
@@ -436,6 +357,13 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		st.Interrupted = true
 		if st.Status == StatusOK {
 			st.Status = StatusInterrupted
+		}
+		return st, nil
+	}
+	if parked != "" {
+		// Its frontier stays as it is: the next run resumes it.
+		if st.Status == StatusOK {
+			st.Status, st.Err = StatusParked, "host "+seedURL.Host+" parked: "+parked
 		}
 		return st, nil
 	}

@@ -75,11 +75,11 @@ func runDemo(ctx context.Context, e *env, fs *flagSet) (err error) {
 	if err != nil {
 		return err
 	}
-	s, err := openArchive(*fs.db, false)
+	s, err := e.open(*fs.db, false)
 	if err != nil {
 		return err
 	}
-	defer closeArchive(s, &err)
+	defer e.close(s, &err)
 	hosts := map[string]bool{}
 	for _, sd := range list {
 		if u, err := url.Parse(sd.URL); err == nil {
