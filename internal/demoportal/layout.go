@@ -58,11 +58,12 @@ type negativePlacement struct {
 func sites() []site {
 	return []site{
 		{
-			// TRS WCM: the list pages exist only through createPageHTML.
+			// TRS WCM: the list pages exist only through createPageHTML,
+			// called with page variables (the second report is only there).
 			name: "tongjiang",
 			look: siteLook{agency: "同江市人民政府", charset: "gbk", siteID: "2308810001"}, container: "trs",
 			region: "黑龙江省佳木斯市同江市", level: "county",
-			column: column{dir: "/zwgk/zfxxgknb/", title: "政府信息公开年报", paging: pagingTRS, perPage: 1},
+			column: column{dir: "/zwgk/zfxxgknb/", title: "政府信息公开年报", paging: pagingTRSVars, perPage: 1},
 			robots: "User-agent: *\nDisallow: /search\nDisallow: /cms/\n",
 			reports: []placement{
 				{reportID: "002", path: "/zwgk/zfxxgknb/202101/t20210128_3318.html", date: "2021-01-28",
