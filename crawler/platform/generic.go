@@ -112,7 +112,10 @@ func (Generic) Read(p *Page) (Found, bool) {
 		}
 	}
 	f.add(allPages(p, pagers))
-	vars := jsVars(p.Scripts)
+	var vars map[string]string // only document.write's arguments use them
+	if p.scriptsContain("document.write") {
+		vars = p.scriptVars()
+	}
 	for _, s := range p.Scripts {
 		f.Items = append(f.Items, scriptLinks(s, vars)...)
 	}
@@ -145,6 +148,9 @@ func viewerFile(u *url.URL) string {
 // pattern: ?page=N or name_N.html.
 func allPages(p *Page, pagers []*url.URL) Found {
 	if len(pagers) == 0 {
+		return Found{}
+	}
+	if !mayCountPages(p.HTML) {
 		return Found{}
 	}
 	total := pageCount(scriptBlockRe.ReplaceAllString(p.HTML, ""))

@@ -48,6 +48,9 @@ var (
 func (Gkmlpt) Read(p *Page) (Found, bool) {
 	var f Found
 	for _, l := range p.Links {
+		if !strings.Contains(l.Href, "/gkmlpt/") {
+			continue // every link gkmlptLinkRe matches has it
+		}
 		m := gkmlptLinkRe.FindStringSubmatch(strings.TrimSpace(l.Href))
 		if m == nil {
 			continue
@@ -60,8 +63,10 @@ func (Gkmlpt) Read(p *Page) (Found, bool) {
 	}
 	i := strings.Index(p.URL.Path, "/gkmlpt/")
 	sid := ""
-	if m := gkmlptSIDRe.FindStringSubmatch(p.HTML); m != nil {
-		sid = m[1]
+	if i >= 0 && strings.Contains(p.HTML, "SID") {
+		if m := gkmlptSIDRe.FindStringSubmatch(p.HTML); m != nil {
+			sid = m[1]
+		}
 	}
 	if i < 0 || sid == "" {
 		return f, len(f.Lists) > 0

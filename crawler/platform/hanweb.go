@@ -75,7 +75,10 @@ func (Hanweb) Read(p *Page) (Found, bool) {
 
 // hanwebOf recognises a Hanweb column page and reads its list parameters.
 func hanwebOf(p *Page) (hanwebList, bool) {
-	proxy := hanwebProxyRe.FindString(p.HTML)
+	proxy := ""
+	if strings.Contains(p.HTML, "dataproxy.jsp") {
+		proxy = hanwebProxyRe.FindString(p.HTML)
+	}
 	if proxy == "" && !hanwebColRe.MatchString(p.URL.Path) {
 		return hanwebList{}, false
 	}

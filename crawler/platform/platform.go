@@ -65,6 +65,30 @@ type Page struct {
 	Scripts []string // inline script bodies, in page order
 	Links   []Link   // anchors, areas and frames, in page order
 	Param   string   // Param of the Request that fetched it, if any
+
+	vars map[string]string // jsVars(Scripts), read once by whichever adapter needs it first
+}
+
+// scriptVars returns the literal values the page's scripts assign (jsVars),
+// reading the scripts once for all adapters.
+func (p *Page) scriptVars() map[string]string {
+	if p.vars == nil {
+		p.vars = jsVars(p.Scripts)
+	}
+	return p.vars
+}
+
+// scriptsContain reports whether any of the page's scripts contains one of
+// the literals.
+func (p *Page) scriptsContain(lits ...string) bool {
+	for _, s := range p.Scripts {
+		for _, l := range lits {
+			if strings.Contains(s, l) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Found is what an adapter read from a page or an answer.
@@ -155,7 +179,7 @@ var (
 // showsPager reports whether a page's visible markup shows a pager over
 // more than one page: 共N页 (N > 1), or 下一页/尾页/末页 text.
 func showsPager(html string) bool {
-	if !strings.Contains(html, "页") {
+	if !mayShowPager(html) {
 		return false
 	}
 	vis := scriptBlockRe.ReplaceAllString(html, "")
@@ -165,6 +189,48 @@ func showsPager(html string) bool {
 		}
 	}
 	return pageCount(vis) > 1
+}
+
+// mayShowPager is a cheap test that showsPager fails only where it would:
+// each of its words (下一页, 下页, 尾页, 末页) ends in 一页/下页/尾页/末页,
+// and each page count in a digit, spaces and 页. Removing script blocks can
+// join a word or a number to a 页 after a </script>, so a 页 after '>' counts
+// too.
+func mayShowPager(html string) bool { return pageMark(html, true) }
+
+// mayCountPages is the same test for pageCount, over text or over text with
+// its script blocks removed.
+func mayCountPages(text string) bool { return pageMark(text, false) }
+
+// pageMark reports whether some 页 in text follows a digit (spaces between),
+// a '>', or, with words, 一/下/尾/末.
+func pageMark(text string, words bool) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], "页")
+		if j < 0 {
+			return false
+		}
+		k := i + j
+		if words {
+			for _, w := range []string{"一", "下", "尾", "末"} {
+				if strings.HasSuffix(text[:k], w) {
+					return true
+				}
+			}
+		}
+		for k > 0 && isRESpace(text[k-1]) {
+			k--
+		}
+		if k > 0 && (text[k-1] >= '0' && text[k-1] <= '9' || text[k-1] == '>') {
+			return true
+		}
+		i += j + len("页")
+	}
+}
+
+// isRESpace is \s of package regexp (RE2's Perl class: ASCII only).
+func isRESpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // pageCount reads the number of pages a pager's text shows (共12页, 第1/12页),

@@ -22,7 +22,13 @@ func testPage(t *testing.T, file, pageURL string) *Page {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Page{URL: u, Base: u, HTML: string(b)}
+	return parseTestPage(string(b), u)
+}
+
+// parseTestPage reads a page's anchors, frames and inline scripts with the
+// tokenizer.
+func parseTestPage(text string, u *url.URL) *Page {
+	p := &Page{URL: u, Base: u, HTML: text}
 	z := html.NewTokenizer(strings.NewReader(p.HTML))
 	var cur *Link
 	inScript := false

@@ -54,7 +54,12 @@ type trsPager struct {
 
 // Read implements Adapter.
 func (TRS) Read(p *Page) (Found, bool) {
-	vars := jsVars(p.Scripts)
+	// A pager is a createPageHTML call or, without one, a count variable
+	// by one of TRS's names: a page whose scripts name neither has none.
+	if !p.scriptsContain("createPageHTML") && !p.scriptsContain(trsCountVars...) {
+		return Found{}, false
+	}
+	vars := p.scriptVars()
 	var pagers []trsPager
 	for _, s := range p.Scripts {
 		for _, args := range jsCalls(s, "createPageHTML") {
