@@ -123,6 +123,9 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 	for i, s := range list {
 		urls[i] = s.URL
 	}
+	if err := c.join(ctx, list); err != nil {
+		return Summary{}, err
+	}
 	run, err := c.store.BeginRun(ctx, urls)
 	if err != nil {
 		return Summary{}, fmt.Errorf("begin run: %w", err)
@@ -164,12 +167,7 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 feed:
 	for i := range list {
 		// Two seeds with one URL would share one frontier: crawl it once.
-		key := list[i].URL
-		if u, err := url.Parse(key); err == nil {
-			if cu, ok := canonical(u, key); ok {
-				key = cu.String()
-			}
-		}
+		key := seedKey(list[i].URL)
 		if seen[key] {
 			sum.Seeds[i] = SeedStatus{Seed: list[i], Status: StatusDuplicate, Err: "same URL as an earlier seed"}
 			continue
@@ -201,6 +199,42 @@ feed:
 		firstErr = fmt.Errorf("end run: %w", err)
 	}
 	return sum, firstErr
+}
+
+// seedKey is a seed's URL in canonical form, which names its frontier.
+func seedKey(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		if cu, ok := canonical(u, raw); ok {
+			return cu.String()
+		}
+	}
+	return raw
+}
+
+// join tells a frontier shared with other workers (frontier.Joiner)
+// which seeds this worker crawls.
+func (c *Crawler) join(ctx context.Context, list []seeds.Seed) error {
+	j, ok := c.fs.(frontier.Joiner)
+	if !ok {
+		return nil
+	}
+	keys := make([]string, len(list))
+	for i, s := range list {
+		keys[i] = seedKey(s.URL)
+	}
+	if err := j.Join(ctx, keys); err != nil {
+		return fmt.Errorf("join the shared crawl: %w", err)
+	}
+	return nil
+}
+
+// settle asks a shared frontier whether a seed that has nothing pending
+// for this worker is over (frontier.Settler); a frontier of its own is.
+func settle(ctx context.Context, q frontier.Queue) (more bool, err error) {
+	if s, ok := q.(frontier.Settler); ok {
+		return s.Settle(ctx)
+	}
+	return false, nil
 }
 
 // unknownLinks returns the links the frontier does not know yet: only
@@ -319,6 +353,16 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			h.mu.Unlock()
 			<-slots
 			if reading.Load() == 0 {
+				more, err := settle(ctx, fr)
+				if err != nil {
+					if ctx.Err() != nil {
+						break
+					}
+					return fail(fmt.Errorf("settle frontier of %s: %w", sd.URL, err))
+				}
+				if more {
+					continue // other workers' links, or a dead worker's claims
+				}
 				finished = true
 				break
 			}
