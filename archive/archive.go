@@ -107,8 +107,11 @@ type Run struct {
 	Started     time.Time
 	Ended       time.Time // zero while running or if killed
 	Seeds       []string
-	Counts      map[string]int // pages, captures, new_payloads, errors, reports, ...
+	Counts      map[string]int // pages, captures, new_payloads, errors, reports, unknown_pagers, ...
 	Interrupted bool
+	// Notes are what the run found the user should act on: seeds that
+	// moved to another host, list pagers no adapter follows.
+	Notes []string `json:",omitempty"`
 }
 
 // FrontierItem is one pending request of a crawl.

@@ -110,6 +110,8 @@ type item struct {
 	Kind    string  `json:"k"`
 	Score   float64 `json:"s"`
 	Referer string  `json:"r,omitempty"`
+	API     string  `json:"a,omitempty"`  // the platform adapter that reads the answer (crawler/platform)
+	Param   string  `json:"pa,omitempty"` // the adapter's state for it (a gkmlpt column)
 }
 
 // Run crawls every seed, Concurrency seeds at a time, and returns what it
@@ -195,6 +197,7 @@ feed:
 	run.Ended = time.Now().UTC()
 	run.Interrupted = sum.Interrupted
 	run.Counts = sum.counts()
+	run.Notes = sum.Notes()
 	if err := c.store.EndRun(context.WithoutCancel(ctx), run); err != nil && firstErr == nil {
 		firstErr = fmt.Errorf("end run: %w", err)
 	}
@@ -288,6 +291,12 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		mu    sync.Mutex // guards st and bgErr once archivers run
 		bgErr error
 	)
+	v.onNote = func(kind, msg string) {
+		mu.Lock()
+		st.note(kind, msg)
+		mu.Unlock()
+		prog.note("seed " + sd.URL + ": " + msg)
+	}
 	failed := func() error {
 		mu.Lock()
 		defer mu.Unlock()

@@ -3,6 +3,8 @@ package crawler
 import (
 	"net/url"
 	"testing"
+
+	"github.com/gongkai/gongkai/crawler/platform"
 )
 
 // Copies on essay sites are machine-converted to traditional characters
@@ -55,7 +57,7 @@ func TestScoreTraditionalLinks(t *testing.T) {
 	if s, _ := scoreLink(link{href: "/xxgk/login", anchor: "政府信息公開 登錄"}, &url.URL{Path: "/xxgk/login"}, kindPage); s != 0 {
 		t.Errorf("traditional login link scored %v", s)
 	}
-	if !isPagerAnchor("下一頁") || !isPagerAnchor("尾頁") {
+	if !platform.PagerAnchor("下一頁") || !platform.PagerAnchor("尾頁") {
 		t.Errorf("traditional pager anchors not recognised")
 	}
 }

@@ -2,7 +2,6 @@ package crawler
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -16,13 +15,14 @@ import (
 type link struct {
 	href   string
 	anchor string // visible text (or title/alt) of the anchor
+	frame  bool   // the src of a frame or iframe (a list, or a wrapper's document)
 }
 
 // page is what the crawler reads from one fetched body to go on.
 type page struct {
 	base    string   // <base href>, if any
-	links   []link   // <a>, <area>, frames, Hanweb records
-	scripts []string // inline script bodies (pagination calls, Hanweb parameters)
+	links   []link   // <a>, <area>, frames, <embed src>, <object data>
+	scripts []string // inline script bodies (read by crawler/platform's adapters)
 	text    int      // runes of visible text, counted up to just past challengeMaxText
 }
 
@@ -54,9 +54,6 @@ func decodePage(body []byte, contentType string) (string, *charset.Result) {
 	}
 	return strings.ToValidUTF8(string(body), "\uFFFD"), nil
 }
-
-var recordAnchor = regexp.MustCompile(`(?is)<a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)["']?[^>]*>(.*?)</a>`)
-var tagRe = regexp.MustCompile(`(?s)<[^>]*>`)
 
 // parsePage reads the links, scripts and amount of visible text of an HTML
 // page, as golang.org/x/net/html's tokenizer splits it into tokens (see
@@ -126,7 +123,13 @@ func (r *pageReader) startTag(a atom.Atom, selfClosing bool, attrs tagAttrs) {
 		}
 	case atom.Frame, atom.Iframe:
 		if src := attrs.src; src != "" {
-			p.links = append(p.links, link{href: src, anchor: attrs.title + " " + attrs.name})
+			p.links = append(p.links, link{href: src, anchor: squash(attrs.title + " " + attrs.name), frame: true})
+		}
+	case atom.Embed, atom.Object:
+		// A wrapper page's document shown in place: <embed src="nb.pdf">,
+		// <object data="nb.pdf">.
+		if src := attrs.src + attrs.data; src != "" {
+			p.links = append(p.links, link{href: src, anchor: squash(attrs.title + " " + attrs.name)})
 		}
 	case atom.Base:
 		if p.base == "" {
@@ -159,13 +162,10 @@ func (r *pageReader) wantsText() bool {
 func (r *pageReader) text(t []byte) {
 	p := r.p
 	if r.inScript {
-		s := string(t)
-		p.scripts = append(p.scripts, s)
 		// Script text is code, not links: TRS pagers write
-		// "<a href=\""+name+… whose \ would become a URL. The one markup a
-		// script block carries as data is a Hanweb datastore's <record>
-		// CDATA (the column's first page).
-		p.links = append(p.links, recordAnchors(s)...)
+		// "<a href=\""+name+… whose \ would become a URL. The adapters of
+		// crawler/platform read what scripts hold as data.
+		p.scripts = append(p.scripts, string(t))
 		return
 	}
 	if r.inStyle {
@@ -193,22 +193,13 @@ func (r *pageReader) end() *page {
 	return r.p
 }
 
-// anchorsIn finds <a href> in markup carried inside scripts or XML CDATA
-// (Hanweb's <recordset><record><![CDATA[<a href=…>]]></record>).
-func anchorsIn(s string) []link {
-	var out []link
-	for _, m := range recordAnchor.FindAllStringSubmatch(s, -1) {
-		out = append(out, link{href: html.UnescapeString(m[1]), anchor: squash(html.UnescapeString(tagRe.ReplaceAllString(m[2], " ")))})
-	}
-	return out
-}
-
 // linkish are the tags whose attributes parsePage reads; the attributes of
 // every other tag are skipped without being copied.
-var linkish = map[atom.Atom]bool{atom.A: true, atom.Area: true, atom.Img: true, atom.Frame: true, atom.Iframe: true, atom.Base: true}
+var linkish = map[atom.Atom]bool{atom.A: true, atom.Area: true, atom.Img: true, atom.Frame: true, atom.Iframe: true, atom.Base: true,
+	atom.Embed: true, atom.Object: true}
 
 // tagAttrs are the few attributes parsePage uses.
-type tagAttrs struct{ href, src, title, alt, name string }
+type tagAttrs struct{ href, src, data, title, alt, name string }
 
 // readAttrs copies the attributes parsePage uses out of the current tag.
 func readAttrs(z *html.Tokenizer) tagAttrs {
@@ -231,6 +222,8 @@ func (t *tagAttrs) field(key string) *string {
 		return &t.href
 	case "src":
 		return &t.src
+	case "data":
+		return &t.data
 	case "title":
 		return &t.title
 	case "alt":
@@ -239,21 +232,6 @@ func (t *tagAttrs) field(key string) *string {
 		return &t.name
 	}
 	return nil
-}
-
-var recordBlockRe = regexp.MustCompile(`(?is)<record>(.*?)</record>`)
-
-// recordAnchors finds the anchors inside the <record> elements of a Hanweb
-// datastore embedded in a script block, and nothing else of the script.
-func recordAnchors(s string) []link {
-	if !strings.Contains(s, "<record") {
-		return nil
-	}
-	var out []link
-	for _, m := range recordBlockRe.FindAllStringSubmatch(s, -1) {
-		out = append(out, anchorsIn(m[1])...)
-	}
-	return out
 }
 
 // squash collapses whitespace.

@@ -9,64 +9,6 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
-func TestTRSPages(t *testing.T) {
-	tests := []struct {
-		script string
-		want   string
-	}{
-		{`createPageHTML(4, 0, "index", "html");`, "index.html index_1.html index_2.html index_3.html"},
-		{`createPageHTML(3, 2, "index", "shtml");`, "index.shtml index_1.shtml index_2.shtml"},
-		{`createPageHTML(3, 0, "index");`, "index.html index_1.html index_2.html"},
-		{`createPageHTML('page_div',3, 1,'index','html',40);`, "index.html index_2.html index_3.html"},
-		{`createPageHTML( 1 , 0 , "default" , "htm" )`, "default.htm"},
-		{`createPageHTML(99999, 0, "index", "html");`, ""}, // capped, checked below
-		{`var x = 1;`, ""},
-	}
-	for _, tt := range tests {
-		got := trsPages([]string{tt.script})
-		if strings.Contains(tt.script, "99999") {
-			if len(got) != maxListPages {
-				t.Errorf("%s: %d pages, want the cap %d", tt.script, len(got), maxListPages)
-			}
-			continue
-		}
-		if strings.Join(got, " ") != tt.want {
-			t.Errorf("%s: %q, want %q", tt.script, got, tt.want)
-		}
-	}
-}
-
-func TestHanweb(t *testing.T) {
-	u, _ := url.Parse("http://www.x.gov.cn/col/col1559/index.html")
-	page := `<div id="10432"></div><script>{col:1,webid:'34',path:'http://www.x.gov.cn/',columnid:'1559',sourceContentType:1,unitid:'10432',webname:'x',permissiontype:0}</script>
-	<script>var totalRecord = 50; ... dataproxy.jsp ... perpage:'20'</script>`
-	h, ok := hanwebOf(u, page)
-	if !ok || h.columnID != "1559" || h.unitID != "10432" || h.webID != "34" || h.perPage != 20 || h.total != 50 {
-		t.Fatalf("hanwebOf = %+v, %v", h, ok)
-	}
-	reqs := h.requests(1)
-	if len(reqs) != 1 || reqs[0].url != "http://www.x.gov.cn/module/web/jpage/dataproxy.jsp?endrecord=60&perpage=20&startrecord=1" {
-		t.Fatalf("requests = %+v", reqs)
-	}
-	form, _ := url.ParseQuery(reqs[0].form)
-	if form.Get("columnid") != "1559" || form.Get("unitid") != "10432" || form.Get("webid") != "34" {
-		t.Errorf("form = %v", form)
-	}
-	h.total = 130
-	if got := h.requests(1); len(got) != 3 || !strings.Contains(got[2].url, "startrecord=121") {
-		t.Errorf("130 records in groups of 60: %+v", got)
-	}
-	links, total, n := hanwebAnswer(`<datastore><nextgroup><![CDATA[<a href="/x"></a>]]></nextgroup><totalrecord>2</totalrecord><recordset>
-<record><![CDATA[<li><a href="/art/2021/1/20/art_1559_1.html" title="2020年度报告" target="_blank">某县<b>2020</b>年政府信息公开工作年度报告</a></li>]]></record>
-<record><![CDATA[<li><a href='/art/2020/1/20/art_1559_2.html'>2019年年报</a></li>]]></record></recordset></datastore>`)
-	if total != 2 || n != 2 || len(links) != 3 || links[1].href != "/art/2021/1/20/art_1559_1.html" || links[1].anchor != "某县 2020 年政府信息公开工作年度报告" {
-		t.Errorf("answer: %+v total %d records %d", links, total, n)
-	}
-	if _, ok := hanwebOf(&url.URL{Path: "/xxgk/index.html"}, "<p>no hanweb here</p>"); ok {
-		t.Errorf("plain page taken for Hanweb")
-	}
-}
-
 func TestScoreLink(t *testing.T) {
 	tests := []struct {
 		anchor, href, from string

@@ -239,7 +239,8 @@ func (p *progress) seedDone(st SeedStatus) {
 	if p.format == ProgressJSON {
 		p.json(map[string]any{"event": "seed", "seed": st.Seed.URL, "agency": st.Seed.Agency, "status": st.Status,
 			"reason": st.Err, "pages": st.Pages, "reports": st.Reports, "errors": st.Errors, "blocked": st.Blocked,
-			"not_modified": st.NotModified, "new_payloads": st.NewPayloads, "resumed": st.Resumed, "budget_spent": st.BudgetSpent})
+			"not_modified": st.NotModified, "new_payloads": st.NewPayloads, "resumed": st.Resumed, "budget_spent": st.BudgetSpent,
+			"moved_to": st.MovedTo, "notes": st.Notes})
 		return
 	}
 	msg := fmt.Sprintf("seed %s: %s, %d pages, %d reports, %d errors", st.Seed.URL, st.Status, st.Pages, st.Reports, st.Errors)
@@ -252,6 +253,27 @@ func (p *progress) seedDone(st SeedStatus) {
 	if st.Resumed {
 		msg += "; resumed an interrupted crawl"
 	}
+	if st.MovedTo != "" {
+		msg += "; moved to " + st.MovedTo
+	}
+	p.line(msg)
+}
+
+// note logs at once what the user should act on (a pager no adapter
+// follows), above the status line.
+func (p *progress) note(msg string) {
+	if p.w == nil {
+		return
+	}
+	if p.format == ProgressJSON {
+		p.json(map[string]any{"event": "note", "note": msg})
+		return
+	}
+	p.line(msg)
+}
+
+// line writes one log line in the progress format (terminal or plain).
+func (p *progress) line(msg string) {
 	if p.format == ProgressTerminal {
 		p.write("\r\033[K" + clean(msg) + "\n")
 		return

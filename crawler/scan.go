@@ -405,6 +405,10 @@ func lookupTag(name string) atom.Atom {
 		return atom.Frame
 	case "iframe":
 		return atom.Iframe
+	case "embed":
+		return atom.Embed
+	case "object":
+		return atom.Object
 	case "base":
 		return atom.Base
 	case "script":

@@ -54,9 +54,6 @@ var skipExt = map[string]bool{
 
 var yearRe = regexp.MustCompile(`(19|20)\d\d`)
 
-// pagerWords are the anchors of list-navigation links.
-var pagerWords = []string{"下一页", "下页", "上一页", "上页", "尾页", "末页", "首页", "next", "prev", ">", ">>", "»", "<", "<<", "«"}
-
 // scoreLink rates a link found on a page of kind from. A link scoring ≤ 0
 // is not followed.
 func scoreLink(l link, u *url.URL, from string) (float64, string) {
@@ -102,27 +99,4 @@ func scoreLink(l link, u *url.URL, from string) (float64, string) {
 		return s + 10, kindReport
 	}
 	return s, kindPage
-}
-
-// isPagerAnchor reports whether an anchor reads like list navigation
-// (下一页, 尾页, a bare page number).
-func isPagerAnchor(anchor string) bool {
-	a := strings.TrimSpace(foldText(anchor))
-	if a == "" {
-		return false
-	}
-	for _, w := range pagerWords {
-		if a == w || strings.Contains(a, w) && len([]rune(a)) <= 6 {
-			return true
-		}
-	}
-	if len(a) <= 4 {
-		for _, r := range a {
-			if r < '0' || r > '9' {
-				return false
-			}
-		}
-		return true
-	}
-	return false
 }

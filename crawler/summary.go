@@ -1,6 +1,8 @@
 package crawler
 
 import (
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gongkai/gongkai/seeds"
@@ -30,22 +32,38 @@ type SeedStatus struct {
 	Resumed     bool   // the run continued an interrupted crawl of this seed
 	Interrupted bool
 	BudgetSpent bool // MaxPages reached with links still pending
+	// MovedTo is where the seed page itself redirected to another host (a
+	// portal that moved): the crawl followed it; update the seed list.
+	MovedTo string
+	// UnknownPagers counts the hosts with a list pager no adapter of
+	// crawler/platform follows; Notes says where (one line per host).
+	UnknownPagers int
+	Notes         []string
+}
+
+// note records one note (from visitor.note: once per kind and host).
+func (st *SeedStatus) note(kind, msg string) {
+	if kind == "unknown_pager" {
+		st.UnknownPagers++
+	}
+	st.Notes = append(st.Notes, msg)
 }
 
 // Summary is what a run did.
 type Summary struct {
-	RunID       uint64
-	Seeds       []SeedStatus
-	Pages       int
-	Reports     int
-	NotModified int
-	NewPayloads int
-	Errors      int
-	Blocked     int
-	Requests    int64 // HTTP requests sent (every attempt and redirect hop, robots.txt too)
-	Bytes       int64 // body bytes received on the wire
-	Elapsed     time.Duration
-	Interrupted bool
+	RunID         uint64
+	Seeds         []SeedStatus
+	Pages         int
+	Reports       int
+	NotModified   int
+	NewPayloads   int
+	Errors        int
+	Blocked       int
+	UnknownPagers int   // hosts whose list pager no adapter follows
+	Requests      int64 // HTTP requests sent (every attempt and redirect hop, robots.txt too)
+	Bytes         int64 // body bytes received on the wire
+	Elapsed       time.Duration
+	Interrupted   bool
 }
 
 // Unreachable returns the seeds that could not be reached at all (`crawl
@@ -79,6 +97,7 @@ func (st *SeedStatus) add(o outcome, seedFetch bool) {
 		st.Reports++
 	}
 	if seedFetch {
+		st.MovedTo = movedTo(st.Seed.URL, o.FinalURL)
 		switch o.ErrKind {
 		case "", "content_mismatch":
 		case "blocked":
@@ -99,13 +118,38 @@ func (s *Summary) total() {
 		s.NewPayloads += st.NewPayloads
 		s.Errors += st.Errors
 		s.Blocked += st.Blocked
+		s.UnknownPagers += st.UnknownPagers
 	}
+}
+
+// Notes are the run's notes: seeds that moved, pagers no adapter follows.
+func (s Summary) Notes() []string {
+	var out []string
+	for _, st := range s.Seeds {
+		if st.MovedTo != "" {
+			out = append(out, "seed "+st.Seed.URL+" moved to "+st.MovedTo)
+		}
+		for _, n := range st.Notes {
+			out = append(out, "seed "+st.Seed.URL+": "+n)
+		}
+	}
+	return out
+}
+
+// movedTo returns final when the seed's page ended on another host.
+func movedTo(seed, final string) string {
+	su, err1 := url.Parse(seed)
+	fu, err2 := url.Parse(final)
+	if err1 != nil || err2 != nil || final == "" || strings.EqualFold(su.Host, fu.Host) {
+		return ""
+	}
+	return final
 }
 
 func (s Summary) counts() map[string]int {
 	return map[string]int{
 		"pages": s.Pages, "reports": s.Reports, "not_modified": s.NotModified,
 		"new_payloads": s.NewPayloads, "errors": s.Errors, "blocked": s.Blocked,
-		"requests": int(s.Requests), "unreachable": len(s.Unreachable()),
+		"requests": int(s.Requests), "unreachable": len(s.Unreachable()), "unknown_pagers": s.UnknownPagers,
 	}
 }

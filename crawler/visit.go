@@ -8,14 +8,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gocolly/colly/v2"
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/crawler/platform"
 	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/extract/charset"
 	"github.com/gongkai/gongkai/seeds"
@@ -53,8 +52,25 @@ type visitor struct {
 	runID   uint64
 	seed    seeds.Seed
 	scope   *scope
-	mu      sync.Mutex // guards perPath: pages are read by several goroutines
+	mu      sync.Mutex // guards perPath and noted: pages are read by several goroutines
 	perPath map[string]int
+	noted   map[string]bool        // kind+host of the notes made
+	onNote  func(kind, msg string) // records a note on the seed's status and logs it
+}
+
+// note reports something the user should see (a pager no adapter follows,
+// a pager cut to the list limit) once per kind and host.
+func (v *visitor) note(kind, host, msg string) {
+	v.mu.Lock()
+	if v.noted == nil {
+		v.noted = map[string]bool{}
+	}
+	first := !v.noted[kind+" "+host]
+	v.noted[kind+" "+host] = true
+	v.mu.Unlock()
+	if first && v.onNote != nil {
+		v.onNote(kind, msg)
+	}
 }
 
 // fetched is one answer as the transport saw it, before it is read: what
@@ -154,7 +170,10 @@ func (v *visitor) read(ctx context.Context, f *fetched) ([]archive.FrontierItem,
 	var pg *page
 	var text string
 	var decoded *charset.Result // kept for extraction
-	xmlAnswer := false
+	var answer *platform.Found  // what an adapter read from an API answer
+	if d.API == "" && method == http.MethodPost && isXMLAnswer(ct, payload) {
+		d.API = "hanweb" // queued by a version without adapters
+	}
 	switch {
 	case capt.ErrKind != "":
 		payload = nil
@@ -168,11 +187,17 @@ func (v *visitor) read(ctx context.Context, f *fetched) ([]archive.FrontierItem,
 		payload = nil
 	default:
 		isHTML := looksHTML(ct, payload)
-		if strings.Contains(strings.ToLower(ct), "html") && binaryJunk(payload) {
+		if d.API != "" {
+			// An adapter's API answers data (XML, JSON); anything else
+			// (an HTML error page, garbage) is recorded, not followed.
+			f, err := platform.Answer(platform.Request{URL: d.URL, Method: method, Form: d.Form, API: d.API, Param: d.Param}, decodeText(payload, ct))
+			if err != nil {
+				capt.ErrKind, capt.Err = "bad_answer", err.Error()
+			} else {
+				answer = &f
+			}
+		} else if strings.Contains(strings.ToLower(ct), "html") && binaryJunk(payload) {
 			capt.ErrKind, capt.Err = "content_mismatch", "served as "+ct+" but the body is binary"
-		} else if method == http.MethodPost && isXMLAnswer(ct, payload) {
-			xmlAnswer = true
-			text = decodeText(payload, ct)
 		} else if isHTML {
 			text, decoded = decodePage(payload, ct)
 			pg = parsePage(text)
@@ -204,8 +229,8 @@ func (v *visitor) read(ctx context.Context, f *fetched) ([]archive.FrontierItem,
 	var next []archive.FrontierItem
 	if out.ErrKind == "" || out.ErrKind == "content_mismatch" {
 		switch {
-		case xmlAnswer:
-			next = v.fromHanwebAnswer(d, text)
+		case answer != nil:
+			next = v.fromAnswer(d, final, *answer)
 		case pg != nil:
 			next = v.fromPage(d, final, pg, text)
 		}
@@ -283,7 +308,8 @@ func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Captur
 	out.RecordKind, out.Report = rec.Kind, rec.Kind == extract.KindReport
 }
 
-// fromPage scores a page's links and returns those worth following.
+// fromPage scores a page's links and returns those worth following, with
+// the list pages and items crawler/platform's adapters read from it.
 func (v *visitor) fromPage(d item, cur *url.URL, pg *page, text string) []archive.FrontierItem {
 	base := cur
 	if pg.base != "" {
@@ -291,97 +317,148 @@ func (v *visitor) fromPage(d item, cur *url.URL, pg *page, text string) []archiv
 			base = b
 		}
 	}
-	var out []archive.FrontierItem
-	seen := map[string]bool{}
-	add := func(u *url.URL, it item, prio float64) {
-		k := u.String()
-		if seen[k] || !v.scope.allows(u) || trapReason(u) != "" {
+	l := v.newLinker(d, cur)
+	isDoc := d.Kind == kindReport || d.Kind == kindAttachment
+	res := platform.Read(&platform.Page{URL: cur, Base: base, HTML: text, Scripts: pg.scripts, Links: platformLinks(pg.links), Param: d.Param})
+	if !isDoc {
+		// A report's 下一页 is the next article, not more of a list.
+		l.requests(res.Lists)
+		if res.UnknownPager {
+			v.note("unknown_pager", cur.Host, "no adapter follows the pager of "+cur.String())
+		}
+		if res.Claimed > 0 {
+			v.note("pager_capped", cur.Host, fmt.Sprintf("a pager claims %d pages, %d followed: %s", res.Claimed, platform.MaxListPages, cur.String()))
+		}
+	}
+	for _, lk := range pg.links {
+		l.link(base, lk)
+	}
+	for _, it := range res.Items {
+		l.link(base, link{href: it.Href, anchor: it.Anchor})
+	}
+	return l.out
+}
+
+// fromAnswer follows what an adapter read from an API answer: the list's
+// items and its further requests.
+func (v *visitor) fromAnswer(d item, cur *url.URL, f platform.Found) []archive.FrontierItem {
+	l := v.newLinker(item{Depth: d.Depth, Kind: kindList, Score: d.Score + 0.5}, cur)
+	l.requests(f.Lists)
+	if f.Claimed > 0 {
+		v.note("pager_capped", cur.Host, fmt.Sprintf("a list API claims %d pages, %d followed: %s", f.Claimed, platform.MaxListPages, cur.String()))
+	}
+	for _, it := range f.Items {
+		l.link(cur, link{href: it.Href, anchor: it.Anchor})
+	}
+	return l.out
+}
+
+// platformLinks hands a page's links to the adapters.
+func platformLinks(ls []link) []platform.Link {
+	out := make([]platform.Link, len(ls))
+	for i, l := range ls {
+		out[i] = platform.Link{Href: l.href, Anchor: l.anchor, Frame: l.frame}
+	}
+	return out
+}
+
+// linker turns one page's links and requests into frontier items, each
+// once, within the seed's scope and away from traps.
+type linker struct {
+	v    *visitor
+	d    item     // the page's own item
+	cur  *url.URL // the page
+	out  []archive.FrontierItem
+	seen map[string]bool
+}
+
+func (v *visitor) newLinker(d item, cur *url.URL) *linker {
+	return &linker{v: v, d: d, cur: cur, seen: map[string]bool{}}
+}
+
+// listScore is the score of another page of the list the page is on.
+func (l *linker) listScore() float64 { return max(l.d.Score-0.5, 0.5) }
+
+// add queues u (under key, "" for u itself) as it.
+func (l *linker) add(u *url.URL, key string, it item, prio float64) {
+	if key == "" {
+		key = u.String()
+	}
+	if l.seen[key] || !l.v.scope.allows(u) || trapReason(u) != "" {
+		return
+	}
+	// Only queries multiply one path (?page=N, ?date=…): counting plain
+	// paths too would keep one entry per page of the site.
+	if u.RawQuery != "" {
+		v := l.v
+		v.mu.Lock()
+		v.perPath[u.Host+u.Path]++
+		over := v.perPath[u.Host+u.Path] > maxPerPath
+		v.mu.Unlock()
+		if over {
 			return
 		}
-		// Only queries multiply one path (?page=N, ?date=…): counting
-		// plain paths too would keep one entry per page of the site.
-		if u.RawQuery != "" {
-			v.mu.Lock()
-			v.perPath[u.Host+u.Path]++
-			over := v.perPath[u.Host+u.Path] > maxPerPath
-			v.mu.Unlock()
-			if over {
-				return
-			}
-		}
-		seen[k] = true
-		it.Referer = cur.String()
-		data, _ := json.Marshal(it)
-		out = append(out, archive.FrontierItem{Key: k, Host: u.Host, Priority: prio, Data: data})
 	}
-	listScore := max(d.Score-0.5, 0.5)
-	for _, l := range pg.links {
-		u, ok := canonical(base, l.href)
-		if !ok || u.String() == cur.String() {
-			continue
-		}
-		if d.Kind != kindReport && (isPagination(cur, u) || isPagerAnchor(l.anchor) && path.Dir(u.Path) == path.Dir(cur.Path)) {
-			// Another page of this list: same depth, the list's own score.
-			if d.Score > 0 {
-				add(u, item{Depth: d.Depth, Kind: kindList, Score: listScore}, listScore-float64(d.Depth))
-			}
-			continue
-		}
-		score, kind := scoreLink(l, u, d.Kind)
-		if score <= 0 || d.Depth+1 > v.c.cfg.MaxDepth {
-			continue
-		}
-		add(u, item{Depth: d.Depth + 1, Kind: kind, Score: score}, score-float64(d.Depth+1))
+	l.seen[key] = true
+	it.Referer = l.cur.String()
+	if key != u.String() || it.Method != "" {
+		it.URL = u.String()
 	}
-	for _, name := range trsPages(pg.scripts) {
-		if u, ok := canonical(cur, name); ok && u.String() != cur.String() {
-			add(u, item{Depth: d.Depth, Kind: kindList, Score: listScore}, listScore-float64(d.Depth))
-		}
-	}
-	if h, ok := hanwebOf(cur, text); ok {
-		for _, r := range h.requests(1) {
-			v.addPost(&out, seen, r, d, listScore, cur)
-		}
-	}
-	return out
+	data, _ := json.Marshal(it)
+	l.out = append(l.out, archive.FrontierItem{Key: key, Host: u.Host, Priority: prio, Data: data})
 }
 
-func (v *visitor) addPost(out *[]archive.FrontierItem, seen map[string]bool, r postReq, d item, score float64, ref *url.URL) {
-	u, err := url.Parse(r.url)
-	if err != nil || !v.scope.allows(u) {
+// link queues one link, scored by its anchor and URL.
+func (l *linker) link(base *url.URL, lk link) {
+	u, ok := canonical(base, lk.href)
+	if !ok || u.String() == l.cur.String() {
 		return
 	}
-	key := "POST " + r.url + " " + r.form
-	if seen[key] {
+	score, kind := scoreLink(lk, u, l.d.Kind)
+	if score <= 0 || l.d.Depth+1 > l.v.c.cfg.MaxDepth {
 		return
 	}
-	seen[key] = true
-	data, _ := json.Marshal(item{URL: r.url, Method: http.MethodPost, Form: r.form, Depth: d.Depth, Kind: kindList, Score: score, Referer: ref.String()})
-	*out = append(*out, archive.FrontierItem{Key: key, Host: u.Host, Priority: score - float64(d.Depth), Data: data})
+	l.add(u, "", item{Depth: l.d.Depth + 1, Kind: kind, Score: score}, score-float64(l.d.Depth+1))
 }
 
-// fromHanwebAnswer follows the records of a dataproxy answer and asks for
-// the remaining groups once the answer has said how many records there are.
-func (v *visitor) fromHanwebAnswer(d item, text string) []archive.FrontierItem {
-	cur, err := url.Parse(d.URL)
-	if err != nil {
-		return nil
+// requests queues an adapter's requests: another page of the list at the
+// list's depth and score, or (Hop) a list one hop deeper, scored by its
+// anchor when it has one.
+func (l *linker) requests(rs []platform.Request) {
+	if l.d.Score <= 0 {
+		return
 	}
-	links, total, _ := hanwebAnswer(text)
-	pg := &page{links: links}
-	out := v.fromPage(item{Depth: d.Depth, Kind: kindPage, Score: d.Score}, cur, pg, "")
-	q := cur.Query()
-	start, _ := strconv.Atoi(q.Get("startrecord"))
-	end, _ := strconv.Atoi(q.Get("endrecord"))
-	per, _ := strconv.Atoi(q.Get("perpage"))
-	form, _ := url.ParseQuery(d.Form)
-	if start == 1 && total > end && per > 0 {
-		h := hanwebList{proxy: cur.Scheme + "://" + cur.Host + cur.Path, columnID: form.Get("columnid"),
-			unitID: form.Get("unitid"), webID: form.Get("webid"), perPage: per, total: total}
-		seen := map[string]bool{}
-		for _, r := range h.requests(end + 1) {
-			v.addPost(&out, seen, r, d, d.Score, cur)
+	for _, r := range rs {
+		var u *url.URL
+		var ok bool
+		if r.Key != "" {
+			// The adapter's own key and URL are kept as they are: a
+			// gkmlpt API's sid is no session id.
+			var err error
+			u, err = url.Parse(r.URL)
+			ok = err == nil && (u.Scheme == "http" || u.Scheme == "https")
+		} else {
+			u, ok = canonical(l.cur, r.URL)
 		}
+		if !ok || r.Key == "" && u.String() == l.cur.String() {
+			continue
+		}
+		it := item{Method: r.Method, Form: r.Form, API: r.API, Param: r.Param, Depth: l.d.Depth, Kind: kindList, Score: l.listScore()}
+		if r.Hop {
+			it.Depth++
+			if it.Depth > l.v.c.cfg.MaxDepth {
+				continue
+			}
+			s, _ := scoreLink(link{href: r.URL, anchor: r.Anchor}, u, l.d.Kind)
+			switch {
+			case s > 0:
+				it.Score = s
+			case r.Key == "" && l.d.Depth > 0:
+				it.Score = l.listScore() // a frame of a column page: its list
+			default:
+				continue
+			}
+		}
+		l.add(u, r.Key, it, it.Score-float64(it.Depth))
 	}
-	return out
 }

@@ -16,7 +16,7 @@ import (
 
 // ParserVersion is stored with every parsed record; bump it whenever a
 // change to extraction changes any record, so `crawl reparse` knows what to redo.
-const ParserVersion = 1
+const ParserVersion = 3
 
 // MaxBodyBytes is the largest payload Extract reads; a bigger one is an
 // error rather than an unbounded parse.
@@ -75,7 +75,9 @@ func Extract(ctx context.Context, in Input) (rec *Record, err error) {
 	switch f := sniffFormat(in); f {
 	case formatDOCX:
 		err = extractDOCX(ctx, in, rec)
-	case formatPDF, formatDOC, formatWPS, formatXLS, formatXLSX, formatZIP, formatBinary:
+	case formatPDF:
+		err = extractPDF(ctx, in, rec)
+	case formatDOC, formatWPS, formatXLS, formatXLSX, formatZIP, formatBinary:
 		err = extractOpaque(in, rec, f)
 	default:
 		err = extractMarkup(ctx, in, rec)

@@ -17,8 +17,8 @@ import (
 func exportCmd() *command {
 	return &command{
 		name:    "export",
-		summary: "write the archive out as JSONL, CSV (long, --wide or panel), WARC 1.1 (+ CDXJ index), or the codebook",
-		usage:   "crawl export --format jsonl|csv|panel|warc|codebook [--out FILE] [--agency NAME] [--year YYYY] [--region R] [--since DATE] [--kind K] [--wide] [--cdx FILE]",
+		summary: "write the archive out as JSONL, CSV (long, --wide or panel), WARC 1.1 (+ CDXJ index), WACZ, or the codebook",
+		usage:   "crawl export --format jsonl|csv|panel|warc|wacz|codebook [--out FILE] [--agency NAME] [--year YYYY] [--region R] [--since DATE] [--kind K] [--wide] [--cdx FILE]",
 		detail: `
 jsonl: one record per report version (distinct bytes of one URL), with every
        capture time of those bytes in captured_at.
@@ -43,8 +43,13 @@ warc:  WARC 1.1, each record its own gzip member: warcinfo, then in capture
        capture of each payload and a revisit record (identical-payload-digest,
        or server-not-modified for a 304) for later captures. --cdx writes a
        sorted CDXJ index beside it for pywb-style replay.
+wacz:  a WACZ 1.1.1 package (what Browsertrix writes; ReplayWeb.page and
+       pywb open it): archive/data.warc.gz (the warc export), its CDXJ
+       index, pages/pages.jsonl listing the report pages with titles,
+       datapackage.json with the sha256 of every file, and
+       datapackage-digest.json. Filters as for warc.
 
-Filters (jsonl, csv, and warc when given): --agency is an exact name or a
+Filters (jsonl, csv, panel, and warc/wacz when given): --agency is an exact name or a
 unique part of one (several matches are listed and exit 2); --region
 matches part of the region; --since keeps versions first seen at or after
 DATE (warc: captures made since). By default jsonl and csv export kinds
@@ -60,9 +65,10 @@ that matches nothing writes an empty export and exits 1 with a message.`,
   crawl export --format csv --wide --out figures.csv
   crawl export --format panel --region 台州 --out panel.csv
   crawl export --format codebook --out codebook.csv
-  crawl export --format warc --out reports.warc.gz --cdx reports.cdxj`,
+  crawl export --format warc --out reports.warc.gz --cdx reports.cdxj
+  crawl export --format wacz --agency 新前街道 --out xinqian.wacz`,
 		flags: func(fs *flagSet) {
-			fs.String("format", "jsonl", "output `FORMAT`: jsonl, csv, panel, warc or codebook")
+			fs.String("format", "jsonl", "output `FORMAT`: jsonl, csv, panel, warc, wacz or codebook")
 			fs.String("out", "", "write to this `FILE` instead of stdout")
 			fs.String("agency", "", "only this agency: exact `NAME` or a unique part of it")
 			fs.Int("year", 0, "only reports on this `YEAR`, e.g. 2020")
@@ -84,11 +90,11 @@ func runExport(ctx context.Context, e *env, fs *flagSet) (err error) {
 	}
 	format := strings.ToLower(str("format"))
 	switch format {
-	case "jsonl", "csv", "panel", "warc":
+	case "jsonl", "csv", "panel", "warc", "wacz":
 	case "codebook":
 		return exportCodebook(e, str("out"))
 	default:
-		return usageErrorf("unknown format %q: use jsonl, csv, panel, warc or codebook", format)
+		return usageErrorf("unknown format %q: use jsonl, csv, panel, warc, wacz or codebook", format)
 	}
 	wide := str("wide") == "true"
 	if wide && format != "csv" {
@@ -97,8 +103,8 @@ func runExport(ctx context.Context, e *env, fs *flagSet) (err error) {
 	if str("cdx") != "" && (format != "warc" || str("out") == "") {
 		return usageErrorf("--cdx needs --format warc and --out FILE (the index names the WARC file)")
 	}
-	if format == "warc" && str("out") == "" && e.stdoutTerm {
-		return usageErrorf("a WARC file is binary: write it with --out FILE or redirect stdout")
+	if (format == "warc" || format == "wacz") && str("out") == "" && e.stdoutTerm {
+		return usageErrorf("a %s file is binary: write it with --out FILE or redirect stdout", strings.ToUpper(format))
 	}
 	f, err := exportFilter(fs)
 	if err != nil {
@@ -163,10 +169,28 @@ func runExport(ctx context.Context, e *env, fs *flagSet) (err error) {
 			return storageError(err)
 		}
 		matched = n.Rows
+	case "wacz":
+		opts := export.WACZOptions{Filter: f, Filtered: filtered(f), Software: "gongkai crawl export",
+			Title: "gongkai: government information-disclosure annual reports", Description: exportDescription(f)}
+		if out := str("out"); out != "" && out != "-" {
+			opts.TempDir = filepath.Dir(out)
+		}
+		n, err := export.WACZ(ctx, s, out, opts, func(n export.WARCCounts) {
+			p.show("export: %d captures, %d responses, %d revisits", n.Captures, n.Responses, n.Revisits+n.NotModified)
+		})
+		if err != nil {
+			return storageError(err)
+		}
+		matched = n.WARC.Responses + n.WARC.Revisits + n.WARC.NotModified
+		p.done()
+		fmt.Fprintf(e.stderr, "crawl export: wacz: %d response, %d revisit, %d not-modified records; %d pages listed\n",
+			n.WARC.Responses, n.WARC.Revisits, n.WARC.NotModified, n.Pages)
+		if n.WARC.Unreadable > 0 {
+			written = true
+			return failed(fmt.Errorf("%d payloads could not be read intact and were left out", n.WARC.Unreadable))
+		}
 	case "warc":
-		opts := export.WARCOptions{Filter: f,
-			Filtered: f.Agency != "" || f.Year != 0 || f.Region != "" || !f.Since.IsZero() || len(f.Kinds) > 0,
-			Software: "gongkai crawl export"}
+		opts := export.WARCOptions{Filter: f, Filtered: filtered(f), Software: "gongkai crawl export"}
 		if out := str("out"); out != "" && out != "-" {
 			opts.Filename = filepath.Base(out)
 		}
@@ -296,4 +320,18 @@ func exportCodebook(e *env, path string) (err error) {
 		err = failed(cerr)
 	}
 	return err
+}
+
+// filtered reports whether any filter flag was given (warc and wacz then
+// export only the captures of matching reports, not the whole archive).
+func filtered(f export.Filter) bool {
+	return f.Agency != "" || f.Year != 0 || f.Region != "" || !f.Since.IsZero() || len(f.Kinds) > 0
+}
+
+// exportDescription says what a package holds, for its metadata.
+func exportDescription(f export.Filter) string {
+	if desc := f.String(); desc != "" {
+		return "Captures exported from a gongkai archive with `crawl export " + desc + "`."
+	}
+	return "Every capture of a gongkai archive."
 }

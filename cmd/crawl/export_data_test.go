@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/gongkai/gongkai/internal/export/warctest"
 )
 
 func TestExportPanelAndCodebook(t *testing.T) {
@@ -51,5 +54,45 @@ func TestExportPanelAndCodebook(t *testing.T) {
 	}
 	if !bytes.Equal(got, shipped) {
 		t.Error("crawl export --format codebook differs from docs/codebook.csv")
+	}
+}
+
+// One agency's reports as a WACZ: read back whole (digests, index, pages),
+// holding the bytes of every version of that agency and nothing else.
+func TestExportWACZ(t *testing.T) {
+	ta := newTestArchive(t)
+	out := filepath.Join(ta.dir, "xq.wacz")
+	r := mustCrawl(t, ta.dir, "export", "--db", ta.db, "--format", "wacz", "--agency", "新前街道", "--out", out)
+	if !strings.Contains(r.stderr, "3 pages listed") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := warctest.ReadWACZ(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := map[string]bool{}
+	for _, rec := range w.Records {
+		if rec.Header["WARC-Type"] == "response" {
+			bodies[sha(rec.Block[bytes.Index(rec.Block, []byte("\r\n\r\n"))+4:])] = true
+		}
+	}
+	for _, p := range ta.pages {
+		if got, want := bodies[sha(p.page.Body)], p.agency == "新前街道" && p.kind == "report"; got != want {
+			t.Errorf("%s: in the WACZ %v, want %v", p.url, got, want)
+		}
+	}
+	titles := map[string]bool{}
+	for _, p := range w.Pages {
+		titles[p["title"].(string)] = true
+	}
+	if !titles["新前街道2020年度政府信息公开年度报告"] || len(w.Pages) != 3 {
+		t.Errorf("pages %v", w.Pages)
+	}
+	if r := crawl(t, ta.dir, "export", "--db", ta.db, "--format", "wacz", "--agency", "不存在", "--out", out); r.code != 1 || !strings.Contains(r.stderr, "nothing matches") {
+		t.Errorf("no match: exit %d, %q", r.code, r.stderr)
 	}
 }

@@ -87,6 +87,9 @@ func summaryLines(sum crawler.Summary) []string {
 		}
 		lines = append(lines, l)
 	}
+	for _, n := range sum.Notes() {
+		lines = append(lines, "  "+n)
+	}
 	return lines
 }
 

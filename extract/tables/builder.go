@@ -62,11 +62,21 @@ func (b *builder) resolveRow(path []label) (table, row string, ok bool) {
 		}
 		return "", "", false
 	case leaf.kind == kindRow && leaf.id == "other" && b.template == Template2021:
-		return "", "", false // （六）其他处理 groups three rows under 2021
+		// （六）其他处理 groups three rows under 2021, but some 2021 reports
+		// keep the 2019 row with its own figures: the caller asks
+		// otherGroup once it has seen the row's cells.
+		return Requests, "other", true
 	case leaf.kind == kindRow:
 		return leaf.table, leaf.id, true
 	}
 	return "", "", false
+}
+
+// otherGroup reports a resolved row that is only the （六）其他处理 group
+// label of the 2021 template: no figure of its own. The caller then treats
+// the label as a group (noteLabel), not as a row.
+func (b *builder) otherGroup(table, row string, figures bool) bool {
+	return table == Requests && row == "other" && b.template == Template2021 && !figures
 }
 
 // noteLabel updates the row context after a label was seen.
@@ -180,7 +190,11 @@ func (b *builder) finish(source string) Result {
 		case ReviewLitigation:
 			want = reviewGroups
 		}
+		_, loneOther := rows["other"]
 		for _, r := range want {
+			if loneOther && strings.HasPrefix(r, "other.") {
+				continue // （六）其他处理 printed as one row
+			}
 			if _, ok := rows[r]; !ok {
 				b.warnf("%s/%s: row not found", table, r)
 			}

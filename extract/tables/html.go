@@ -74,6 +74,16 @@ func isLabelCell(c *gcell) bool {
 	return c.lab.kind == kindRow || c.lab.kind == kindGroup || c.lab.ambiguous
 }
 
+// anyFigure reports whether some cell holds a figure (not a blank).
+func anyFigure(cells []*gcell) bool {
+	for _, c := range cells {
+		if isValueCell(c) && !isBlankCell(c) {
+			return true
+		}
+	}
+	return false
+}
+
 func isBlankCell(c *gcell) bool { return isBlankText(trimCell(c.text)) }
 
 // isValueCell says whether a cell reads as a figure or a blank.
@@ -108,7 +118,7 @@ func (h *htmlReader) row(r grow) {
 				path = append(path, c.lab)
 			}
 		}
-		if table, row, ok := h.b.resolveRow(path); ok {
+		if table, row, ok := h.b.resolveRow(path); ok && !h.b.otherGroup(table, row, anyFigure(cells[last+1:])) {
 			h.prevHeader = ""
 			h.dataRow(table, row, cells[last+1:])
 			return

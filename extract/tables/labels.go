@@ -215,6 +215,9 @@ func classifyText(s string) label {
 			}
 		}
 	}
+	if !ok && enum {
+		l, ok = fuzzyRow(core)
+	}
 	if !ok {
 		// a unit note after the label: 规章（件）, 行政许可(单位：个)
 		if i := strings.LastIndexByte(body, '('); i > 0 && strings.HasSuffix(body, ")") && len(body)-i <= 20 {

@@ -91,11 +91,31 @@ func TestAmbiguousLabels(t *testing.T) {
 	if _, row, ok := b.resolveRow(path); !ok || row != "other.other" {
 		t.Errorf("（六）其他处理 / 3.其他 = %q %v", row, ok)
 	}
-	if _, _, ok := b.resolveRow([]label{classify("（六）其他处理")}); ok {
-		t.Error("（六）其他处理 is a group under 2021, read as a row")
+	// Under 2021 （六）其他处理 is a group, unless its row has figures of
+	// its own (a report that kept the 2019 row: corpus hongze_2023.pdf).
+	if table, row, ok := b.resolveRow([]label{classify("（六）其他处理")}); !ok || !b.otherGroup(table, row, false) || b.otherGroup(table, row, true) {
+		t.Errorf("（六）其他处理 under 2021 = %q %q %v: want a group without figures, the row other with them", table, row, ok)
 	}
 	b19 := newBuilder(Template2019)
 	if _, row, ok := b19.resolveRow([]label{classify("（六）其他处理")}); !ok || row != "other" {
 		t.Errorf("2019 （六）其他处理 = %q %v", row, ok)
+	}
+}
+
+func TestFuzzyRowLabels(t *testing.T) {
+	for _, c := range []struct {
+		in, id string
+	}{
+		{"2.其他法律行政止公开", "denied.prohibited_by_law"}, // corpus hongze_*.pdf as printed
+		{"1.本机关不掌握相关政府信", "unable.not_held"},
+		{"（二）上年结转政府信息公开申情数量", "carried_in"},
+		{"其他法律行政止公开", ""},    // no enumerator: not guessed
+		{"2.重复申靖", ""},       // a short label is never guessed
+		{"3.本机关负责人出庭应诉", ""}, // far from every label
+	} {
+		l := classify(c.in)
+		if l.id != c.id || (c.id != "" && l.kind != kindRow) {
+			t.Errorf("classify(%q) = %q (kind %d), want %q", c.in, l.id, l.kind, c.id)
+		}
 	}
 }

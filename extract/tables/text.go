@@ -228,6 +228,16 @@ func isReviewHeader(l label) bool {
 	return (l.kind == kindColumn || l.kind == kindHeaderOnly) && (l.table == ReviewLitigation || l.id == "total")
 }
 
+// hasFigure reports whether a block holds a figure (not only blanks).
+func hasFigure(block []tok) bool {
+	for _, t := range block {
+		if t.isCell() && !isBlankText(trimCell(t.text)) {
+			return true
+		}
+	}
+	return false
+}
+
 func hasCell(block []tok) bool {
 	for _, t := range block {
 		if t.isCell() {
@@ -268,6 +278,8 @@ func (r *textReader) label(tk tok) {
 // flush finishes the block being collected.
 func (r *textReader) flush() {
 	switch {
+	case r.pending && r.b.otherGroup(r.pendTable, r.pendRow, hasFigure(r.block)):
+		r.b.noteLabel(label{kind: kindRow, table: Requests, id: "other"})
 	case r.pending:
 		want := r.b.columnsFor(r.pendTable, r.pendRow)
 		slots, note := r.slots(r.block, len(want))

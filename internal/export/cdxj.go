@@ -18,14 +18,9 @@ import (
 
 // cdxLine is one CDXJ line: SURT key, 14-digit timestamp, JSON block, in
 // the shape pywb reads (string values, as pywb writes them).
-func cdxLine(c archive.Capture, mime string, h []field, offset, length int64, filename string) string {
-	digest := ""
-	for _, f := range h {
-		if f.name == "WARC-Payload-Digest" {
-			// Without its "sha256:" label, as pywb and warcio index it.
-			digest = strings.TrimPrefix(f.value, "sha256:")
-		}
-	}
+func cdxLine(c archive.Capture, mime, payloadDigest string, offset, length int64, filename string) string {
+	// Without its "sha256:" label, as pywb and warcio index it.
+	digest := strings.TrimPrefix(payloadDigest, "sha256:")
 	var j strings.Builder
 	enc := json.NewEncoder(&j)
 	enc.SetEscapeHTML(false) // "&" in a query stays "&", as other indexers write it

@@ -1,5 +1,6 @@
 // Package export is the read side of the archive: it streams report versions
-// out of it as JSONL, CSV (long and wide) and WARC 1.1 with a CDXJ index, and
+// out of it as JSONL, CSV (long, wide and panel), the codebook, and WARC 1.1
+// (through github.com/nlnwa/gowarc) with a CDXJ index, and
 // builds the per-agency history and the archive statistics that `crawl
 // history` and `crawl stats` print.
 //

@@ -23,8 +23,10 @@ type Stats struct {
 	StoredBytes    int64          `json:"stored_bytes"`  // the same payloads as stored, compressed
 	FileBytes      int64          `json:"file_bytes"`    // the archive file on disk
 	Runs           int            `json:"runs"`
-	Reports        []ReportCount  `json:"reports"`       // parsed records by year × template × kind
-	FailedChecks   map[string]int `json:"failed_checks"` // check id → records failing it
+	UnknownPagers  int            `json:"unknown_pagers"` // hosts of the last run whose list pager no adapter follows
+	LastRunNotes   []string       `json:"last_run_notes"` // moved seeds, unfollowed pagers (archive.Run.Notes)
+	Reports        []ReportCount  `json:"reports"`        // parsed records by year × template × kind
+	FailedChecks   map[string]int `json:"failed_checks"`  // check id → records failing it
 	ErrorsByKind   map[string]int `json:"errors_by_kind"`
 	Seeds          []SeedReach    `json:"seeds"`
 }
@@ -71,6 +73,14 @@ func BuildStats(ctx context.Context, a Archive) (*Stats, error) {
 	}
 	for _, p := range base.Parsed {
 		st.Reports = append(st.Reports, ReportCount{p.Year, p.Template, p.Kind, p.Count})
+	}
+	runs, err := a.Runs()
+	if err != nil {
+		return nil, fmt.Errorf("runs: %w", err)
+	}
+	if len(runs) > 0 {
+		last := runs[len(runs)-1]
+		st.UnknownPagers, st.LastRunNotes = last.Counts["unknown_pagers"], last.Notes
 	}
 	isReport := map[string]bool{}
 	err = a.ForEachParsed(ctx, archive.Filter{}, func(p archive.Parsed) error {

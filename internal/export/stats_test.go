@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/gongkai/gongkai/archive"
 )
 
 func TestStats(t *testing.T) {
@@ -65,4 +67,27 @@ func itoa(n int) string {
 		b = append([]byte{byte('0' + n%10)}, b...)
 	}
 	return string(b)
+}
+
+// The last run's notes (moved seeds, pagers no adapter follows) are in the
+// stats, and in the text.
+func TestStatsRunNotes(t *testing.T) {
+	m, _ := fixtureArchive()
+	m.runs = append(m.runs,
+		archive.Run{ID: 7, Counts: map[string]int{"unknown_pagers": 5}, Notes: []string{"old"}},
+		archive.Run{ID: 8, Counts: map[string]int{"unknown_pagers": 1}, Notes: []string{"seed http://a/ moved to http://b/", "seed http://b/: no adapter follows the pager of http://b/list"}})
+	st, err := BuildStats(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.UnknownPagers != 1 || len(st.LastRunNotes) != 2 {
+		t.Errorf("unknown pagers %d, notes %q", st.UnknownPagers, st.LastRunNotes)
+	}
+	var b strings.Builder
+	if err := WriteStats(&b, st); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "1 unknown pagers") || !strings.Contains(b.String(), "moved to http://b/") {
+		t.Errorf("text:\n%s", b.String())
+	}
 }

@@ -94,6 +94,12 @@ func WriteStats(w io.Writer, st *Stats) error {
 		ew.printf(", archive file %d", st.FileBytes)
 	}
 	ew.printf("\ncrawl runs        %d\n", st.Runs)
+	if len(st.LastRunNotes) > 0 {
+		ew.printf("last run: %d unknown pagers (hosts whose lists need a new adapter)\n", st.UnknownPagers)
+		for _, n := range st.LastRunNotes {
+			ew.printf("  %s\n", n)
+		}
+	}
 	ew.printf("\nparsed records by year × template × kind\n")
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  year\ttemplate\tkind\tcount")

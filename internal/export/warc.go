@@ -1,47 +1,38 @@
 package export
 
-// The WARC 1.1 writer is written by hand against the specification
-// (https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/):
-// no Go WARC library can be fetched in this build environment, and the
-// format is small: a version line, named header fields, a block, two CRLFs.
+// WARC records are built, digested, validated and serialized by
+// github.com/nlnwa/gowarc (WARC 1.1); this file decides which record each
+// capture becomes and frames each record as its own gzip member so the CDXJ
+// index can point at it.
 //
-// Digests: WARC 1.1 labels a digest with its algorithm ("algorithm:value")
-// and leaves the encoding to custom; base32 is customary (it is what the
-// specification's sha1 example and the common tools write), so WARC-Block-
-// and WARC-Payload-Digest are "sha256:" + RFC 4648 base32 of the SHA-256.
-// The archive's own hex digests (the jsonl "sha256") are the same bytes.
+// Digests are "sha256:" + lower-case hex (gowarc's default for SHA-256:
+// base32 of a SHA-256 needs "=" padding, which a WARC digest token may not
+// hold); the payload digest is then the archive's own hex digest (the jsonl
+// "sha256").
 
 import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/base32"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/klauspost/compress/gzip" // same format as compress/gzip, several times faster
+	"github.com/nlnwa/gowarc/v3"
 
 	"github.com/gongkai/gongkai/archive"
 )
 
 // Revisit profiles of WARC 1.1 (section 6.7).
 const (
-	ProfileIdenticalPayload  = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
-	ProfileServerNotModified = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+	ProfileIdenticalPayload  = gowarc.ProfileIdenticalPayloadDigestV1_1
+	ProfileServerNotModified = gowarc.ProfileServerNotModifiedV1_1
 )
-
-// warcDate is the WARC-Date layout (W3C-ISO8601, UTC, second precision).
-const warcDate = "2006-01-02T15:04:05Z"
 
 // WARCOptions tune a WARC export.
 type WARCOptions struct {
@@ -49,7 +40,8 @@ type WARCOptions struct {
 	Filename string
 	// CDX, when not nil, receives a CDXJ index of the records, sorted.
 	CDX io.Writer
-	// TempDir holds sorted runs of a big CDXJ index ("" = os.TempDir()).
+	// TempDir holds sorted runs of a big CDXJ index and the buffers of
+	// records too big for memory ("" = os.TempDir()).
 	TempDir string
 	// Filtered applies Filter; otherwise every successful capture is written.
 	Filtered bool
@@ -79,10 +71,7 @@ type WARCCounts struct {
 // later capture of the same bytes.
 func WARC(ctx context.Context, src Source, w io.Writer, opts WARCOptions, progress func(WARCCounts)) (WARCCounts, error) {
 	ww := &warcWriter{src: src, opts: opts, out: &countingWriter{w: bufio.NewWriterSize(w, 64<<10)},
-		first: map[[32]byte]uint64{}}
-	if _, err := rand.Read(ww.nonce[:]); err != nil {
-		return WARCCounts{}, fmt.Errorf("warc: record id seed: %w", err)
-	}
+		first: map[string]firstRecord{}, marshaler: gowarc.NewMarshaler()}
 	if opts.CDX != nil {
 		ww.cdx = newCDXSorter(opts.TempDir, opts.cdxChunk)
 		defer ww.cdx.cleanup()
@@ -113,16 +102,22 @@ func WARC(ctx context.Context, src Source, w io.Writer, opts WARCOptions, progre
 	return ww.n, err
 }
 
+// firstRecord is the response record that holds a payload's bytes.
+type firstRecord struct {
+	captureID uint64
+	recordID  string
+}
+
 type warcWriter struct {
-	src   Source
-	opts  WARCOptions
-	out   *countingWriter
-	cdx   *cdxSorter
-	nonce [16]byte
-	info  string              // warcinfo record id
-	first map[[32]byte]uint64 // payload digest → capture id of its response record
-	zw    *gzip.Writer
-	n     WARCCounts
+	src       Source
+	opts      WARCOptions
+	out       *countingWriter
+	cdx       *cdxSorter
+	marshaler gowarc.Marshaler
+	info      string                 // warcinfo record id
+	first     map[string]firstRecord // payload digest (hex) → its response record
+	zw        *gzip.Writer
+	n         WARCCounts
 }
 
 func (ww *warcWriter) capture(c archive.Capture) error {
@@ -130,13 +125,10 @@ func (ww *warcWriter) capture(c archive.Capture) error {
 		ww.n.Failed++
 		return nil
 	}
-	dig, err := hex.DecodeString(c.Digest)
-	if err != nil || len(dig) != sha256.Size {
+	if !validHexDigest(c.Digest) {
 		ww.n.Unreadable++
 		return nil
 	}
-	var key [32]byte
-	copy(key[:], dig)
 	if ww.opts.Filtered {
 		ok, err := ww.included(c)
 		if err != nil {
@@ -147,12 +139,12 @@ func (ww *warcWriter) capture(c archive.Capture) error {
 			return nil
 		}
 	}
-	firstID, seen := ww.first[key]
+	first, seen := ww.first[c.Digest]
 	switch {
 	case c.Status == http.StatusNotModified:
-		return ww.revisit(c, key, firstID, seen, ProfileServerNotModified)
+		return ww.revisit(c, first, seen, ProfileServerNotModified)
 	case seen:
-		return ww.revisit(c, key, firstID, true, ProfileIdenticalPayload)
+		return ww.revisit(c, first, true, ProfileIdenticalPayload)
 	}
 	payload, err := ww.src.Payload(c.Digest)
 	if errors.Is(err, archive.ErrCorrupt) || errors.Is(err, archive.ErrNotFound) {
@@ -162,53 +154,35 @@ func (ww *warcWriter) capture(c archive.Capture) error {
 	if err != nil {
 		return fmt.Errorf("payload %s of %s: %w", c.Digest, c.URL, err)
 	}
-	head := httpHead(c, int64(len(payload)), payload)
-	block := make([]byte, 0, len(head)+len(payload))
-	block = append(append(block, head...), payload...)
-	h := []field{
-		{"WARC-Type", "response"},
-		{"WARC-Record-ID", ww.recordID(c.ID)},
-		{"WARC-Warcinfo-ID", ww.info},
-		{"WARC-Date", c.FetchedAt.UTC().Format(warcDate)},
-		{"WARC-Target-URI", targetURI(c)},
-		{"WARC-Payload-Digest", labelDigest(dig)},
-		{"WARC-Block-Digest", blockDigest(block)},
-		{"Content-Type", "application/http;msgtype=response"},
-	}
-	if err := ww.record(h, block, c, mimeOf(c)); err != nil {
+	rb := ww.builder(gowarc.Response, c)
+	rb.AddWarcHeader(gowarc.WarcPayloadDigest, "sha256:"+c.Digest) // checked against the bytes by Build
+	rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=response")
+	id, err := ww.record(rb, c, mimeOf(c), httpHead(c, int64(len(payload)), payload), payload)
+	if err != nil {
 		return err
 	}
-	ww.first[key] = c.ID
+	ww.first[c.Digest] = firstRecord{captureID: c.ID, recordID: id}
 	ww.n.Responses++
 	return nil
 }
 
 // revisit writes a headers-only record for a capture whose payload is
 // already in the file (or, for a 304, confirmed by the server).
-func (ww *warcWriter) revisit(c archive.Capture, key [32]byte, firstID uint64, seen bool, profile string) error {
-	head := httpHead(c, c.Size, nil)
-	h := []field{
-		{"WARC-Type", "revisit"},
-		{"WARC-Record-ID", ww.recordID(c.ID)},
-		{"WARC-Warcinfo-ID", ww.info},
-		{"WARC-Date", c.FetchedAt.UTC().Format(warcDate)},
-		{"WARC-Target-URI", targetURI(c)},
-		{"WARC-Profile", profile},
-		{"WARC-Payload-Digest", labelDigest(key[:])},
-		{"WARC-Block-Digest", blockDigest(head)},
-		{"Content-Type", "application/http;msgtype=response"},
-	}
+func (ww *warcWriter) revisit(c archive.Capture, first firstRecord, seen bool, profile string) error {
+	rb := ww.builder(gowarc.Revisit, c)
+	rb.AddWarcHeader(gowarc.WarcProfile, profile)
+	rb.AddWarcHeader(gowarc.WarcPayloadDigest, "sha256:"+c.Digest)
+	rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=response")
 	if seen {
-		orig, err := ww.src.GetCapture(firstID)
+		orig, err := ww.src.GetCapture(first.captureID)
 		if err != nil {
-			return fmt.Errorf("capture %d: %w", firstID, err)
+			return fmt.Errorf("capture %d: %w", first.captureID, err)
 		}
-		h = append(h,
-			field{"WARC-Refers-To", ww.recordID(firstID)},
-			field{"WARC-Refers-To-Target-URI", targetURI(orig)},
-			field{"WARC-Refers-To-Date", orig.FetchedAt.UTC().Format(warcDate)})
+		rb.AddWarcHeader(gowarc.WarcRefersTo, first.recordID)
+		rb.AddWarcHeader(gowarc.WarcRefersToTargetURI, targetURI(orig))
+		rb.AddWarcHeader(gowarc.WarcRefersToDate, orig.FetchedAt.UTC().Format(time.RFC3339))
 	}
-	if err := ww.record(h, head, c, "warc/revisit"); err != nil {
+	if _, err := ww.record(rb, c, "warc/revisit", httpHead(c, c.Size, nil)); err != nil {
 		return err
 	}
 	if profile == ProfileServerNotModified {
@@ -217,6 +191,16 @@ func (ww *warcWriter) revisit(c archive.Capture, key [32]byte, firstID uint64, s
 		ww.n.Revisits++
 	}
 	return nil
+}
+
+// builder starts a record of one capture: its date, target and warcinfo.
+func (ww *warcWriter) builder(typ gowarc.RecordType, c archive.Capture) gowarc.WarcRecordBuilder {
+	rb := gowarc.NewRecordBuilder(typ, gowarc.WithStrictValidation(), gowarc.WithAddMissingDigest(true),
+		gowarc.WithBufferTmpDir(ww.opts.TempDir))
+	rb.AddWarcHeader(gowarc.WarcDate, c.FetchedAt.UTC().Format(time.RFC3339))
+	rb.AddWarcHeader(gowarc.WarcTargetURI, targetURI(c))
+	rb.AddWarcHeader(gowarc.WarcWarcinfoID, ww.info)
+	return rb
 }
 
 // included applies the filter through the capture's parsed record.
@@ -243,7 +227,6 @@ func (ww *warcWriter) included(c archive.Capture) (bool, error) {
 }
 
 func (ww *warcWriter) warcinfo() error {
-	ww.info = uuidURN(newUUIDv5(ww.nonce[:], "warcinfo"))
 	sw := ww.opts.Software
 	if sw == "" {
 		sw = "gongkai crawl export"
@@ -253,52 +236,67 @@ func (ww *warcWriter) warcinfo() error {
 	b.WriteString("format: WARC File Format 1.1\r\n")
 	b.WriteString("conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n")
 	b.WriteString("description: captures exported from a gongkai archive; identical payloads are revisit records\r\n")
-	h := []field{
-		{"WARC-Type", "warcinfo"},
-		{"WARC-Record-ID", ww.info},
-		{"WARC-Date", time.Now().UTC().Format(warcDate)},
-	}
+	rb := gowarc.NewRecordBuilder(gowarc.Warcinfo, gowarc.WithStrictValidation(), gowarc.WithAddMissingDigest(true))
+	rb.AddWarcHeader(gowarc.WarcDate, time.Now().UTC().Format(time.RFC3339))
 	if ww.opts.Filename != "" {
-		h = append(h, field{"WARC-Filename", ww.opts.Filename})
+		rb.AddWarcHeader(gowarc.WarcFilename, ww.opts.Filename)
 	}
-	h = append(h, field{"WARC-Block-Digest", blockDigest(b.Bytes())},
-		field{"Content-Type", "application/warc-fields"})
-	return ww.record(h, b.Bytes(), archive.Capture{}, "")
+	rb.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationWarcFields)
+	id, err := ww.record(rb, archive.Capture{}, "", b.Bytes())
+	ww.info = id
+	return err
 }
 
-type field struct{ name, value string }
-
-// record writes one WARC record as its own gzip member and indexes it.
-func (ww *warcWriter) record(h []field, block []byte, c archive.Capture, mime string) error {
+// record builds the record (gowarc computes the block digest and the
+// Content-Length and validates the record strictly), writes it as its own
+// gzip member, indexes it and returns its record id.
+func (ww *warcWriter) record(rb gowarc.WarcRecordBuilder, c archive.Capture, mime string, block ...[]byte) (string, error) {
+	for _, b := range block {
+		if _, err := rb.Write(b); err != nil {
+			rb.Close()
+			return "", fmt.Errorf("warc record of %s: %w", c.URL, err)
+		}
+	}
+	rec, _, err := rb.Build()
+	if err != nil {
+		return "", fmt.Errorf("warc record of %s: %w", c.URL, err)
+	}
+	defer rec.Close()
 	offset := ww.out.n
 	if ww.zw == nil {
 		zw, err := gzip.NewWriterLevel(ww.out, gzip.BestSpeed)
 		if err != nil {
-			return err
+			return "", err
 		}
 		ww.zw = zw
 	} else {
 		ww.zw.Reset(ww.out) // a new member, reusing the compressor's memory
 	}
-	zw := ww.zw
-	var head bytes.Buffer
-	head.WriteString("WARC/1.1\r\n")
-	for _, f := range h {
-		head.WriteString(f.name + ": " + f.value + "\r\n")
+	if _, _, err := ww.marshaler.Marshal(ww.zw, rec, 0); err != nil {
+		return "", fmt.Errorf("write warc: %w", err)
 	}
-	head.WriteString("Content-Length: " + strconv.Itoa(len(block)) + "\r\n\r\n")
-	for _, part := range [][]byte{head.Bytes(), block, []byte("\r\n\r\n")} {
-		if _, err := zw.Write(part); err != nil {
-			return fmt.Errorf("write warc: %w", err)
+	if err := ww.zw.Close(); err != nil {
+		return "", fmt.Errorf("write warc: %w", err)
+	}
+	id := rec.WarcHeader().Get(gowarc.WarcRecordID)
+	if ww.cdx == nil || c.ID == 0 && c.URL == "" {
+		return id, nil
+	}
+	return id, ww.cdx.add(cdxLine(c, mime, rec.WarcHeader().Get(gowarc.WarcPayloadDigest), offset, ww.out.n-offset, ww.opts.Filename))
+}
+
+// validHexDigest reports whether d is a hex SHA-256, as the archive keys
+// payloads.
+func validHexDigest(d string) bool {
+	if len(d) != 64 {
+		return false
+	}
+	for _, r := range d {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+			return false
 		}
 	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("write warc: %w", err)
-	}
-	if ww.cdx == nil || c.ID == 0 && c.URL == "" {
-		return nil
-	}
-	return ww.cdx.add(cdxLine(c, mime, h, offset, ww.out.n-offset, ww.opts.Filename))
+	return true
 }
 
 // httpHead rebuilds the HTTP response head as received: status line and
@@ -365,39 +363,6 @@ func mimeOf(c archive.Capture) string {
 		return "unk"
 	}
 	return ct
-}
-
-func labelDigest(sum []byte) string {
-	return "sha256:" + base32.StdEncoding.EncodeToString(sum)
-}
-
-func blockDigest(block []byte) string {
-	sum := sha256.Sum256(block)
-	return labelDigest(sum[:])
-}
-
-// recordID names a capture's record: a name-based UUID from this export's
-// random seed and the capture id, so a revisit can name its original
-// without a table of record ids.
-func (ww *warcWriter) recordID(captureID uint64) string {
-	return uuidURN(newUUIDv5(ww.nonce[:], "capture:"+strconv.FormatUint(captureID, 10)))
-}
-
-// newUUIDv5 is an RFC 9562 version 5 (SHA-1, name-based) UUID.
-func newUUIDv5(namespace []byte, name string) [16]byte {
-	h := sha1.New()
-	h.Write(namespace)
-	h.Write([]byte(name))
-	var u [16]byte
-	copy(u[:], h.Sum(nil))
-	u[6] = u[6]&0x0f | 0x50
-	u[8] = u[8]&0x3f | 0x80
-	return u
-}
-
-func uuidURN(u [16]byte) string {
-	x := hex.EncodeToString(u[:])
-	return "<urn:uuid:" + x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:] + ">"
 }
 
 type countingWriter struct {

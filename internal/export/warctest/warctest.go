@@ -1,18 +1,20 @@
 // Package warctest reads a WARC file written with one gzip member per
-// record back, record by record, checking it as a strict reader would. It
-// is the tests' own reader of what internal/export writes, kept apart from
-// the writer so the two cannot share a mistake.
+// record back, record by record, with github.com/nlnwa/gowarc's reader in
+// strict mode: version line, mandatory fields, Content-Length and the
+// end-of-record marker, block and payload digests. The tests' independent
+// second reader is webrecorder's warcio (warcio_test.go).
 package warctest
 
 import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	"encoding/base32"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
+
+	"github.com/nlnwa/gowarc/v3"
 )
 
 // Record is one WARC record.
@@ -22,75 +24,77 @@ type Record struct {
 	Block          []byte            // the content block (Content-Length bytes)
 }
 
-// Read inflates data gzip member by member and parses every record.
+// Read reads every record of data, failing on the first record that is
+// not valid WARC 1.1, that is not its own gzip member, or whose field
+// appears twice.
 func Read(data []byte) ([]Record, error) {
+	r, err := gowarc.NewWarcFileReaderFromStream(bytes.NewReader(data), 0,
+		gowarc.WithStrictValidation(), gowarc.WithBlockErrorPolicy(gowarc.ErrFail))
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
 	var out []Record
-	r := bytes.NewReader(data) // an io.ByteReader: gzip reads no further than its member
-	for r.Len() > 0 {
-		off := int64(len(data) - r.Len())
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			return out, fmt.Errorf("member at %d: %w", off, err)
+	for {
+		wr, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
 		}
-		zr.Multistream(false)
-		content, err := io.ReadAll(zr)
 		if err != nil {
-			return out, fmt.Errorf("member at %d: %w", off, err)
+			wr.Close()
+			return out, fmt.Errorf("record at %d: %w", wr.Offset, err)
 		}
-		rec, err := ParseRecord(content)
+		rec, err := convert(wr, data)
+		wr.Close()
 		if err != nil {
-			return out, fmt.Errorf("member at %d: %w", off, err)
+			return out, err
 		}
-		rec.Offset, rec.Length = off, int64(len(data)-r.Len())-off
 		out = append(out, rec)
 	}
-	return out, nil
 }
 
-// ParseRecord parses one uncompressed record and checks its version line,
-// its header fields (no duplicates, the mandatory ones present), that
-// Content-Length ends the block with CRLF CRLF, and its block digest.
-func ParseRecord(content []byte) (Record, error) {
-	head, rest, ok := bytes.Cut(content, []byte("\r\n\r\n"))
-	if !ok {
-		return Record{}, fmt.Errorf("record without header end: %.80q", content)
+func convert(wr gowarc.Record, data []byte) (Record, error) {
+	rec := Record{Offset: wr.Offset, Length: wr.Size, Header: map[string]string{}}
+	if wr.Offset+1 >= int64(len(data)) || data[wr.Offset] != 0x1f || data[wr.Offset+1] != 0x8b {
+		return rec, fmt.Errorf("record at %d is not its own gzip member", wr.Offset)
 	}
-	lines := strings.Split(string(head), "\r\n")
-	if lines[0] != "WARC/1.1" {
-		return Record{}, fmt.Errorf("version line %q", lines[0])
+	if v := wr.WarcRecord.Version().String(); v != "WARC/1.1" {
+		return rec, fmt.Errorf("record at %d: version %s", wr.Offset, v)
 	}
-	rec := Record{Header: map[string]string{}}
-	for _, l := range lines[1:] {
-		name, value, ok := strings.Cut(l, ": ")
-		if !ok {
-			return rec, fmt.Errorf("bad header line %q", l)
+	for _, f := range *wr.WarcRecord.WarcHeader() {
+		if _, dup := rec.Header[f.Name]; dup {
+			return rec, fmt.Errorf("record at %d: header %s twice", wr.Offset, f.Name)
 		}
-		if _, dup := rec.Header[name]; dup {
-			return rec, fmt.Errorf("header %s twice", name)
-		}
-		rec.Header[name] = value
+		rec.Header[f.Name] = f.Value
 	}
-	for _, must := range []string{"WARC-Type", "WARC-Record-ID", "WARC-Date", "Content-Length"} {
-		if rec.Header[must] == "" {
-			return rec, fmt.Errorf("%s record without %s", rec.Header["WARC-Type"], must)
-		}
+	raw, err := wr.WarcRecord.Block().RawBytes()
+	if err != nil {
+		return rec, fmt.Errorf("record at %d: %w", wr.Offset, err)
 	}
-	n, err := strconv.Atoi(rec.Header["Content-Length"])
-	if err != nil || n < 0 || n > len(rest) {
-		return rec, fmt.Errorf("Content-Length %q with %d bytes left", rec.Header["Content-Length"], len(rest))
+	if rec.Block, err = io.ReadAll(raw); err != nil {
+		return rec, fmt.Errorf("record at %d: %w", wr.Offset, err)
 	}
-	rec.Block = rest[:n]
-	if tail := string(rest[n:]); tail != "\r\n\r\n" {
-		return rec, fmt.Errorf("record ends with %q, want CRLF CRLF", tail)
+	// gowarc reads Content-Length bytes and drains the member: check that
+	// the member ends right after the block and its CRLF CRLF.
+	zr, err := gzip.NewReader(bytes.NewReader(data[wr.Offset : wr.Offset+wr.Size]))
+	if err != nil {
+		return rec, fmt.Errorf("record at %d: %w", wr.Offset, err)
+	}
+	member, err := io.ReadAll(zr)
+	if err != nil {
+		return rec, fmt.Errorf("record at %d: %w", wr.Offset, err)
+	}
+	if !bytes.HasSuffix(member, append(rec.Block, "\r\n\r\n"...)) {
+		return rec, fmt.Errorf("record at %d: the block is not followed by the end of record CRLF CRLF", wr.Offset)
 	}
 	if want := Digest(rec.Block); rec.Header["WARC-Block-Digest"] != want {
-		return rec, fmt.Errorf("%s block digest %s, computed %s", rec.Header["WARC-Type"], rec.Header["WARC-Block-Digest"], want)
+		return rec, fmt.Errorf("record at %d: block digest %s, computed %s", wr.Offset, rec.Header["WARC-Block-Digest"], want)
 	}
 	return rec, nil
 }
 
-// Digest is the WARC digest form the exporter writes: sha256, base32.
+// Digest is the WARC digest form the exporter writes: sha256, lower-case hex.
 func Digest(b []byte) string {
 	s := sha256.Sum256(b)
-	return "sha256:" + base32.StdEncoding.EncodeToString(s[:])
+	return "sha256:" + hex.EncodeToString(s[:])
 }
