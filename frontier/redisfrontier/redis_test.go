@@ -161,7 +161,7 @@ func TestTwoWorkers(t *testing.T) {
 	if got := mustPop(t, q2, 5); !slices.Equal(got, []string{"e"}) {
 		t.Errorf("w2 Pop while w1's lease runs = %v, want e alone", got)
 	}
-	m.FastForward(4 * time.Second) // past the 3s lease
+	m.FastForward(4 * time.Second)       // past the 3s lease
 	m.Set("gongkai:crawl:alive:w2", "1") // w2's heartbeat, on miniredis's fast-forwarded clock
 	if got := mustPop(t, q2, 5); !slices.Equal(got, []string{seedA, "b"}) {
 		t.Errorf("w2 Pop after w1's lease ran out = %v, want w1's claims in their order", got)
@@ -391,6 +391,3 @@ func TestParseURL(t *testing.T) {
 		}
 	}
 }
-
-
-
