@@ -125,7 +125,8 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 	for i, s := range list {
 		urls[i] = s.URL
 	}
-	if err := c.join(ctx, list); err != nil {
+	order, err := c.join(ctx, list)
+	if err != nil {
 		return Summary{}, err
 	}
 	run, err := c.store.BeginRun(ctx, urls)
@@ -167,7 +168,7 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 	}
 	seen := map[string]bool{}
 feed:
-	for i := range list {
+	for n, i := range order {
 		// Two seeds with one URL would share one frontier: crawl it once.
 		key := seedKey(list[i].URL)
 		if seen[key] {
@@ -178,7 +179,7 @@ feed:
 		select {
 		case jobs <- i:
 		case <-ctx.Done():
-			for j := i; j < len(list); j++ {
+			for _, j := range order[n:] {
 				sum.Seeds[j] = SeedStatus{Seed: list[j], Status: StatusInterrupted}
 			}
 			break feed
@@ -215,20 +216,29 @@ func seedKey(raw string) string {
 }
 
 // join tells a frontier shared with other workers (frontier.Joiner)
-// which seeds this worker crawls.
-func (c *Crawler) join(ctx context.Context, list []seeds.Seed) error {
+// which seeds this worker crawls, and returns the order to take them up
+// in: the list's own, unless the frontier spreads the workers.
+func (c *Crawler) join(ctx context.Context, list []seeds.Seed) ([]int, error) {
+	order := make([]int, len(list))
+	for i := range order {
+		order[i] = i
+	}
 	j, ok := c.fs.(frontier.Joiner)
 	if !ok {
-		return nil
+		return order, nil
 	}
 	keys := make([]string, len(list))
 	for i, s := range list {
 		keys[i] = seedKey(s.URL)
 	}
-	if err := j.Join(ctx, keys); err != nil {
-		return fmt.Errorf("join the shared crawl: %w", err)
+	got, err := j.Join(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("join the shared crawl: %w", err)
 	}
-	return nil
+	if len(got) == len(list) {
+		order = got
+	}
+	return order, nil
 }
 
 // settle asks a shared frontier whether a seed that has nothing pending

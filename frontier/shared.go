@@ -17,7 +17,10 @@ type Settler interface {
 // Joiner is implemented by a Store that several workers share. The
 // crawler calls Join once per run, before any Begin, with the canonical
 // URLs of every seed it will crawl, so the store knows when the shared
-// crawl of all of them is over.
+// crawl of all of them is over. Join returns the order in which this
+// worker should take up the seeds (indexes into seeds), so that workers
+// starting together begin on different seeds rather than all on the
+// first ones.
 type Joiner interface {
-	Join(ctx context.Context, seeds []string) error
+	Join(ctx context.Context, seeds []string) (order []int, err error)
 }

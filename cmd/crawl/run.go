@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/crawler"
+	"github.com/gongkai/gongkai/frontier"
 	"github.com/gongkai/gongkai/seeds"
 )
 
@@ -43,6 +44,7 @@ reached at all; exit 2 when a seed list cannot be read.`,
 			var files listFlag
 			fs.Var(&files, "seeds", "seed list `FILE`s (CSV or one URL per line); more files may follow the flag")
 			crawlFlagDefs(fs)
+			fs.String("frontier", "", "share the crawl with other workers through Redis at `URL` (redis://HOST:PORT/DB); --db is then this worker's shard (see crawl merge)")
 		},
 		run: runRun,
 	}
@@ -77,6 +79,7 @@ type crawlSettings struct {
 	quiet, logJSON                  bool          // progress off, or as JSON lines
 	progressEvery                   time.Duration // between plain/JSON progress lines
 	live                            *crawler.Live // follows the crawl for a status page; nil for none
+	frontier                        frontier.Store // shared with other workers (--frontier); nil: the archive's own
 }
 
 // crawlOutcome is what the crawler adapter reports back.
@@ -110,6 +113,12 @@ func runRun(ctx context.Context, e *env, fs *flagSet) (err error) {
 	if len(list) == 0 {
 		return badInput(fmt.Errorf("no usable seed in %s", strings.Join(files, ", ")))
 	}
+	fr, closeFr, err := openFrontier(ctx, e, fs.Lookup("frontier").Value.String())
+	if err != nil {
+		return err
+	}
+	defer closeFr()
+	set.frontier = fr
 	s, err := openArchive(*fs.db, false)
 	if err != nil {
 		return err

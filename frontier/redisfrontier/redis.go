@@ -165,19 +165,47 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 // Join implements frontier.Joiner: the worker joins the crawl in progress
 // if it has unfinished seeds, else starts the next one (a new generation:
 // every seed starts afresh, as a new `crawl run` would), and adds its
-// seeds (canonical URLs) to those the crawl must finish.
-func (s *Store) Join(ctx context.Context, seeds []string) error {
+// seeds (canonical URLs) to those the crawl must finish. The order it
+// returns starts the k-th worker to join at k × 0.618 of the list
+// (wrapping round), so workers that start together spread over the seeds.
+func (s *Store) Join(ctx context.Context, seeds []string) ([]int, error) {
 	args := []any{s.prefix, s.worker, workerInfo(), s.opts.Lease.Milliseconds()}
 	for _, sd := range seeds {
 		args = append(args, seedID(sd), sd)
 	}
-	return s.retry(ctx, "join the crawl", func() error {
-		gen, err := scriptJoin.Run(ctx, s.rdb, nil, args...).Int64()
-		s.mu.Lock()
-		s.gen = gen
-		s.mu.Unlock()
+	var gen, k int64
+	err := s.retry(ctx, "join the crawl", func() error {
+		r, err := scriptJoin.Run(ctx, s.rdb, nil, args...).Int64Slice()
+		if err == nil && len(r) != 2 {
+			err = fmt.Errorf("unexpected answer %v", r)
+		}
+		if err == nil {
+			gen, k = r[0], r[1]
+		}
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.gen = gen
+	s.mu.Unlock()
+	return spread(len(seeds), k), nil
+}
+
+// spread is the order 0..n-1 rotated to start at the k-th point of the
+// golden-ratio sequence: 0, 0.618n, 0.236n, 0.854n, ...
+func spread(n int, k int64) []int {
+	order := make([]int, n)
+	if n == 0 {
+		return order
+	}
+	frac := float64(k) * 0.6180339887498949
+	start := int((frac - math.Floor(frac)) * float64(n))
+	for i := range order {
+		order[i] = (start + i) % n
+	}
+	return order
 }
 
 func workerInfo() string {

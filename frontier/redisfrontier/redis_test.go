@@ -45,7 +45,7 @@ func openMini(t *testing.T, m *miniredis.Miniredis, worker string, seeds ...stri
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if err := s.Join(ctx, seeds); err != nil {
+	if _, err := s.Join(ctx, seeds); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -309,7 +309,7 @@ func TestRedisDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.Join(ctx, []string{seedA}); err != nil {
+	if _, err := s.Join(ctx, []string{seedA}); err != nil {
 		t.Fatal(err)
 	}
 	q := s.Queue(seedA)

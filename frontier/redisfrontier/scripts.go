@@ -200,14 +200,22 @@ return 0
 // ARGV[4] lease ms, ARGV[5...] seed ids and URLs in pairs. A worker joins
 // the crawl in progress, or starts the next generation when the last one
 // has finished every seed (or there was none). Its seeds not finished in
-// the generation are added to the open set. Returns the generation.
+// the generation are added to the open set. Returns the generation and
+// how many workers joined it before this one.
 var scriptJoin = redis.NewScript(`
 local P, W = ARGV[1], ARGV[2]
 local gen = tonumber(redis.call('GET', P..'gen') or '0')
 if gen == 0 or redis.call('SCARD', P..'open') == 0 then
   gen = gen + 1
   redis.call('SET', P..'gen', gen)
+  -- a new crawl: count pages afresh, forget workers that have gone
+  redis.call('DEL', P..'pages', P..'joined')
+  local ws = redis.call('HKEYS', P..'workers')
+  for _, w in ipairs(ws) do
+    if w ~= W and redis.call('EXISTS', P..'alive:'..w) == 0 then redis.call('HDEL', P..'workers', w) end
+  end
 end
+local joined = redis.call('HINCRBY', P..'joined', gen, 1) - 1
 redis.call('HSET', P..'workers', W, ARGV[3])
 redis.call('SET', P..'alive:'..W, '1', 'PX', ARGV[4])
 for i = 5, #ARGV - 1, 2 do
@@ -217,7 +225,7 @@ for i = 5, #ARGV - 1, 2 do
     redis.call('HSET', P..'seeds', ARGV[i], ARGV[i + 1])
   end
 end
-return gen
+return {gen, joined}
 `)
 
 // The clock scripts count in microseconds of Redis's own time, so every
