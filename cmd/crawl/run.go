@@ -76,9 +76,9 @@ type crawlSettings struct {
 	retries                         int
 	allowPrivate                    bool
 	userAgent                       string
-	quiet, logJSON                  bool          // progress off, or as JSON lines
-	progressEvery                   time.Duration // between plain/JSON progress lines
-	live                            *crawler.Live // follows the crawl for a status page; nil for none
+	quiet, logJSON                  bool           // progress off, or as JSON lines
+	progressEvery                   time.Duration  // between plain/JSON progress lines
+	live                            *crawler.Live  // follows the crawl for a status page; nil for none
 	frontier                        frontier.Store // shared with other workers (--frontier); nil: the archive's own
 }
 
