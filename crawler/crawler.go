@@ -146,7 +146,10 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 		mu       sync.Mutex
 		firstErr error
 	)
-	jobs := make(chan int)
+	// Each crawling goroutine asks for its next seed when it is free
+	// (ready), so the seed is chosen at that moment: with a shared
+	// frontier, one no other worker is on (see next).
+	jobs, ready, stop := make(chan int), make(chan struct{}), make(chan struct{})
 	// Archivers store and extract fetched pages beside the fetchers, up to
 	// 64 pages or 128 MB of bodies at once (one body is always let through).
 	archivers := newWeighted(64, 128<<20)
@@ -154,7 +157,16 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
+			for {
+				select {
+				case ready <- struct{}{}:
+				case <-stop:
+					return
+				}
+				i, ok := <-jobs
+				if !ok {
+					return
+				}
 				st, err := c.crawlSeed(ctx, run.ID, col, list[i], prog, archivers)
 				mu.Lock()
 				sum.Seeds[i] = st
@@ -167,8 +179,8 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 		}()
 	}
 	seen := map[string]bool{}
-feed:
-	for n, i := range order {
+	var todo []int
+	for _, i := range order {
 		// Two seeds with one URL would share one frontier: crawl it once.
 		key := seedKey(list[i].URL)
 		if seen[key] {
@@ -176,15 +188,23 @@ feed:
 			continue
 		}
 		seen[key] = true
+		todo = append(todo, i)
+	}
+	for len(todo) > 0 {
 		select {
-		case jobs <- i:
+		case <-ready:
 		case <-ctx.Done():
-			for _, j := range order[n:] {
+			for _, j := range todo {
 				sum.Seeds[j] = SeedStatus{Seed: list[j], Status: StatusInterrupted}
 			}
-			break feed
+			todo = nil
+			continue
 		}
+		k := c.next(ctx, list, todo)
+		jobs <- todo[k]
+		todo = append(todo[:k], todo[k+1:]...)
 	}
+	close(stop)
 	close(jobs)
 	wg.Wait()
 
@@ -203,6 +223,22 @@ feed:
 		firstErr = fmt.Errorf("end run: %w", err)
 	}
 	return sum, firstErr
+}
+
+// next picks which of the seeds left to crawl (todo, indexes into list) a
+// free goroutine takes: the first, unless a shared frontier says other
+// workers are on it (frontier.Spreader) and another is free of them.
+func (c *Crawler) next(ctx context.Context, list []seeds.Seed, todo []int) int {
+	sp, ok := c.fs.(frontier.Spreader)
+	if !ok {
+		return 0
+	}
+	for k, i := range todo {
+		if busy, err := sp.Busy(ctx, seedKey(list[i].URL)); err != nil || !busy {
+			return k
+		}
+	}
+	return 0
 }
 
 // seedKey is a seed's URL in canonical form, which names its frontier.

@@ -24,3 +24,11 @@ type Settler interface {
 type Joiner interface {
 	Join(ctx context.Context, seeds []string) (order []int, err error)
 }
+
+// Spreader is implemented by a Store that several workers share. Busy
+// reports whether other live workers are crawling the seed now: a worker
+// choosing its next seed takes one nobody is on, so workers do not end up
+// in step on the same hosts (whose rate they would then split).
+type Spreader interface {
+	Busy(ctx context.Context, seed string) (bool, error)
+}

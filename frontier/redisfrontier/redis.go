@@ -193,6 +193,16 @@ func (s *Store) Join(ctx context.Context, seeds []string) ([]int, error) {
 	return spread(len(seeds), k), nil
 }
 
+// Busy implements frontier.Spreader.
+func (s *Store) Busy(ctx context.Context, seed string) (bool, error) {
+	q := s.Queue(seed).(*Queue)
+	res, err := q.run(ctx, "busy", scriptBusy, nil)
+	if err != nil {
+		return false, err
+	}
+	return res.(int64) == 1, nil
+}
+
 // spread is the order 0..n-1 rotated to start at the k-th point of the
 // golden-ratio sequence: 0, 0.618n, 0.236n, 0.854n, ...
 func spread(n int, k int64) []int {
@@ -365,8 +375,15 @@ type Queue struct {
 var (
 	_ frontier.Queue   = (*Queue)(nil)
 	_ frontier.Settler = (*Queue)(nil)
-	_ frontier.Joiner  = (*Store)(nil)
+	_ frontier.Joiner   = (*Store)(nil)
+	_ frontier.Spreader = (*Store)(nil)
 )
+
+// maxClaim is the most items one Pop claims. The crawler pops a batch
+// ahead of its fetches to save round trips to the archive's writer; in a
+// shared queue a batch held by one worker would idle the others on the
+// seed, and a round trip to Redis costs well under a millisecond.
+const maxClaim = 2
 
 // score is the sorted-set score of a priority: higher priorities first.
 func score(p float64) string {
@@ -459,6 +476,9 @@ func (q *Queue) Known(keys ...string) ([]bool, error) {
 // pushPop runs the push-and-pop script: take items claimed, push items,
 // pop n.
 func (q *Queue) pushPop(ctx context.Context, n int, take, items []frontier.Item) (added, popped []frontier.Item, err error) {
+	// A worker claims a few items at a time, not a batch ahead: what it
+	// holds, no other worker on the seed can fetch.
+	n = min(n, maxClaim)
 	all := append(append(make([]frontier.Item, 0, len(take)+len(items)), take...), items...)
 	tr, err := triples(all)
 	if err != nil {

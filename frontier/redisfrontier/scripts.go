@@ -28,6 +28,7 @@ import "github.com/redis/go-redis/v9"
 //	Q claim  hash key → worker id "|" claim time (ms)
 //	Q seq    push counter
 //	Q rc     exists for 2 s after a sweep of lapsed claims (rate-limits sweeps)
+//	Q on     set of the workers that began the seed (Busy)
 
 // luaCommon is prepended to every queue script. ARGV[1] = P, ARGV[2] = Q,
 // ARGV[3] = worker id.
@@ -156,9 +157,11 @@ var scriptBegin = redis.NewScript(luaCommon + `
 local gen = redis.call('GET', P..'gen')
 if redis.call('HGET', Q..'meta', 'gen') == gen then
   sweep()
+  if redis.call('HGET', Q..'meta', 'state') == 'a' then redis.call('SADD', Q..'on', W) end
   return 1
 end
-redis.call('DEL', Q..'pend', Q..'state', Q..'item', Q..'pos', Q..'claim', Q..'seq', Q..'rc')
+redis.call('DEL', Q..'pend', Q..'state', Q..'item', Q..'pos', Q..'claim', Q..'seq', Q..'rc', Q..'on')
+redis.call('SADD', Q..'on', W)
 redis.call('HSET', Q..'meta', 'gen', gen, 'state', 'a', 'seed', ARGV[5])
 redis.call('SADD', P..'open', ARGV[4])
 redis.call('HSET', P..'seeds', ARGV[4], ARGV[5])
@@ -190,9 +193,21 @@ return {redis.call('ZCARD', Q..'pend'), others}
 // generation: its keys go, a finished mark stays (a worker that begins it
 // later finds nothing to do) and it leaves the open set.
 var scriptFinish = redis.NewScript(luaCommon + `
-redis.call('DEL', Q..'pend', Q..'state', Q..'item', Q..'pos', Q..'claim', Q..'seq', Q..'rc')
+redis.call('DEL', Q..'pend', Q..'state', Q..'item', Q..'pos', Q..'claim', Q..'seq', Q..'rc', Q..'on')
 redis.call('HSET', Q..'meta', 'gen', redis.call('GET', P..'gen'), 'state', 'f')
 redis.call('SREM', P..'open', ARGV[4])
+return 0
+`)
+
+// scriptBusy: is another live worker on the seed (began it, in this
+// generation, and it is not finished)? Returns 1 or 0.
+var scriptBusy = redis.NewScript(luaCommon + `
+if redis.call('HGET', Q..'meta', 'gen') ~= redis.call('GET', P..'gen') or redis.call('HGET', Q..'meta', 'state') ~= 'a' then
+  return 0
+end
+for _, w in ipairs(redis.call('SMEMBERS', Q..'on')) do
+  if w ~= W and redis.call('EXISTS', P..'alive:'..w) == 1 then return 1 end
+end
 return 0
 `)
 

@@ -24,8 +24,8 @@ type Server struct {
 	t       testing.TB
 }
 
-// Start starts redis-server without persistence (--save ” --appendonly
-// no), or with an append-only file synced on every write when persist is
+// Start starts redis-server without persistence (no snapshots, no
+// append-only file), or with an append-only file synced on every write when persist is
 // set (so Kill and Restart keep the data, as a production frontier must).
 func Start(t testing.TB, persist bool) *Server {
 	t.Helper()
