@@ -60,6 +60,11 @@ type Capture struct {
 	Size      int64       // payload length in bytes
 	ErrKind   string      // "" on success; otherwise a short kind: timeout, reset, truncated, too_large, blocked, robots, http_4xx, http_5xx, redirect, bomb, private_address, ...
 	Err       string      // the error text
+	// Parent, for an attachment (a file a report page links, frames or
+	// embeds: the PDF of a 详见附件 wrapper page), is the URL of that page.
+	// One publication is the parent's record with its attachments list
+	// plus the captures whose Parent names it. "" for everything else.
+	Parent string
 }
 
 // Added reports what AddCapture did.

@@ -195,6 +195,7 @@ func encodeCapture(c Capture, dkey []byte) []byte {
 	e.varint(c.Size)
 	e.str(c.ErrKind)
 	e.str(c.Err)
+	e.str(c.Parent) // last: captures stored before it have none
 	return e.b
 }
 
@@ -221,6 +222,9 @@ func decodeCapture(id uint64, v []byte) (Capture, error) {
 	c.Size = d.varint()
 	c.ErrKind = d.str()
 	c.Err = d.str()
+	if len(d.b) > 0 {
+		c.Parent = d.str()
+	}
 	if d.err != nil {
 		return Capture{}, fmt.Errorf("capture %d: %v: %w", id, d.err, ErrCorrupt)
 	}

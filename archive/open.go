@@ -87,10 +87,17 @@ func openWith(path string, opts *Options, wcfg writerConfig) (*Store, error) {
 			return nil, fmt.Errorf("open archive %s read-only: %w", path, err)
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      o.LockTimeout,
-		ReadOnly:     o.ReadOnly,
-		FreelistType: bolt.FreelistMapType, // array freelist degrades on large fragmented files
+	if err := validateFile(path, !o.ReadOnly, o.LockTimeout); err != nil {
+		return nil, err
+	}
+	var db *bolt.DB
+	err := guard(path, func() (err error) {
+		db, err = bolt.Open(path, 0o600, &bolt.Options{
+			Timeout:      o.LockTimeout,
+			ReadOnly:     o.ReadOnly,
+			FreelistType: bolt.FreelistMapType, // array freelist degrades on large fragmented files
+		})
+		return err
 	})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
@@ -164,7 +171,7 @@ func (s *Store) initSchema() error {
 		return true, nil
 	}
 	if s.ro {
-		return s.db.View(func(tx *bolt.Tx) error {
+		return s.view(func(tx *bolt.Tx) error {
 			ok, err := check(tx)
 			if err == nil && !ok {
 				err = fmt.Errorf("open archive %s read-only: not an initialised archive: %w", s.path, ErrNotFound)
@@ -172,7 +179,7 @@ func (s *Store) initSchema() error {
 			return err
 		})
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		ok, err := check(tx)
 		if err != nil {
 			return err
@@ -195,7 +202,7 @@ func (s *Store) initSchema() error {
 // process is using the file, so in-flight frontier items and unfinished
 // runs belong to a process that died.
 func (s *Store) recover() error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		if err := recoverFrontiers(tx); err != nil {
 			return fmt.Errorf("open archive %s: requeue in-flight frontier items: %w", s.path, err)
 		}
@@ -250,9 +257,14 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) error {
 	if closed {
 		return ErrClosed
 	}
-	err := s.db.View(fn)
+	err := guard(s.path, func() error { return s.db.View(fn) })
 	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return ErrClosed
 	}
 	return err
+}
+
+// update runs a write transaction under guard (the writer and Open).
+func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	return guard(s.path, func() error { return s.db.Update(fn) })
 }

@@ -520,3 +520,23 @@ func TestURLsOf(t *testing.T) {
 		t.Error("URLsOf of a malformed digest: no error")
 	}
 }
+
+// An attachment's capture keeps the page it belongs to; a record written
+// before the field existed (it ends after Err) still reads, without one.
+func TestCaptureParent(t *testing.T) {
+	s, _ := openTemp(t)
+	c := Capture{RunID: 1, URL: "http://www.example.gov.cn/files/nb2021.pdf", Seed: "http://www.example.gov.cn/",
+		FetchedAt: day(1), Status: 200, Parent: "http://www.example.gov.cn/xxgk/ndbg/t20220120_1.html"}
+	a := mustAdd(t, s, c, page(7))
+	got, err := s.GetCapture(a.Capture.ID)
+	if err != nil || got.Parent != c.Parent {
+		t.Fatalf("parent %q, %v", got.Parent, err)
+	}
+	_, dkey := sum(page(7))
+	rec := encodeCapture(a.Capture, dkey)
+	old := rec[:len(rec)-1-len(c.Parent)] // the record without the Parent string (1-byte length)
+	got, err = decodeCapture(9, old)
+	if err != nil || got.Parent != "" || got.URL != c.URL {
+		t.Errorf("old record: %+v %v", got, err)
+	}
+}

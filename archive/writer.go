@@ -243,7 +243,7 @@ func (s *Store) commit(batch []*op) {
 		failed := -1
 		var failErr error
 		answered := false
-		err := s.db.Update(func(tx *bolt.Tx) error {
+		err := s.update(func(tx *bolt.Tx) error {
 			for i, o := range live {
 				if err := o.fn(tx); err != nil {
 					failed, failErr = i, err

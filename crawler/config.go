@@ -28,7 +28,7 @@ type Config struct {
 	MaxPages    int           // fetches per seed per run (default 500)
 	MaxDepth    int           // link hops from the seed; 0 fetches only the seed; <0 = default (6). List pages of one column count as one hop
 	Rate        float64       // requests per second per host; 0 = unlimited (default set by DefaultConfig: 1)
-	Concurrency int           // seeds (≈ hosts) crawled at once (default 8)
+	Concurrency int           // hosts crawled at once (default: MemoryBudget / 256 KiB, 2,048); a host's seeds share its rate and connections
 	Connections int           // requests in flight per host, each on its own connection (default 1, the polite default; more only for hosts you run or may load)
 	Timeout     time.Duration // per attempt: until the answer begins, then extended while the body keeps MinRate (default 60s)
 	MinRate     int64         // bytes/s a body must keep up on average (default 16 KiB/s)
@@ -43,6 +43,12 @@ type Config struct {
 	Retries      int           // extra attempts for timeouts, resets, 5xx, 429 (default 3; -1 = none)
 	RetryBase    time.Duration // first backoff; doubles each attempt (default 1s)
 	MaxRetryWait time.Duration // cap on one backoff or Retry-After wait (default 60s)
+	ParkAfter    int           // requests in a row a host fails (after retries) before it is parked for the run (default 10; -1 = never)
+
+	// MemoryBudget bounds, by default, how many hosts are crawled at once:
+	// MemoryBudget / 256 KiB (default 512 MiB: 2,048 hosts). Concurrency,
+	// if set, overrides it.
+	MemoryBudget int64
 
 	// Frontier keeps the seeds' queues and the hosts' politeness clock;
 	// nil keeps them in the archive (frontier.Bolt).
@@ -86,8 +92,11 @@ func (c Config) withDefaults() Config {
 	if c.Rate < 0 {
 		c.Rate = 0
 	}
+	if c.MemoryBudget <= 0 {
+		c.MemoryBudget = 512 << 20
+	}
 	if c.Concurrency <= 0 {
-		c.Concurrency = 8
+		c.Concurrency = int(max(c.MemoryBudget/hostCost, 1))
 	}
 	if c.Connections <= 0 {
 		c.Connections = 1
@@ -117,6 +126,9 @@ func (c Config) withDefaults() Config {
 		c.Retries = 3
 	} else if c.Retries < 0 {
 		c.Retries = 0
+	}
+	if c.ParkAfter == 0 {
+		c.ParkAfter = 10
 	}
 	if c.RetryBase <= 0 {
 		c.RetryBase = time.Second

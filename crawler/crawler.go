@@ -1,12 +1,14 @@
 package crawler
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,12 +35,13 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 	}
 	cfg = cfg.withDefaults()
 	base := &http.Transport{
-		Proxy:                 nil, // a proxy would dial for us and bypass the address check
-		DialContext:           newDialer(cfg),
-		DisableCompression:    true,            // gzip is undone by transport.once, bounded
-		MaxConnsPerHost:       cfg.Connections, // one per host unless asked: the politeness default
-		MaxIdleConnsPerHost:   cfg.Connections,
-		MaxIdleConns:          256,
+		Proxy:               nil, // a proxy would dial for us and bypass the address check
+		DialContext:         newDialer(cfg),
+		DisableCompression:  true,            // gzip is undone by transport.once, bounded
+		MaxConnsPerHost:     cfg.Connections, // one per host unless asked: the politeness default
+		MaxIdleConnsPerHost: cfg.Connections,
+		MaxIdleConns:        cfg.Concurrency * cfg.Connections, // a keep-alive connection per host in flight
+
 		IdleConnTimeout:       60 * time.Second,
 		TLSHandshakeTimeout:   cfg.DialTimeout,
 		ResponseHeaderTimeout: cfg.Timeout,
@@ -112,133 +115,44 @@ type item struct {
 	Referer string  `json:"r,omitempty"`
 	API     string  `json:"a,omitempty"`  // the platform adapter that reads the answer (crawler/platform)
 	Param   string  `json:"pa,omitempty"` // the adapter's state for it (a gkmlpt column)
+	Anchor  string  `json:"an,omitempty"` // an attachment's anchor text: its name when the server sends none
 }
 
-// Run crawls every seed, Concurrency seeds at a time, and returns what it
-// did. A cancelled ctx (SIGINT/SIGTERM) stops it cleanly: pages in flight
-// are abandoned and stay in the frontier, so the next Run resumes there;
-// the Summary then has Interrupted set and the error is nil. The error is
-// for failures of the archive itself.
-func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
-	start := time.Now()
-	urls := make([]string, len(list))
-	for i, s := range list {
-		urls[i] = s.URL
-	}
-	order, err := c.join(ctx, list)
-	if err != nil {
-		return Summary{}, err
-	}
-	run, err := c.store.BeginRun(ctx, urls)
-	if err != nil {
-		return Summary{}, fmt.Errorf("begin run: %w", err)
-	}
-	col, err := c.collector(ctx)
-	if err != nil {
-		return Summary{}, err
-	}
-	req0, bytes0 := c.tr.requests.Load(), c.tr.bytes.Load()
-	prog := newProgress(c.cfg, len(list))
-	sum := Summary{RunID: run.ID, Seeds: make([]SeedStatus, len(list))}
-
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	// Each crawling goroutine asks for its next seed when it is free
-	// (ready), so the seed is chosen at that moment: with a shared
-	// frontier, one no other worker is on (see next).
-	jobs, ready, stop := make(chan int), make(chan struct{}), make(chan struct{})
-	// Archivers store and extract fetched pages beside the fetchers, up to
-	// 64 pages or 128 MB of bodies at once (one body is always let through).
-	archivers := newWeighted(64, 128<<20)
-	for w := 0; w < min(c.cfg.Concurrency, len(list)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case ready <- struct{}{}:
-				case <-stop:
-					return
-				}
-				i, ok := <-jobs
-				if !ok {
-					return
-				}
-				st, err := c.crawlSeed(ctx, run.ID, col, list[i], prog, archivers)
-				mu.Lock()
-				sum.Seeds[i] = st
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-				prog.seedDone(st)
-			}
-		}()
-	}
-	seen := map[string]bool{}
-	var todo []int
-	for _, i := range order {
-		// Two seeds with one URL would share one frontier: crawl it once.
-		key := seedKey(list[i].URL)
-		if seen[key] {
-			sum.Seeds[i] = SeedStatus{Seed: list[i], Status: StatusDuplicate, Err: "same URL as an earlier seed"}
-			continue
-		}
-		seen[key] = true
-		todo = append(todo, i)
-	}
-	for len(todo) > 0 {
-		select {
-		case <-ready:
-		case <-ctx.Done():
-			for _, j := range todo {
-				sum.Seeds[j] = SeedStatus{Seed: list[j], Status: StatusInterrupted}
-			}
-			todo = nil
-			continue
-		}
-		k := c.next(ctx, list, todo)
-		jobs <- todo[k]
-		todo = append(todo[:k], todo[k+1:]...)
-	}
-	close(stop)
-	close(jobs)
-	wg.Wait()
-
-	sum.total()
-	sum.Requests = c.tr.requests.Load() - req0
-	sum.Bytes = c.tr.bytes.Load() - bytes0
-	sum.Elapsed = time.Since(start)
-	sum.Interrupted = ctx.Err() != nil
-	prog.finish(sum)
-
-	run.Ended = time.Now().UTC()
-	run.Interrupted = sum.Interrupted
-	run.Counts = sum.counts()
-	run.Notes = sum.Notes()
-	if err := c.store.EndRun(context.WithoutCancel(ctx), run); err != nil && firstErr == nil {
-		firstErr = fmt.Errorf("end run: %w", err)
-	}
-	return sum, firstErr
-}
-
-// next picks which of the seeds left to crawl (todo, indexes into list) a
-// free goroutine takes: the first, unless a shared frontier says other
-// workers are on it (frontier.Spreader) and another is free of them.
-func (c *Crawler) next(ctx context.Context, list []seeds.Seed, todo []int) int {
+// next picks which of the hosts left to crawl a free goroutine takes: the
+// first, unless a shared frontier says other workers are on it
+// (frontier.Spreader: on its first seed) and another is free of them.
+func (c *Crawler) next(ctx context.Context, list []seeds.Seed, todo []hostJob) int {
 	sp, ok := c.fs.(frontier.Spreader)
 	if !ok {
 		return 0
 	}
-	for k, i := range todo {
-		if busy, err := sp.Busy(ctx, seedKey(list[i].URL)); err != nil || !busy {
+	for k, job := range todo {
+		if busy, err := sp.Busy(ctx, seedKey(list[job.seeds[0]].URL)); err != nil || !busy {
 			return k
 		}
 	}
 	return 0
+}
+
+// inOrder sorts hosts by where their first seed comes in order (a
+// permutation of the seed indexes; nil keeps hosts as they are).
+func inOrder(hosts []hostJob, order []int) []hostJob {
+	if order == nil {
+		return hosts
+	}
+	rank := make([]int, len(order))
+	for r, i := range order {
+		rank[i] = r
+	}
+	first := func(h hostJob) int {
+		m := len(order)
+		for _, i := range h.seeds {
+			m = min(m, rank[i])
+		}
+		return m
+	}
+	slices.SortStableFunc(hosts, func(a, b hostJob) int { return cmp.Compare(first(a), first(b)) })
+	return hosts
 }
 
 // seedKey is a seed's URL in canonical form, which names its frontier.
@@ -252,27 +166,23 @@ func seedKey(raw string) string {
 }
 
 // join tells a frontier shared with other workers (frontier.Joiner)
-// which seeds this worker crawls, and returns the order to take them up
-// in: the list's own, unless the frontier spreads the workers.
+// which seeds this worker crawls, and returns the order to take them up in
+// (nil: the list's own).
 func (c *Crawler) join(ctx context.Context, list []seeds.Seed) ([]int, error) {
-	order := make([]int, len(list))
-	for i := range order {
-		order[i] = i
-	}
 	j, ok := c.fs.(frontier.Joiner)
 	if !ok {
-		return order, nil
+		return nil, nil
 	}
 	keys := make([]string, len(list))
 	for i, s := range list {
 		keys[i] = seedKey(s.URL)
 	}
-	got, err := j.Join(ctx, keys)
+	order, err := j.Join(ctx, keys)
 	if err != nil {
 		return nil, fmt.Errorf("join the shared crawl: %w", err)
 	}
-	if len(got) == len(list) {
-		order = got
+	if len(order) != len(list) {
+		return nil, nil
 	}
 	return order, nil
 }
@@ -311,8 +221,12 @@ func unknownLinks(fr frontier.Queue, links []archive.FrontierItem) []archive.Fro
 	return out
 }
 
-// crawlSeed spends one seed's page budget on its frontier, best first.
-func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collector, sd seeds.Seed, prog *progress, archivers *weighted) (SeedStatus, error) {
+// crawlSeed spends one seed's page budget on its frontier, best first. It
+// calls fetched once its last fetch has left the wire: the host may then
+// serve another seed while this one's pages are still archived.
+func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collector, sd seeds.Seed, prog *progress, archivers *weighted, fetched func()) (SeedStatus, error) {
+	fetched = sync.OnceFunc(fetched)
+	defer fetched()
 	st := SeedStatus{Seed: sd, Status: StatusOK}
 	su, err := url.Parse(sd.URL)
 	if err != nil {
@@ -383,14 +297,20 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	// and extracts it; up to Connections fetches at once (one by default).
 	// A navigation page (home, column, list) is read before its fetch slot
 	// is given back: its links decide what comes next, and the budget must
-	// go to the best of them. A report's links (attachments) rarely outrank
-	// what is in hand, so a report is read after the next fetch has begun.
+	// go to the best of them. So is a report page: its documents (a
+	// wrapper page's PDF) are the report and go first. An attachment is
+	// read after the next fetch has begun.
 	// Links are pushed before the item is Done, and Done comes only once
 	// its capture is stored, so a kill at any point fetches the item again
 	// rather than losing it or its links.
 	slots := make(chan struct{}, c.cfg.Connections)
+	host := c.tr.gate(seedURL.Host)
+	parked := ""
 	for pages := 0; pages < c.cfg.MaxPages; {
 		if ctx.Err() != nil || failed() != nil {
+			break
+		}
+		if parked = host.parkedWhy(); parked != "" {
 			break
 		}
 		slots <- struct{}{}
@@ -461,7 +381,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 				read      bool         // links read (and pushed, or queued: q)
 				q         *queuedLinks // a list page's links on their way to the frontier
 			)
-			if d.Kind != kindReport && d.Kind != kindAttachment {
+			if d.Kind != kindAttachment {
 				next, archiveFn = v.read(ctx, f)
 				read = true
 				h.mu.Lock()
@@ -515,6 +435,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	for range cap(slots) {
 		slots <- struct{}{} // every fetch has given its item back or gone on
 	}
+	fetched()
 	if err := h.collect(); err != nil && ctx.Err() == nil {
 		return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
 	}
@@ -526,6 +447,13 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		st.Interrupted = true
 		if st.Status == StatusOK {
 			st.Status = StatusInterrupted
+		}
+		return st, nil
+	}
+	if parked != "" {
+		// Its frontier stays as it is: the next run resumes it.
+		if st.Status == StatusOK {
+			st.Status, st.Err = StatusParked, "host "+seedURL.Host+" parked: "+parked
 		}
 		return st, nil
 	}

@@ -54,6 +54,41 @@ var skipExt = map[string]bool{
 
 var yearRe = regexp.MustCompile(`(19|20)\d\d`)
 
+var (
+	// fileNameRe is a document file name in an anchor or a query value
+	// (附件：2021年年报.pdf（256KB）, downfile.jsp?filename=nb.pdf).
+	fileNameRe = regexp.MustCompile(`(?i)\.(?:pdf|docx?|wps|xlsx?)(?:$|[^a-z0-9])`)
+	// downloadPathRe is the file name of a download endpoint.
+	downloadPathRe = regexp.MustCompile(`(?i)down_?(?:load)?_?file|file_?down|getfile|download|attach(?:ment)?(?:down|get)`)
+)
+
+// fileKeys are query keys that name a stored file (…?fileId=123).
+var fileKeys = map[string]bool{"fileid": true, "file_id": true, "attachid": true, "attid": true, "attachmentid": true, "fileno": true, "docid_file": true}
+
+// fileLink reports whether a link without a document extension still
+// leads to a document file: a download endpoint (/module/download/downfile.jsp?…,
+// …?fileId=), a query naming a .pdf/.doc/.wps file, or an anchor that is a
+// file name.
+func fileLink(anchor string, u *url.URL) bool {
+	if fileNameRe.MatchString(strings.TrimSpace(anchor)) && !strings.HasSuffix(strings.ToLower(u.Path), "html") {
+		return true
+	}
+	if u.RawQuery == "" || strings.Contains(strings.ToLower(path.Ext(u.Path)), "htm") {
+		return false // a viewer page (viewer.html?file=nb.pdf) is a page
+	}
+	for k, vs := range u.Query() {
+		if fileKeys[strings.ToLower(k)] {
+			return true
+		}
+		for _, v := range vs {
+			if fileNameRe.MatchString(v) {
+				return true
+			}
+		}
+	}
+	return downloadPathRe.MatchString(path.Base(u.Path))
+}
+
 // scoreLink rates a link found on a page of kind from. A link scoring ≤ 0
 // is not followed.
 func scoreLink(l link, u *url.URL, from string) (float64, string) {
@@ -84,7 +119,7 @@ func scoreLink(l link, u *url.URL, from string) (float64, string) {
 	if reportish && yearRe.MatchString(a) {
 		s += 10
 	}
-	if attachmentExt[ext] {
+	if attachmentExt[ext] || fileLink(a, u) {
 		// On a report page every attachment is the report or part of it.
 		if from == kindReport {
 			return 40 + s, kindAttachment

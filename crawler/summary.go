@@ -16,6 +16,7 @@ const (
 	StatusDisallowed  = "disallowed"  // robots.txt forbids the seed page
 	StatusInterrupted = "interrupted" // the run was stopped before this seed finished
 	StatusDuplicate   = "duplicate"   // an earlier seed of the run has the same URL
+	StatusParked      = "parked"      // its host failed too often in a row: no more requests this run (Err says why); the next run resumes
 )
 
 // SeedStatus is what a run did for one seed.
@@ -59,9 +60,10 @@ type Summary struct {
 	NewPayloads   int
 	Errors        int
 	Blocked       int
-	UnknownPagers int   // hosts whose list pager no adapter follows
-	Requests      int64 // HTTP requests sent (every attempt and redirect hop, robots.txt too)
-	Bytes         int64 // body bytes received on the wire
+	UnknownPagers int          // hosts whose list pager no adapter follows
+	Requests      int64        // HTTP requests sent (every attempt and redirect hop, robots.txt too)
+	Bytes         int64        // body bytes received on the wire
+	Parked        []ParkedHost // hosts that failed too often in a row and got no more requests
 	Elapsed       time.Duration
 	Interrupted   bool
 }
@@ -125,6 +127,9 @@ func (s *Summary) total() {
 // Notes are the run's notes: seeds that moved, pagers no adapter follows.
 func (s Summary) Notes() []string {
 	var out []string
+	for _, h := range s.Parked {
+		out = append(out, "host "+h.Host+" parked: "+h.Reason)
+	}
 	for _, st := range s.Seeds {
 		if st.MovedTo != "" {
 			out = append(out, "seed "+st.Seed.URL+" moved to "+st.MovedTo)
@@ -151,5 +156,6 @@ func (s Summary) counts() map[string]int {
 		"pages": s.Pages, "reports": s.Reports, "not_modified": s.NotModified,
 		"new_payloads": s.NewPayloads, "errors": s.Errors, "blocked": s.Blocked,
 		"requests": int(s.Requests), "unreachable": len(s.Unreachable()), "unknown_pagers": s.UnknownPagers,
+		"parked_hosts": len(s.Parked),
 	}
 }

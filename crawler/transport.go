@@ -55,12 +55,13 @@ type slot struct {
 // request it retries with backoff, bounds time and size, undoes gzip without
 // ever inflating past the body limit, and keeps the raw bytes for the archive.
 type transport struct {
-	base  http.RoundTripper
-	cfg   Config
-	clock frontier.Clock // each host's next start, shared by its seeds (and workers)
-	gates sync.Map       // host → *hostGate
-	slots sync.Map       // id → *slot
-	next  atomic.Uint64
+	base   http.RoundTripper
+	cfg    Config
+	clock  frontier.Clock // each host's next start, shared by its seeds (and workers)
+	gates  sync.Map       // host → *hostGate
+	robots sync.Map       // scheme://host → *sharedFetch in progress
+	slots  sync.Map       // id → *slot
+	next   atomic.Uint64
 
 	requests atomic.Int64 // requests sent, every attempt and hop
 	bytes    atomic.Int64 // body bytes received on the wire
@@ -76,6 +77,10 @@ type hostGate struct {
 	host  string
 	clock frontier.Clock
 	sem   chan struct{}
+
+	mu     sync.Mutex // guards fails and parked (park.go)
+	fails  int        // requests in a row the host failed
+	parked string     // why it gets no more requests this run
 }
 
 func (t *transport) gate(host string) *hostGate {
@@ -151,6 +156,49 @@ func (t *transport) interval() time.Duration {
 
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get(hdrFetchID) != "" || req.Method != http.MethodGet || req.URL.Path != "/robots.txt" {
+		return t.roundTrip(req)
+	}
+	// colly fetches a host's robots.txt when one of the host's seeds first
+	// needs it, and caches it; seeds of one host started together would
+	// each fetch it. One fetch answers them all.
+	key := req.URL.Scheme + "://" + req.URL.Host
+	call := &sharedFetch{done: make(chan struct{})}
+	if v, loaded := t.robots.LoadOrStore(key, call); loaded {
+		call = v.(*sharedFetch)
+		select {
+		case <-call.done:
+		case <-req.Context().Done():
+			return nil, &fetchError{kind: "canceled", err: req.Context().Err()}
+		}
+	} else {
+		resp, err := t.roundTrip(req)
+		if err == nil {
+			call.body, err = io.ReadAll(resp.Body) // a bytes.Reader: cannot fail
+			resp.Body.Close()
+			call.resp = resp
+		}
+		call.err = err
+		close(call.done)
+		t.robots.Delete(key)
+	}
+	if call.err != nil {
+		return nil, call.err
+	}
+	r := *call.resp
+	r.Body, r.Request = io.NopCloser(bytes.NewReader(call.body)), req
+	return &r, nil
+}
+
+// sharedFetch is one robots.txt fetch and its waiters.
+type sharedFetch struct {
+	done chan struct{}
+	resp *http.Response
+	body []byte
+	err  error
+}
+
+func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 	id := req.Header.Get(hdrFetchID)
 	var sl *slot
 	limit := int64(robotsMaxBody)
@@ -167,6 +215,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		out.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
 	}
 	g := t.gate(req.URL.Host)
+	if why := g.parkedWhy(); why != "" {
+		return nil, &fetchError{kind: "parked", err: fmt.Errorf("%s: host parked: %s", req.URL, why)}
+	}
 
 	var res attempt
 	for n := 0; ; n++ {
@@ -208,6 +259,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &fetchError{kind: "canceled", err: err}
 		}
 	}
+	if req.Context().Err() == nil {
+		g.note(t, hostFailed(res.kind, res.status), attemptSummary(res))
+	}
 	if sl != nil {
 		sl.hops++
 		sl.finalURL = req.URL.String()
@@ -237,6 +291,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)),
 		Request: req,
 	}, nil
+}
+
+// attemptSummary names an attempt's outcome in a few words.
+func attemptSummary(a attempt) string {
+	if a.kind != "" {
+		return a.kind
+	}
+	return fmt.Sprintf("HTTP %d", a.status)
 }
 
 // attempt is the outcome of one request on the wire.

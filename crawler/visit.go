@@ -136,6 +136,9 @@ func (v *visitor) fetch(ctx context.Context, d item) (*fetched, error) {
 		Region: v.seed.Region, FetchedAt: fetchedAt, Status: sl.status, Proto: sl.proto,
 		Header: sl.header, ErrKind: sl.kind, Err: sl.err,
 	}
+	if d.Kind == kindAttachment {
+		capt.Parent = d.Referer // the report page it belongs to
+	}
 	if capt.FinalURL == "" {
 		capt.FinalURL = d.URL
 	}
@@ -250,7 +253,7 @@ func (v *visitor) read(ctx context.Context, f *fetched) ([]archive.FrontierItem,
 		}
 		// Extraction: once per payload and parser version.
 		if out.Digest != "" && out.ErrKind != "blocked" && (payload != nil || out.NotModified) {
-			v.extract(actx, &out, capt, payload, ct, decoded)
+			v.extract(actx, &out, capt, payload, ct, decoded, docName(capt.Header, d.Anchor))
 		} else if out.ErrKind == "" {
 			out.Report = d.Kind == kindReport || d.Kind == kindAttachment
 		}
@@ -269,7 +272,7 @@ func redirectKind(k string) bool {
 
 // extract runs extraction for a payload the archive has no current record
 // of, and stores the record.
-func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Capture, payload []byte, ct string, decoded *charset.Result) {
+func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Capture, payload []byte, ct string, decoded *charset.Result, name string) {
 	c := v.c
 	digest := out.Digest
 	// A payload the archive has just seen for the first time has no record
@@ -284,7 +287,7 @@ func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Captur
 		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
 		return
 	}
-	rec, err := extract.Extract(ctx, extract.Input{URL: capt.FinalURL, Body: payload, ContentType: ct, Agency: v.seed.Agency, Region: v.seed.Region, Decoded: decoded})
+	rec, err := extract.Extract(ctx, extract.Input{URL: capt.FinalURL, Body: payload, ContentType: ct, Agency: v.seed.Agency, Region: v.seed.Region, Decoded: decoded, Name: name})
 	if err != nil || rec == nil {
 		out.ExtractErr = fmt.Sprint(err)
 		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
@@ -418,7 +421,17 @@ func (l *linker) link(base *url.URL, lk link) {
 	if score <= 0 || l.d.Depth+1 > l.v.c.cfg.MaxDepth {
 		return
 	}
-	l.add(u, "", item{Depth: l.d.Depth + 1, Kind: kind, Score: score}, score-float64(l.d.Depth+1))
+	it := item{Depth: l.d.Depth + 1, Kind: kind, Score: score}
+	prio := score - float64(l.d.Depth+1)
+	if kind == kindAttachment {
+		it.Anchor = lk.anchor // its name, when the server sends none
+		if l.d.Kind == kindReport {
+			// A wrapper page's document is the report: fetch it at once,
+			// ahead of the report's siblings.
+			prio = max(prio, l.d.Score-float64(l.d.Depth)+0.01)
+		}
+	}
+	l.add(u, "", it, prio)
 }
 
 // requests queues an adapter's requests: another page of the list at the

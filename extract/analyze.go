@@ -46,6 +46,16 @@ func analyze(in Input, rec *Record, p *page) {
 		rec.LegacyFigures = figs
 	}
 	rec.Warnings = append(rec.Warnings, p.tab.warnings...)
+	if !p.tab.found() && len(hs) < 2 && len(figs) < 2 {
+		// A report by its title alone: a short page, often the wrapper of
+		// its attachment (详见附件), whose document carries the tables.
+		rec.TablesSource = "none"
+		rec.Warnings = append(rec.Warnings, WarnNoTables)
+		if len(rec.Attachments) > 0 {
+			rec.Warnings = append(rec.Warnings, WarnAttachmentOnly)
+		}
+		return
+	}
 	if !p.tab.found() {
 		rec.TablesSource = "none"
 		if rec.Template != TemplateLegacy {
@@ -60,6 +70,12 @@ func analyze(in Input, rec *Record, p *page) {
 		rec.Warnings = append(rec.Warnings, "template inferred from the year, not from the tables")
 	}
 }
+
+// Warnings of a report page without a report's body.
+const (
+	WarnNoTables       = "no_tables"       // a report by its title, without tables or a report's sections
+	WarnAttachmentOnly = "attachment_only" // such a page whose report is in its attachments
+)
 
 func firstNonEmpty(vs ...string) string {
 	for _, v := range vs {

@@ -90,6 +90,9 @@ var agencyPrefixRe = regexp.MustCompile(`^(.+?)\s*(?:关于)?\s*(?:(?:19|20)\d{2
 // "2020年度某某区政府信息公开工作年度报告".
 var agencyAfterYearRe = regexp.MustCompile(`^(?:19|20)\d{2}\s*年?度?\s*(.+?)(?:政府信息公开|政务公开|信息公开)`)
 
+// titleLeadWords open a title before the agency's name, longest first.
+var titleLeadWords = []string{"关于公布", "关于发布", "关于", "公布", "发布"}
+
 // agencyFromTitle returns the publishing body named in a report title, or "".
 func agencyFromTitle(title string) string {
 	t := strings.TrimSpace(foldWidth(title))
@@ -104,6 +107,10 @@ func agencyFromTitle(title string) string {
 		a = m[1]
 	}
 	a = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(a), "关于"))
+	// Leading words are not part of a name: 关于XX人民政府2019年… is XX人民政府's.
+	for _, w := range titleLeadWords {
+		a = strings.TrimSpace(strings.TrimPrefix(a, w))
+	}
 	a = strings.TrimRight(a, " ：:-—_（(")
 	n := utf8.RuneCountInString(a)
 	if n < 2 || n > 40 || !hasHan(a) || strings.ContainsAny(a, "*＊") {
@@ -169,9 +176,36 @@ func hasNotReportWord(s string) bool {
 	return false
 }
 
+// bracketTailRe is a bracketed note closing a title: （2020年3月）, (全文), 【PDF】.
+var bracketTailRe = regexp.MustCompile(`\s*[（(【\[][^（(【\[）)】\]]{0,20}[）)】\]]\s*$`)
+
+// namesAnnualReport reports whether a title is one agency's annual report
+// for one year (XX2023年政府信息公开工作年度报告, 关于2019年度政务公开工作年报):
+// a year, 公开, and nothing after the report word but a bracketed note. Such
+// a page is the report even when it is short (the wrapper of an attached
+// PDF). Titles about a report (…年度报告编制工作, …年度报告的通知, …解读)
+// do not end in the report word; 指南 and 目录 pages name no year.
+func namesAnnualReport(title string) bool {
+	t := strings.TrimSpace(fold(foldWidth(title)))
+	for i := 0; i < 2; i++ {
+		t = bracketTailRe.ReplaceAllString(t, "")
+	}
+	if n := utf8.RuneCountInString(t); n < 8 || n > 60 {
+		return false
+	}
+	if !strings.HasSuffix(t, "年度报告") && !strings.HasSuffix(t, "年报") && !strings.HasSuffix(t, "工作报告") {
+		return false
+	}
+	if !strings.Contains(t, "公开") || yearInTitle(t) == 0 || hasNotReportWord(t) || strings.ContainsAny(t, "，。；？！") {
+		return false
+	}
+	return true
+}
+
 // kindOf decides report / copy / not_report.
 //   - report: standard tables, or the section headings of a report (three
-//     or more, or two under a title that names an annual report);
+//     or more, or two under a title that names an annual report), or a
+//     title that is one agency's annual report for a year (namesAnnualReport);
 //   - copy: that, on a host that is not a government one, with the signs
 //     of an essay site;
 //   - not_report: everything else (news that mentions 年度报告, list pages,
@@ -181,7 +215,8 @@ func kindOf(title, url string, headings int, hasTables bool, legacyFigs int, pag
 	reportTitle := strings.Contains(ft, "年度报告") || strings.Contains(ft, "年报") || (strings.Contains(ft, "工作") && strings.Contains(ft, "报告"))
 	negTitle := hasNotReportWord(ft) && !strings.HasSuffix(strings.TrimSpace(ft), "报告")
 	isReport := hasTables ||
-		(!negTitle && (headings >= 3 || (headings >= 2 && reportTitle) || (reportTitle && legacyFigs >= 2)))
+		(!negTitle && (headings >= 3 || (headings >= 2 && reportTitle) || (reportTitle && legacyFigs >= 2))) ||
+		namesAnnualReport(title)
 	if !isReport {
 		return KindNotReport
 	}

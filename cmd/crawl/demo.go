@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,11 +29,17 @@ several ports: 政府信息公开 sections, paginated 年报 columns, reports in
 UTF-8 and GB18030 with right and wrong charset labels, a 2021-template
 report, a DOCX attachment, a copy on an essay site, a robots.txt-disallowed
 area, a crawler trap), crawls it with the real crawler into the archive,
-and prints the reports found per agency and year, their encodings, the
-failed checks, and what to try next. Offline; about ten seconds.
+then revises one report on the portal (新前街道's 2020 report corrects a
+sentence) and crawls again, so the archive holds two versions of it and
+two report years for some agencies: history, the timeline and the diff of
+crawl serve have something to show. It prints the reports found per agency
+and year, their encodings, the failed checks, and what to try next.
+Offline; about ten seconds.
 
-The portal's ports change on every run, so running the demo twice into the
-same archive stores its reports under new URLs again.`,
+The demo starts from a fresh archive: the portal's ports change on every
+run, so an earlier demo archive at --db (one holding only 127.0.0.1 pages)
+is replaced rather than filled with the same reports under new URLs. An
+archive holding any other site is left alone and the demo refuses it.`,
 		example: `  crawl demo
   crawl demo --db /tmp/demo.db && crawl history --db /tmp/demo.db --agency 新前街道`,
 		run: runDemo,
@@ -42,6 +51,8 @@ type demoSite struct {
 	seeds  []seeds.Seed
 	served []demoServed
 	close  func()
+	// revise publishes a corrected version of one report and says which.
+	revise func() (string, error)
 }
 
 // demoServed is one page the demo portal knows it serves.
@@ -60,29 +71,54 @@ func runDemo(ctx context.Context, e *env, fs *flagSet) (err error) {
 	}
 	defer site.close()
 	list := site.seeds
-	s, err := openArchive(*fs.db, false)
+	replaced, err := freshDemoArchive(*fs.db)
 	if err != nil {
 		return err
 	}
-	defer closeArchive(s, &err)
+	s, err := e.open(*fs.db, false)
+	if err != nil {
+		return err
+	}
+	defer e.close(s, &err)
 	hosts := map[string]bool{}
 	for _, sd := range list {
 		if u, err := url.Parse(sd.URL); err == nil {
 			hosts[u.Host] = true
 		}
 	}
+	if replaced {
+		fmt.Fprintf(e.stdout, "replaced the previous demo archive %s\n", *fs.db)
+	}
 	fmt.Fprintf(e.stdout, "demo portal: %d sites on 127.0.0.1; crawling into %s\n", len(list), *fs.db)
 	start := time.Now()
-	out, err := runCrawler(ctx, e, s, crawlSettings{maxPages: 400, maxDepth: 8, rate: 0, concurrency: 8, connections: 1,
+	settings := crawlSettings{maxPages: 400, maxDepth: 8, rate: 0, concurrency: 8, connections: 1,
 		timeout: 10 * time.Second, retries: 1, allowPrivate: true, userAgent: "gongkai-demo",
-		quiet: !e.term, progressEvery: time.Second}, list)
+		quiet: !e.term, progressEvery: time.Second}
+	out, err := runCrawler(ctx, e, s, settings, list)
 	for _, l := range out.summary {
 		fmt.Fprintln(e.stdout, l)
 	}
 	if err != nil {
 		return storageError(err)
 	}
-	fmt.Fprintf(e.stdout, "crawled in %.1fs\n\n", time.Since(start).Seconds())
+	fmt.Fprintf(e.stdout, "crawled in %.1fs\n", time.Since(start).Seconds())
+	// A second crawl after the portal revised one report: the archive keeps
+	// both versions; everything else is unchanged and not stored again.
+	what, err := site.revise()
+	if err != nil {
+		return failed(fmt.Errorf("revise a demo report: %w", err))
+	}
+	fmt.Fprintf(e.stdout, "the portal revised %s; crawling again\n", what)
+	start = time.Now()
+	out2, err := runCrawler(ctx, e, s, settings, list)
+	for _, l := range out2.summary {
+		fmt.Fprintln(e.stdout, l)
+	}
+	if err != nil {
+		return storageError(err)
+	}
+	out.unreachable = append(out.unreachable, out2.unreachable...)
+	fmt.Fprintf(e.stdout, "crawled again in %.1fs\n\n", time.Since(start).Seconds())
 	if err := demoSummary(ctx, e, s, hosts, site.served, *fs.db); err != nil {
 		return storageError(err)
 	}
@@ -97,6 +133,8 @@ type demoRecord struct {
 	url, agency, template, charset, source string
 	year                                   int
 	failed                                 []string
+	checked                                bool // some check compared figures (not all skipped)
+	versions                               int
 }
 
 // demoSummary prints what the crawl of this portal found.
@@ -133,11 +171,12 @@ func demoSummary(ctx context.Context, e *env, s *archive.Store, hosts map[string
 			return fmt.Errorf("decode record of %s: %w", pu, err)
 		}
 		dr := demoRecord{url: pu, agency: p.Agency, template: p.Template, year: p.Year,
-			charset: r.Charset, source: r.CharsetSource}
+			charset: r.Charset, source: r.CharsetSource, versions: len(versions)}
 		for _, c := range r.Checks {
 			if c.Status == extract.CheckFailed {
 				dr.failed = append(dr.failed, c.ID)
 			}
+			dr.checked = dr.checked || c.Status != extract.CheckSkipped
 		}
 		if p.Kind == extract.KindCopy {
 			copies = append(copies, dr)
@@ -172,12 +211,13 @@ func demoSummary(ctx context.Context, e *env, s *archive.Store, hosts map[string
 		sort.Ints(years)
 		for _, y := range years {
 			for _, r := range reports[a][y] {
-				fmt.Fprintf(w, "    %d  %-6s  %-8s %-14s %s\n", y, r.template, r.charset, "("+r.source+")", failedList(r.failed))
+				fmt.Fprintf(w, "    %-4s  %-6s  %-8s %-14s %s%s\n", yearLabel(y), r.template, r.charset, "("+r.source+")",
+					checksLabel(r), versionsLabel(r.versions))
 			}
 		}
 	}
 	for _, r := range copies {
-		fmt.Fprintf(w, "  copy on a non-government site: %s (%d, %s)\n", r.url, r.year, r.charset)
+		fmt.Fprintf(w, "  copy on a non-government site: %s (%s, %s)\n", r.url, yearLabel(r.year), r.charset)
 	}
 	published, recognised := map[string]int{}, map[string]int{}
 	for _, sv := range served {
@@ -212,6 +252,8 @@ try next:
   crawl history%[1]s --agency %[2]s
   crawl export%[1]s --format jsonl --out reports.jsonl
   crawl export%[1]s --format csv --wide --out figures.csv
+  crawl export%[1]s --format panel --out panel.csv
+  crawl export%[1]s --format wacz --agency %[2]s --out demo.wacz
   crawl export%[1]s --format warc --out demo.warc.gz --cdx demo.cdxj
   crawl stats%[1]s
   crawl serve%[1]s
@@ -219,9 +261,64 @@ try next:
 	return nil
 }
 
-func failedList(ids []string) string {
-	if len(ids) == 0 {
-		return "checks ok"
+// checksLabel says how a report's figures fared: "checks skipped" when no
+// check could compare anything (no tables, or every cell blank), which is
+// not the same as passing.
+func checksLabel(r demoRecord) string {
+	switch {
+	case len(r.failed) > 0:
+		return "FAILED " + strings.Join(r.failed, ", ")
+	case !r.checked:
+		return "checks skipped"
 	}
-	return "FAILED " + strings.Join(ids, ", ")
+	return "checks ok"
+}
+
+// yearLabel prints a report year, "?" when the report states none.
+func yearLabel(y int) string {
+	if y == 0 {
+		return "?"
+	}
+	return strconv.Itoa(y)
+}
+
+func versionsLabel(n int) string {
+	if n > 1 {
+		return fmt.Sprintf("  (%d versions)", n)
+	}
+	return ""
+}
+
+// freshDemoArchive makes the demo start from an empty archive at path: an
+// earlier demo archive (every URL on 127.0.0.1) is removed; an archive
+// holding any other site is refused, so the demo never deletes real crawls.
+func freshDemoArchive(path string) (replaced bool, err error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	s, err := openArchive(path, true)
+	if err != nil {
+		return false, err
+	}
+	errNotDemo := errors.New("not a demo archive")
+	err = s.ForEachURL(context.Background(), func(u string) error {
+		pu, err := url.Parse(u)
+		if err != nil || (pu.Hostname() != "127.0.0.1" && pu.Hostname() != "localhost") {
+			return errNotDemo
+		}
+		return nil
+	})
+	if cerr := s.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if errors.Is(err, errNotDemo) {
+		return false, badInput(fmt.Errorf("%s holds crawls of real sites; give the demo its own archive with --db demo.db", path))
+	}
+	if err != nil {
+		return false, storageError(err)
+	}
+	if err := os.Remove(path); err != nil {
+		return false, failed(fmt.Errorf("replace the previous demo archive: %w", err))
+	}
+	return true, nil
 }

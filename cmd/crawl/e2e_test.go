@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,17 +110,64 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo wrote no archive.db in the working directory: %v", err)
 	}
 	for _, want := range []string{"新前街道", "清河市东城区人民政府", "2021  ", "gb18030", "FAILED requests.balance",
-		"the portal published 7 reports", "7 reports and", "crawl history --agency", "crawl export --format jsonl", "crawl serve"} {
+		"the portal published 9 reports", "9 reports and", "crawl history --agency", "crawl export --format jsonl", "crawl serve",
+		"the portal revised 新前街道's 2020 report (version 2", "(2 versions)", "checks skipped", "(?, gbk)",
+		"    2019  2019    utf-8", "    2020  2019    gb18030"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	h := mustCrawl(t, dir, "history", "--agency", "新前街道")
-	for _, want := range []string{"新前街道 (", "): 1 report year\n", "\n2020\n", "v1 ", "key figures", "template 2019"} {
-		if !strings.Contains(h.stdout, want) {
-			t.Errorf("history lacks %q:\n%s", want, h.stdout)
+	// A report whose checks all skipped is not "checks ok".
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(l, "2020  2019    gb18030  (sniffed)") && !strings.Contains(l, "checks skipped") {
+			t.Errorf("康川街道's report has no figures but reads %q", l)
 		}
 	}
+	// Two years, the revision and what changed.
+	history := func() string {
+		h := mustCrawl(t, dir, "history", "--agency", "新前街道")
+		for _, want := range []string{"新前街道 (", "): 2 report years\n", "\n2019\n", "\n2020\n", "v1 ", "v2 ", "changed: text changed",
+			"key figures", "template 2019", "2020 requests.carried_in: ok"} {
+			if !strings.Contains(h.stdout, want) {
+				t.Errorf("history lacks %q:\n%s", want, h.stdout)
+			}
+		}
+		return h.stdout
+	}
+	first := history()
+	var hj struct {
+		Years []struct {
+			Year    int
+			Reports []struct {
+				Versions []struct {
+					Change *struct {
+						TextChanged bool `json:"text_changed"`
+						Cells       []any
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(mustCrawl(t, dir, "history", "--agency", "新前街道", "--json").stdout), &hj); err != nil {
+		t.Fatal(err)
+	}
+	if len(hj.Years) != 2 || len(hj.Years[1].Reports) != 1 || len(hj.Years[1].Reports[0].Versions) != 2 ||
+		hj.Years[1].Reports[0].Versions[1].Change == nil || !hj.Years[1].Reports[0].Versions[1].Change.TextChanged ||
+		len(hj.Years[1].Reports[0].Versions[1].Change.Cells) != 0 {
+		t.Errorf("history --json: %+v", hj)
+	}
+
+	// Run twice: a fresh archive, not the same reports again under new ports.
+	r = mustCrawl(t, dir, "demo")
+	if !strings.Contains(r.stdout, "replaced the previous demo archive archive.db") {
+		t.Errorf("second demo run:\n%s", r.stdout)
+	}
+	if again := history(); strings.Count(again, "新前街道2020年度") != strings.Count(first, "新前街道2020年度") {
+		t.Errorf("the second demo run changed the history:\n%s\nwas\n%s", again, first)
+	}
+	// An archive of real sites is never replaced.
+	ta := newTestArchive(t)
+	wantError(t, crawl(t, ta.dir, "demo", "--db", ta.db), 2, "holds crawls of real sites")
 	s := mustCrawl(t, dir, "stats")
 	for _, want := range []string{"parsed records by year × template × kind", "2022  2021      report      1", "requests.balance"} {
 		if !strings.Contains(s.stdout, want) {

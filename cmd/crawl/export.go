@@ -79,7 +79,8 @@ that matches nothing writes an empty export and exits 1 with a message.`,
 			fs.Bool("wide", false, "csv: one row per report version with the key figures")
 			fs.String("cdx", "", "warc: also write a CDXJ index to this `FILE` (needs --out)")
 		},
-		run: runExport,
+		run:       runExport,
+		viaHolder: true,
 	}
 }
 
@@ -110,11 +111,11 @@ func runExport(ctx context.Context, e *env, fs *flagSet) (err error) {
 	if err != nil {
 		return err
 	}
-	s, err := openArchive(*fs.db, true)
+	s, err := e.open(*fs.db, true)
 	if err != nil {
 		return err
 	}
-	defer closeArchive(s, &err)
+	defer e.close(s, &err)
 	if f.Agency != "" {
 		name, err := export.ResolveAgency(s, f.Agency)
 		var amb *export.AmbiguousError

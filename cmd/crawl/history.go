@@ -32,7 +32,8 @@ several agencies lists them on stderr and exits 2.`,
 			fs.String("agency", "", "the agency: exact `NAME` or a unique part of it (required)")
 			fs.Bool("json", false, "print the history as one JSON object, for scripts")
 		},
-		run: runHistory,
+		run:       runHistory,
+		viaHolder: true,
 	}
 }
 
@@ -46,11 +47,11 @@ func runHistory(ctx context.Context, e *env, fs *flagSet) (err error) {
 	if name == "" {
 		return usageErrorf("--agency NAME is required (see crawl history -h)")
 	}
-	s, err := openArchive(*fs.db, true)
+	s, err := e.open(*fs.db, true)
 	if err != nil {
 		return err
 	}
-	defer closeArchive(s, &err)
+	defer e.close(s, &err)
 	agency, err := export.ResolveAgency(s, name)
 	var amb *export.AmbiguousError
 	switch {

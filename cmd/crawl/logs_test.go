@@ -40,6 +40,7 @@ func TestRunLogsForCron(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the demo portal at a limited rate")
 	}
+	t.Parallel() // waits on rate limits and schedules, not the CPU
 	dir := t.TempDir()
 	p, seedFile := startDemoPortal(t, dir)
 	nSeeds := len(p.Seeds())
@@ -105,6 +106,7 @@ func TestRunSaysResumed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the demo portal at a limited rate")
 	}
+	t.Parallel() // waits on rate limits and schedules, not the CPU
 	dir := t.TempDir()
 	_, seedFile := startDemoPortal(t, dir)
 	db := filepath.Join(dir, "a.db")

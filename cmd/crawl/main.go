@@ -30,6 +30,11 @@ type command struct {
 	example string // example invocations
 	flags   func(*flagSet)
 	run     func(ctx context.Context, e *env, fs *flagSet) error
+	// viaHolder: while another process holds the archive (crawl run, crawl
+	// serve), the command runs through that process (forward.go) instead
+	// of failing on the lock; it must open the archive with e.open.
+	viaHolder bool
+	fileArgs  bool // the positional arguments are files (made absolute when forwarded)
 }
 
 // commands in the order `crawl help` lists them.
@@ -45,6 +50,8 @@ type env struct {
 	term           bool // stderr is a terminal: show progress
 	stdoutTerm     bool // stdout is a terminal: no binary output there
 	cmd            string
+	held           *held    // set when the command runs inside the process holding the archive
+	args           []string // the command line, without the program name
 }
 
 func main() {
@@ -102,6 +109,7 @@ func realMain(ctx context.Context, args []string, e *env) int {
 		return 2
 	}
 	e.cmd = "crawl " + c.name
+	e.args = args
 	fs := newFlagSet(c)
 	if err := fs.parse(args[1:]); err != nil {
 		if errors.Is(err, errHelp) {
@@ -109,6 +117,11 @@ func realMain(ctx context.Context, args []string, e *env) int {
 			return 0
 		}
 		return report(e, usageErrorf("%v (see crawl %s -h)", err, c.name))
+	}
+	if c.viaHolder && e.held == nil {
+		if code, ok := forward(ctx, e, c, fs); ok {
+			return code
+		}
 	}
 	return report(e, c.run(ctx, e, fs))
 }

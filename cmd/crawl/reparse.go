@@ -39,11 +39,11 @@ func runReparse(ctx context.Context, e *env, fs *flagSet) (err error) {
 	if len(fs.args) > 0 {
 		return usageErrorf("unexpected argument %q (see crawl reparse -h)", fs.args[0])
 	}
-	s, err := openArchive(*fs.db, false)
+	s, err := e.open(*fs.db, false)
 	if err != nil {
 		return err
 	}
-	defer closeArchive(s, &err)
+	defer e.close(s, &err)
 	p := newProgress(e)
 	n, err := reparse(ctx, s, fs.Lookup("all").Value.String() == "true", p, e)
 	p.done()

@@ -26,6 +26,13 @@ Incremental: a page unchanged since the last run is not stored again
 (conditional requests, digests). Ctrl-C stops cleanly; the next run of the
 same command resumes (and says so).
 
+The crawl is scheduled by host: every host of the lists is crawled at once
+(up to --concurrency), each at its own --rate, its seeds sharing its
+robots.txt and connections, so a national list takes about as long as its
+biggest host needs at that rate. A host that fails 10 requests in a row is
+parked for the run (its seeds report "parked" with the reason; the next run
+resumes them).
+
 Progress goes to stderr: on a terminal one redrawn line; otherwise (cron,
 nohup, a pipe) a timestamped line every --progress-every and one at each
 seed's end (pages, reports, errors, and why a seed was unreachable or
@@ -46,7 +53,9 @@ reached at all; exit 2 when a seed list cannot be read.`,
 			crawlFlagDefs(fs)
 			fs.String("frontier", "", "share the crawl with other workers through Redis at `URL` (redis://HOST:PORT/DB); --db is then this worker's shard (see crawl merge)")
 		},
-		run: runRun,
+		run:       runRun,
+		viaHolder: true,
+		fileArgs:  true,
 	}
 }
 
@@ -56,7 +65,7 @@ func crawlFlagDefs(fs *flagSet) {
 	fs.Int("max-pages", 500, "`N` fetches per seed per run at most")
 	fs.Int("max-depth", 6, "`N` link hops from a seed at most; 0 fetches the seeds themselves and follows nothing")
 	fs.Float64("rate", 1, "`R` requests per second per host; 0 means no limit")
-	fs.Int("concurrency", 8, "`N` seeds (≈ hosts) crawled at once")
+	fs.Int("concurrency", 0, "`N` hosts crawled at once, every seed of a host sharing its rate, robots.txt and connections; 0 = as many as a 512 MB budget allows (2,048)")
 	fs.Int("connections", 1, "`N` requests in flight per host, each on its own connection; keep 1 for other people's sites")
 	fs.Duration("timeout", 60*time.Second, "`DURATION` allowed for one request (connect, headers and body), e.g. 30s")
 	fs.Bool("allow-private", false, "permit loopback and private addresses (off: a public crawl never touches the local network)")
@@ -98,20 +107,9 @@ func runRun(ctx context.Context, e *env, fs *flagSet) (err error) {
 	if err != nil {
 		return err
 	}
-	var list []seeds.Seed
-	for _, f := range files {
-		got, errs := seeds.LoadFile(f)
-		for _, le := range errs {
-			var line *seeds.LineError
-			if !errors.As(le, &line) {
-				return badInput(fmt.Errorf("seed list %s: %w", f, le))
-			}
-			fmt.Fprintf(e.stderr, "crawl run: skipped %v\n", le)
-		}
-		list = append(list, got...)
-	}
-	if len(list) == 0 {
-		return badInput(fmt.Errorf("no usable seed in %s", strings.Join(files, ", ")))
+	list, err := loadSeeds(e, files)
+	if err != nil {
+		return err
 	}
 	fr, closeFr, err := openFrontier(ctx, e, fs.Lookup("frontier").Value.String())
 	if err != nil {
@@ -119,11 +117,32 @@ func runRun(ctx context.Context, e *env, fs *flagSet) (err error) {
 	}
 	defer closeFr()
 	set.frontier = fr
-	s, err := openArchive(*fs.db, false)
+	s, err := e.open(*fs.db, false)
 	if err != nil {
 		return err
 	}
-	defer closeArchive(s, &err)
+	defer e.close(s, &err)
+	var h *held
+	if e.held.uses(*fs.db) {
+		h = e.held // a server holds the archive: the crawl runs in it
+	} else {
+		// This process holds the archive now: read commands run through
+		// it while it crawls.
+		var release func()
+		var herr error
+		if h, release, herr = hold(ctx, e, s, *fs.db, "", e.args); herr != nil {
+			// Crawl anyway; read commands will say the file is locked.
+			fmt.Fprintf(e.stderr, "%s: warning: read commands cannot reach this crawl: %v\n", e.cmd, herr)
+			h, release = &held{store: s}, func() {}
+		}
+		defer release()
+	}
+	end, err := h.beginCrawl(e.cmd + " --seeds " + strings.Join(files, " "))
+	if err != nil {
+		return err
+	}
+	defer end()
+	set.live = &h.live
 	out, err := runCrawler(ctx, e, s, set, list)
 	for _, l := range out.summary {
 		fmt.Fprintln(e.stdout, l)
@@ -135,6 +154,26 @@ func runRun(ctx context.Context, e *env, fs *flagSet) (err error) {
 		return failed(fmt.Errorf("%d of %d seeds could not be reached at all: %s", n, len(list), strings.Join(out.unreachable, ", ")))
 	}
 	return nil
+}
+
+// loadSeeds reads the seed lists, reporting bad lines (skipped) on stderr.
+func loadSeeds(e *env, files []string) ([]seeds.Seed, error) {
+	var list []seeds.Seed
+	for _, f := range files {
+		got, errs := seeds.LoadFile(f)
+		for _, le := range errs {
+			var line *seeds.LineError
+			if !errors.As(le, &line) {
+				return nil, badInput(fmt.Errorf("seed list %s: %w", f, le))
+			}
+			fmt.Fprintf(e.stderr, "%s: skipped %v\n", e.cmd, le)
+		}
+		list = append(list, got...)
+	}
+	if len(list) == 0 {
+		return nil, badInput(fmt.Errorf("no usable seed in %s", strings.Join(files, ", ")))
+	}
+	return list, nil
 }
 
 // crawlFlags reads and checks the crawl flags.
@@ -161,8 +200,8 @@ func crawlFlags(fs *flagSet) (crawlSettings, error) {
 		return set, usageErrorf("--max-depth must be 0 or more")
 	case set.rate < 0:
 		return set, usageErrorf("--rate must be 0 (no limit) or more")
-	case set.concurrency < 1:
-		return set, usageErrorf("--concurrency must be at least 1")
+	case set.concurrency < 0:
+		return set, usageErrorf("--concurrency must be 0 (automatic) or more")
 	case set.connections < 1:
 		return set, usageErrorf("--connections must be at least 1")
 	case set.retries < 0:

@@ -24,7 +24,8 @@ the seed itself was ever reached.`,
 		flags: func(fs *flagSet) {
 			fs.Bool("json", false, "print the counts as one JSON object")
 		},
-		run: runStats,
+		run:       runStats,
+		viaHolder: true,
 	}
 }
 
@@ -32,11 +33,11 @@ func runStats(ctx context.Context, e *env, fs *flagSet) (err error) {
 	if len(fs.args) > 0 {
 		return usageErrorf("unexpected argument %q (see crawl stats -h)", fs.args[0])
 	}
-	s, err := openArchive(*fs.db, true)
+	s, err := e.open(*fs.db, true)
 	if err != nil {
 		return err
 	}
-	defer closeArchive(s, &err)
+	defer e.close(s, &err)
 	p := newProgress(e)
 	p.show("stats: reading %s", *fs.db)
 	st, err := export.BuildStats(ctx, s)

@@ -17,17 +17,26 @@ const lockWait = 2 * time.Second
 // openArchive opens the --db file. Read-only commands need the file to
 // exist; every failure is bad input (exit 2) with one clear line.
 func openArchive(path string, readOnly bool) (*archive.Store, error) {
+	return openArchiveFor(path, readOnly, "")
+}
+
+// openArchiveFor is openArchive for the named command, so that a lock held
+// by another process is explained for what the command wanted to do.
+func openArchiveFor(path string, readOnly bool, command string) (*archive.Store, error) {
 	if readOnly {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, badInput(fmt.Errorf("no archive at %s (run `crawl demo` or `crawl run` first, or pass --db)", path))
 		}
 	}
 	s, err := archive.Open(path, &archive.Options{ReadOnly: readOnly, LockTimeout: lockWait})
+	var de *archive.DamageError
 	switch {
 	case err == nil:
 		return s, nil
+	case errors.As(err, &de):
+		return nil, badInput(de)
 	case errors.Is(err, archive.ErrLocked):
-		return nil, badInput(fmt.Errorf("%s is locked by another crawl process; wait for it to finish or use another --db", path))
+		return nil, lockedError(path, command)
 	case errors.Is(err, archive.ErrSchemaTooNew):
 		return nil, badInput(fmt.Errorf("%s was written by a newer gongkai; upgrade crawl", path))
 	case errors.Is(err, archive.ErrCorrupt):
@@ -52,6 +61,10 @@ func storageError(err error) error {
 	var xe *exitError
 	if errors.As(err, &xe) {
 		return err
+	}
+	var de *archive.DamageError
+	if errors.As(err, &de) {
+		return badInput(de) // the file's name and what is wrong; the call chain adds nothing
 	}
 	if errors.Is(err, archive.ErrCorrupt) {
 		return badInput(err)

@@ -21,6 +21,8 @@ type term struct {
 	name  string
 	value *float64
 	ok    bool // the cell exists in the table
+	// table, row, col locate the cell, for Explain.
+	table, row, col string
 }
 
 // side is a sum of terms. Blank cells count as 0, but a side with no
@@ -108,10 +110,10 @@ func judge(id string, cmps []comparison) Check {
 	return Check{ID: id, Status: CheckOK, Detail: fmt.Sprintf("%d of %d compared", compared, len(cmps))}
 }
 
-// cellIn is one cell of a row map as a term named by its row.
-func cellIn(r map[string]Cell, row, col string) term {
+// cellIn is one cell of a row map of table as a term named by its row.
+func cellIn(table string, r map[string]Cell, row, col string) term {
 	c, ok := r[col]
-	return term{name: row, value: c.Value, ok: ok}
+	return term{name: row, value: c.Value, ok: ok, table: table, row: row, col: col}
 }
 
 func named(tm term, name string) term { tm.name = name; return tm }
@@ -150,6 +152,22 @@ func unionRows(lists ...[]string) []string {
 }
 
 func runChecks(t Tables, template string) []Check {
+	all := comparisons(t, template)
+	out := make([]Check, len(all))
+	for i, c := range all {
+		out[i] = judge(c.id, c.cmps)
+	}
+	return out
+}
+
+// checkComparisons is one check with every equation it compares.
+type checkComparisons struct {
+	id   string
+	cmps []comparison
+}
+
+// comparisons builds the equations of the four checks, in check order.
+func comparisons(t Tables, template string) []checkComparisons {
 	req := t[Requests]
 	received, carriedIn, total, carriedOut := req["received"], req["carried_in"], req["total"], req["carried_out"]
 	// The result rows the table has, looked up once for all columns.
@@ -166,14 +184,14 @@ func runChecks(t Tables, template string) []Check {
 	for _, col := range requestCols {
 		bal = append(bal, comparison{
 			name:  col,
-			left:  side{cellIn(received, "received", col), cellIn(carriedIn, "carried_in", col)},
-			right: side{cellIn(total, "total", col), cellIn(carriedOut, "carried_out", col)},
+			left:  side{cellIn(Requests, received, "received", col), cellIn(Requests, carriedIn, "carried_in", col)},
+			right: side{cellIn(Requests, total, "total", col), cellIn(Requests, carriedOut, "carried_out", col)},
 		})
 		sum := make(side, len(results))
 		for i, r := range results {
-			sum[i] = cellIn(resultMaps[i], r, col)
+			sum[i] = cellIn(Requests, resultMaps[i], r, col)
 		}
-		tot = append(tot, comparison{name: col, left: side{cellIn(total, "total", col)}, right: sum})
+		tot = append(tot, comparison{name: col, left: side{cellIn(Requests, total, "total", col)}, right: sum})
 	}
 	rows := requestRowsUnion[template == Template2021]
 	cols := make([]comparison, 0, len(rows))
@@ -184,23 +202,23 @@ func runChecks(t Tables, template string) []Check {
 		}
 		parts := make(side, 0, 6)
 		for _, c := range requestCols[:6] {
-			parts = append(parts, named(cellIn(m, r, c), c))
+			parts = append(parts, named(cellIn(Requests, m, r, c), c))
 		}
-		cols = append(cols, comparison{name: r, left: side{named(cellIn(m, r, "total"), "total")}, right: parts})
+		cols = append(cols, comparison{name: r, left: side{named(cellIn(Requests, m, r, "total"), "total")}, right: parts})
 	}
 	rev := make([]comparison, 0, len(reviewGroups))
 	for _, g := range reviewGroups {
 		m := t[ReviewLitigation][g]
 		parts := make(side, 0, 4)
 		for _, l := range reviewLeaves[:4] {
-			parts = append(parts, named(cellIn(m, g, l), l))
+			parts = append(parts, named(cellIn(ReviewLitigation, m, g, l), l))
 		}
-		rev = append(rev, comparison{name: g, left: side{named(cellIn(m, g, "total"), "total")}, right: parts})
+		rev = append(rev, comparison{name: g, left: side{named(cellIn(ReviewLitigation, m, g, "total"), "total")}, right: parts})
 	}
-	return []Check{
-		judge(CheckRequestsBalance, bal),
-		judge(CheckRequestsTotal, tot),
-		judge(CheckRequestsColumns, cols),
-		judge(CheckReviewTotals, rev),
+	return []checkComparisons{
+		{CheckRequestsBalance, bal},
+		{CheckRequestsTotal, tot},
+		{CheckRequestsColumns, cols},
+		{CheckReviewTotals, rev},
 	}
 }

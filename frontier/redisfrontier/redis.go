@@ -373,8 +373,8 @@ type Queue struct {
 }
 
 var (
-	_ frontier.Queue   = (*Queue)(nil)
-	_ frontier.Settler = (*Queue)(nil)
+	_ frontier.Queue    = (*Queue)(nil)
+	_ frontier.Settler  = (*Queue)(nil)
 	_ frontier.Joiner   = (*Store)(nil)
 	_ frontier.Spreader = (*Store)(nil)
 )

@@ -58,11 +58,12 @@ type negativePlacement struct {
 func sites() []site {
 	return []site{
 		{
-			// TRS WCM: the list pages exist only through createPageHTML.
+			// TRS WCM: the list pages exist only through createPageHTML,
+			// called with page variables (the second report is only there).
 			name: "tongjiang",
 			look: siteLook{agency: "同江市人民政府", charset: "gbk", siteID: "2308810001"}, container: "trs",
 			region: "黑龙江省佳木斯市同江市", level: "county",
-			column: column{dir: "/zwgk/zfxxgknb/", title: "政府信息公开年报", paging: pagingTRS, perPage: 1},
+			column: column{dir: "/zwgk/zfxxgknb/", title: "政府信息公开年报", paging: pagingTRSVars, perPage: 1},
 			robots: "User-agent: *\nDisallow: /search\nDisallow: /cms/\n",
 			reports: []placement{
 				{reportID: "002", path: "/zwgk/zfxxgknb/202101/t20210128_3318.html", date: "2021-01-28",
@@ -78,12 +79,14 @@ func sites() []site {
 			name: "huangyan",
 			look: siteLook{agency: "台州市黄岩区人民政府", charset: "utf-8", siteID: "3310030001"}, container: "zoom",
 			region: "浙江省台州市黄岩区", level: "county",
-			column:       column{dir: "/zwgk/ndbg/", title: "政府信息公开工作年度报告", paging: pagingNext, perPage: 1},
+			column:       column{dir: "/zwgk/ndbg/", title: "政府信息公开工作年度报告", paging: pagingNext, perPage: 2},
 			robots:       "User-agent: *\nDisallow: /search\n",
 			sectionExtra: `<li><a href="xxgkml/">政府信息公开目录</a></li>`,
 			reports: []placement{
 				{reportID: "001", path: "/art/2021/1/25/art_1229_563120.html", date: "2021-01-25",
 					opts: fixture.Options{Style: fixture.StyleWord, Meta: fixture.MetaInline, Encoding: fixture.EncUTF8, Label: fixture.LabelCorrect, Chrome: true}},
+				{reportID: "001" + priorSuffix, path: "/art/2020/1/20/art_1229_412007.html", date: "2020-01-20",
+					opts: fixture.Options{Style: fixture.StyleFlat, Meta: fixture.MetaInline, Encoding: fixture.EncUTF8, Label: fixture.LabelCorrect, Chrome: true}},
 			},
 			negatives: []negativePlacement{
 				// Filed in the 年报 column, as news items about the report often are.
@@ -106,6 +109,9 @@ func sites() []site {
 					opts: fixture.Options{Style: fixture.StyleGrid, Meta: fixture.MetaTable, Encoding: fixture.EncUTF8BOM, Label: fixture.LabelCorrect, Chrome: true}},
 				{reportID: "syn2019-c", path: "/zwgk/ndbg/detail/20210128003.html", date: "2021-01-28",
 					opts: fixture.Options{Style: fixture.StyleMismatch, Meta: fixture.MetaDL, Encoding: fixture.EncGB18030, Label: fixture.LabelCorrect, Chrome: true}},
+				// The same agency's report of the year before (years.go).
+				{reportID: "syn2019-c" + priorSuffix, path: "/zwgk/ndbg/detail/20200121004.html", date: "2020-01-21",
+					opts: fixture.Options{Style: fixture.StyleGrid, Meta: fixture.MetaTable, Encoding: fixture.EncUTF8, Label: fixture.LabelCorrect, Chrome: true}},
 			},
 			negatives: []negativePlacement{
 				{name: "guide", path: "/zwgk/xxgkzn/t20200302_1.html", title: "政府信息公开指南", date: "2020-03-02"},
@@ -147,6 +153,9 @@ func (p *Portal) build(ctx context.Context) error {
 	byID := map[string]corpus.Report{}
 	for _, r := range reports {
 		byID[r.ID] = r
+		if r.Template != corpus.TemplateLegacy && r.Kind == corpus.KindReport {
+			byID[r.ID+priorSuffix] = priorYear(r)
+		}
 	}
 	negs := map[string]fixture.NegativePage{}
 	for _, n := range fixture.Negative() {

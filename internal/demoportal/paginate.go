@@ -18,6 +18,10 @@ const (
 	// script call createPageHTML(total, current, "index", "html") meaning
 	// index.html, index_1.html … index_{total-1}.html.
 	pagingTRS = "trs"
+	// pagingTRSVars is TRS as most templates print it: the count and the
+	// index in page variables, the call taking the variables:
+	// var countPage = 3; var currentPage = 0; createPageHTML(countPage, currentPage, "index", "html").
+	pagingTRSVars = "trs-vars"
 	// pagingNext is a chain of plain 下一页 links: each page only links the next.
 	pagingNext = "next"
 	// pagingQuery is ?page=N, with every page number linked.
@@ -57,13 +61,17 @@ func (c column) pages(items []listItem) []listPage {
 		b.WriteString("\n<div class=\"page\">")
 		var keys []string
 		switch c.paging {
-		case pagingTRS:
+		case pagingTRS, pagingTRSVars:
 			keys = []string{c.dir + trsName(i)}
 			if i == 0 {
 				keys = append(keys, c.dir)
 			}
 			b.WriteString(trsPagerScript)
-			fmt.Fprintf(&b, "<script type=\"text/javascript\">createPageHTML(%d, %d, \"index\", \"html\");</script>", n, i)
+			if c.paging == pagingTRSVars {
+				fmt.Fprintf(&b, "<script type=\"text/javascript\">\nvar currentPage = %d;//所在页从0开始\nvar countPage = %d//共多少页\ncreatePageHTML(countPage, currentPage, \"index\", \"html\");\n</script>", i, n)
+			} else {
+				fmt.Fprintf(&b, "<script type=\"text/javascript\">createPageHTML(%d, %d, \"index\", \"html\");</script>", n, i)
+			}
 		case pagingNext:
 			keys = []string{c.dir + nextName(i)}
 			if i == 0 {

@@ -112,6 +112,8 @@ func TestColumnPages(t *testing.T) {
 	}{
 		{pagingTRS, [][]string{{"/c/index.html", "/c/"}, {"/c/index_1.html"}},
 			[]string{`createPageHTML(2, 0, "index", "html")`, `createPageHTML(2, 1, "index", "html")`}},
+		{pagingTRSVars, [][]string{{"/c/index.html", "/c/"}, {"/c/index_1.html"}},
+			[]string{"var currentPage = 0;//所在页从0开始\nvar countPage = 2//共多少页\ncreatePageHTML(countPage, currentPage", "var currentPage = 1;"}},
 		{pagingNext, [][]string{{"/c/index.shtml", "/c/"}, {"/c/index_2.shtml"}},
 			[]string{`<a href="index_2.shtml">下一页</a>`, `<a href="index.shtml">上一页</a>`}},
 		{pagingQuery, [][]string{{"/c/list.do?page=1", "/c/", "/c/list.do"}, {"/c/list.do?page=2"}},

@@ -150,7 +150,10 @@ func (w *walker) walk(seed string) error {
 	return nil
 }
 
-var trsCall = regexp.MustCompile(`createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*"(\w+)"\s*,\s*"(\w+)"\s*\)`)
+var (
+	trsCall = regexp.MustCompile(`createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*"(\w+)"\s*,\s*"(\w+)"\s*\)`)
+	trsVar  = regexp.MustCompile(`var (countPage|currentPage) = (\d+)`)
+)
 
 // pageLinks returns the <a href> targets and the pages a TRS pager means.
 // Hrefs are ASCII on these pages, so the bytes need no decoding.
@@ -176,6 +179,11 @@ func pageLinks(body []byte) []string {
 				out = append(out, string(v))
 			}
 		}
+	}
+	// The variable form: the call takes countPage and currentPage.
+	for _, m := range trsVar.FindAllSubmatch(body, -1) {
+		body = bytes.ReplaceAll(body, []byte("createPageHTML("+string(m[1])), []byte("createPageHTML("+string(m[2])))
+		body = bytes.ReplaceAll(body, []byte(", "+string(m[1])+", \"index\""), []byte(", "+string(m[2])+", \"index\""))
 	}
 	for _, m := range trsCall.FindAllSubmatch(body, -1) {
 		total, _ := strconv.Atoi(string(m[1]))

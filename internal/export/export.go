@@ -23,6 +23,7 @@ import (
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/publication"
 )
 
 // Source is the part of *archive.Store the exports read. *archive.Store
@@ -107,6 +108,9 @@ type ReportVersion struct {
 	Record *extract.Record
 	// First is the first capture of this version (its HTTP headers, seed).
 	First archive.Capture
+	// Publication is set when the page is grouped with attachments that
+	// carry the same report: Record is then the merged record.
+	Publication *publication.Info
 }
 
 // Counts is what a walk over the archive saw.
@@ -115,16 +119,25 @@ type Counts struct {
 	Versions int // versions looked at
 	Matched  int // versions that matched the filter and were written
 	Unparsed int // versions with no parsed record yet (run `crawl reparse`)
+	Grouped  int // attachment URLs given inside their page's record (internal/publication)
 }
 
 // Progress is called now and then during a long walk; nil is fine.
 type Progress func(c Counts)
 
 // EachVersion walks every version of every URL in URL order and calls fn for
-// those whose parsed record matches f. It reads one URL at a time.
+// those whose parsed record matches f. It reads one URL at a time, after
+// one pass that groups report pages with the attachments carrying the same
+// report (publication.BuildIndex): such a page's versions come merged with
+// them, and the attachments are not given again on their own.
 func EachVersion(ctx context.Context, src Source, f Filter, progress Progress, fn func(ReportVersion) error) (Counts, error) {
 	var c Counts
-	err := src.ForEachURL(ctx, func(u string) error {
+	ix, err := publication.BuildIndex(ctx, src)
+	if err != nil {
+		return c, err
+	}
+	c.Grouped = ix.Len()
+	err = src.ForEachURL(ctx, func(u string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -132,32 +145,35 @@ func EachVersion(ctx context.Context, src Source, f Filter, progress Progress, f
 		if progress != nil && c.URLs%200 == 0 {
 			progress(c)
 		}
-		versions, err := src.Versions(u)
+		versions, err := pendingVersions(src, ix, u)
 		if err != nil {
-			return fmt.Errorf("versions of %s: %w", u, err)
+			return err
 		}
 		for _, v := range versions {
 			c.Versions++
-			if v.Digest == "" {
+			if v.page.Digest == "" {
 				continue
 			}
-			if !f.Since.IsZero() && v.FirstSeen.Before(f.Since) {
+			if !f.Since.IsZero() && v.start.Before(f.Since) {
 				continue
 			}
-			p, err := src.GetParsed(v.Digest)
+			p, err := src.GetParsed(v.page.Digest)
 			if errors.Is(err, archive.ErrNotFound) {
 				c.Unparsed++
 				continue
 			}
 			if err != nil {
-				return fmt.Errorf("parsed record of %s (%s): %w", u, v.Digest, err)
+				return fmt.Errorf("parsed record of %s (%s): %w", u, v.page.Digest, err)
 			}
-			if !f.matchParsed(p) {
+			if !v.grouped() && !f.matchParsed(p) {
 				continue
 			}
-			rv, err := load(src, u, v, p)
+			rv, err := v.load(src, p)
 			if err != nil {
 				return err
+			}
+			if v.grouped() && !f.matchRecord(rv.Record) {
+				continue
 			}
 			if f.Region != "" && !strings.Contains(rv.Record.Region, f.Region) {
 				continue

@@ -10,6 +10,7 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/extract/tables"
+	"github.com/gongkai/gongkai/internal/publication"
 )
 
 // Archive is what history and stats read: Source plus the parsed-record
@@ -92,6 +93,7 @@ type YearHistory struct {
 // ReportHistory is one report URL and every version it has had.
 type ReportHistory struct {
 	URL      string           `json:"url"`
+	Files    []string         `json:"files,omitempty"` // attachments carrying the same report, given with the page
 	Title    string           `json:"title"`
 	Template string           `json:"template"`
 	Versions []VersionHistory `json:"versions"`
@@ -103,8 +105,12 @@ type VersionHistory struct {
 	SHA256       string   `json:"sha256"`
 	CapturedAt   []string `json:"captured_at"`
 	Charset      string   `json:"charset"`
-	FailedChecks []string `json:"failed_checks,omitempty"`
-	Change       *Change  `json:"change,omitempty"` // against the previous version; nil for the first
+	TablesSource string   `json:"tables_source,omitempty"` // html | text | docx | pdf | none
+	// Files are the page's and attachments' payloads of a grouped
+	// publication's version (internal/publication); absent otherwise.
+	Files        []publication.File `json:"files,omitempty"`
+	FailedChecks []string           `json:"failed_checks,omitempty"`
+	Change       *Change            `json:"change,omitempty"` // against the previous version; nil for the first
 }
 
 // Change is what differs between two versions of one report.
@@ -175,23 +181,31 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 	}
 	byYear := map[int][]ReportHistory{}
 	newest := map[int]latest{}
+	// A report page and its attachments carrying the same report are one
+	// report here, as in the export.
+	ix := publication.NewIndex()
 	for _, u := range sortedKeys(urls) {
-		versions, err := a.Versions(u)
+		if err := ix.AddPage(a, u); err != nil {
+			return nil, err
+		}
+	}
+	for _, u := range sortedKeys(urls) {
+		versions, err := pendingVersions(a, ix, u)
 		if err != nil {
-			return nil, fmt.Errorf("versions of %s: %w", u, err)
+			return nil, err
 		}
 		var rh ReportHistory
 		var prev *extract.Record
 		year := 0
 		for _, v := range versions {
-			p, err := a.GetParsed(v.Digest)
+			p, err := a.GetParsed(v.page.Digest)
 			if errors.Is(err, archive.ErrNotFound) {
 				continue
 			}
 			if err != nil {
 				return nil, fmt.Errorf("parsed record of %s: %w", u, err)
 			}
-			rv, err := load(a, u, v, p)
+			rv, err := v.load(a, p)
 			if err != nil {
 				return nil, err
 			}
@@ -202,7 +216,16 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 			if h.Region == "" {
 				h.Region = r.Region // the seed list's, when the page does not say
 			}
-			vh := VersionHistory{Seq: v.Seq, SHA256: v.Digest, CapturedAt: r.CapturedAt, Charset: r.Charset}
+			seq := v.page.Seq
+			if v.grouped() {
+				seq = len(rh.Versions) + 1 // states of the publication, not of the page
+			}
+			vh := VersionHistory{Seq: seq, SHA256: v.page.Digest, CapturedAt: r.CapturedAt,
+				Charset: r.Charset, TablesSource: r.TablesSource}
+			if rv.Publication != nil {
+				vh.Files = rv.Publication.Files
+				rh.Files = v.partURLs
+			}
 			if fc := FailedChecks(r); fc != "" {
 				vh.FailedChecks = strings.Fields(fc)
 			}

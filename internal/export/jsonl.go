@@ -15,7 +15,7 @@ func JSONL(ctx context.Context, src Source, w io.Writer, f Filter, progress Prog
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false) // keep "<" and "&" readable in report text
 	c, err := EachVersion(ctx, src, f, progress, func(rv ReportVersion) error {
-		if err := enc.Encode(rv.Record); err != nil {
+		if err := enc.Encode(exportRecord{rv.Record, rv.Publication}); err != nil {
 			return fmt.Errorf("write record of %s: %w", rv.Record.URL, err)
 		}
 		return nil

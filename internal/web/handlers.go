@@ -11,6 +11,7 @@ import (
 	"github.com/gongkai/gongkai/extract/charset"
 	"github.com/gongkai/gongkai/extract/tables"
 	"github.com/gongkai/gongkai/internal/export"
+	"github.com/gongkai/gongkai/internal/publication"
 )
 
 // maxQuery bounds search input; agency names are short.
@@ -84,6 +85,7 @@ type reportPage struct {
 	Tables   []tableView
 	Failed   []extract.Check
 	Versions []versionView
+	Pub      *publication.Info // the files of a page grouped with attachments carrying the same report
 }
 
 type versionView struct {
@@ -104,12 +106,18 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// A page and the attachments carrying the same report show as one.
+	rec, pub, err := export.ForPage(s.store, p.URL, digest, rec)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	versions, err := s.store.Versions(p.URL)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	page := reportPage{Rec: rec, Digest: digest, Tables: tableViews(rec)}
+	page := reportPage{Rec: rec, Digest: digest, Tables: tableViews(rec), Pub: pub}
 	for _, c := range rec.Checks {
 		if c.Status == extract.CheckFailed {
 			page.Failed = append(page.Failed, c)

@@ -28,6 +28,7 @@ type Server struct {
 	log   *log.Logger
 	mux   *http.ServeMux
 	bufs  bufferPool
+	crawl func() CrawlStatus // the crawls this process runs (status.go); nil for none
 }
 
 // New returns a Server over store. logger may be nil.
@@ -53,6 +54,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /diff/{a}/{b}", s.handleDiff)
 	s.mux.HandleFunc("GET /export/{format}", s.handleExport)
 	s.mux.HandleFunc("GET /static/style.css", s.handleCSS)
+	s.mux.HandleFunc("GET /status", s.handleStatus)
+	s.mux.HandleFunc("GET /status.json", s.handleStatusJSON)
 }
 
 // ServeHTTP implements http.Handler.

@@ -1,0 +1,256 @@
+package crawler
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+	"github.com/gongkai/gongkai/seeds"
+)
+
+// benchHost is one fixture host of the national benchmarks: a benchPortal
+// of its own on its own port, every answer delayed, counting full answers
+// (200 with a body) apart from 304s.
+type benchHost struct {
+	bp    *benchPortal
+	srv   *httptest.Server
+	delay time.Duration
+	full  atomic.Int64
+}
+
+func (h *benchHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	time.Sleep(h.delay)
+	rec := &statusWriter{ResponseWriter: w}
+	h.bp.ServeHTTP(rec, r)
+	if rec.status == http.StatusOK {
+		h.full.Add(1)
+	}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// benchHosts starts n fixture hosts of reports report pages each.
+func benchHosts(b *testing.B, n, reports int, delay time.Duration) []*benchHost {
+	proto := newBenchPortal(b, reports)
+	hosts := make([]*benchHost, n)
+	for i := range hosts {
+		bp := &benchPortal{n: reports, perPage: proto.perPage, bodies: proto.bodies}
+		h := &benchHost{bp: bp, delay: delay}
+		h.srv = httptest.NewServer(h)
+		b.Cleanup(h.srv.Close)
+		hosts[i] = h
+	}
+	return hosts
+}
+
+func fullAnswers(hosts []*benchHost) (full, requests int64) {
+	for _, h := range hosts {
+		full += h.full.Swap(0)
+		requests += h.bp.requests.Swap(0)
+	}
+	return full, requests
+}
+
+func benchEnvInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// runTwice crawls list twice into one archive (tonight and the night
+// after, nothing changed) and reports the first run's pages/s, peak RSS and
+// the nightly ratio of full downloads.
+func runTwice(b *testing.B, cfg Config, hosts []*benchHost, list []seeds.Seed, want int) (pagesPerSec float64) {
+	st := testStore(b)
+	c, err := New(st, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fullAnswers(hosts)
+	rss0 := peakRSS()
+	start, cpu0 := time.Now(), cpuTime()
+	sum, err := c.Run(context.Background(), list)
+	el, cpu := time.Since(start), cpuTime()-cpu0
+	if err != nil {
+		b.Fatal(err)
+	}
+	if sum.Pages < want {
+		b.Fatalf("fetched %d pages, want %d", sum.Pages, want)
+	}
+	full1, req1 := fullAnswers(hosts)
+	pagesPerSec = float64(sum.Pages) / el.Seconds()
+	b.ReportMetric(pagesPerSec, "pages/s")
+	b.ReportMetric(el.Seconds(), "seconds")
+	b.ReportMetric(cpu.Seconds()*1000/float64(sum.Pages), "cpu-ms/page")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peakRSS-MB")
+	b.Logf("first run: %d pages (%d reports, %d errors, %d parked hosts) in %v, %d requests, %d full answers; peak RSS %d MB (%d MB before the crawl, fixture servers included)",
+		sum.Pages, sum.Reports, sum.Errors, len(sum.Parked), el.Round(time.Millisecond), req1, full1, peakRSS()>>20, rss0>>20)
+	if os.Getenv("GONGKAI_BENCH_NIGHTLY") == "0" {
+		return pagesPerSec
+	}
+	start = time.Now()
+	sum2, err := c.Run(context.Background(), list)
+	el2 := time.Since(start)
+	if err != nil {
+		b.Fatal(err)
+	}
+	full2, req2 := fullAnswers(hosts)
+	b.ReportMetric(float64(full2)/float64(full1), "nightly-full-ratio")
+	b.Logf("second run: %d pages, %d not modified, %d new payloads in %v, %d requests, %d full answers",
+		sum2.Pages, sum2.NotModified, sum2.NewPayloads, el2.Round(time.Millisecond), req2, full2)
+	return pagesPerSec
+}
+
+// BenchmarkNational measures the crawl in the shapes of the national job,
+// each against what bounds it, and each run twice for the nightly ratio:
+//
+//		go test -run '^$' -bench BenchmarkNational -benchtime=1x -timeout 1h ./crawler/
+//
+//	  - hosts: GONGKAI_BENCH_HOSTS fixture hosts (default 500), each a
+//	    年报 column of about 30 pages, every answer 100 ms late, default
+//	    flags (1 request/s per host): seconds against the politeness bound
+//	    (the requests of one host, robots.txt included, at 1/s), peak RSS.
+//	  - latency: 8 hosts of 44 pages, 100 ms late, rate off, one connection
+//	    per host: this crawler, bare colly with 8 requests in flight, wget.
+//	  - urls: GONGKAI_BENCH_URLS report URLs (default 6,000) on 8 hosts as a
+//	    seed list, --max-depth 0, rate off: this crawler and bare colly.
+//
+// GONGKAI_BENCH_NIGHTLY=0 skips the second runs.
+func BenchmarkNational(b *testing.B) {
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(200)) // as `crawl` runs
+	}
+	b.Run("hosts", func(b *testing.B) {
+		n := benchEnvInt("GONGKAI_BENCH_HOSTS", 500)
+		hosts := benchHosts(b, n, 26, 100*time.Millisecond) // home, 信息公开, 2 list pages, 26 reports
+		var list []seeds.Seed
+		for i, h := range hosts {
+			list = append(list, seeds.Seed{URL: h.srv.URL + "/", Agency: fmt.Sprintf("某县%d人民政府", i)})
+		}
+		per := hosts[0].bp.pages()
+		bound := time.Duration(per) * time.Second // per host: robots.txt + pages, the first at 0 s
+		for i := 0; i < b.N; i++ {
+			cfg := DefaultConfig()
+			cfg.AllowPrivate = true
+			start := time.Now()
+			runTwice(b, cfg, hosts, list, n*per)
+			_ = start
+			b.ReportMetric(bound.Seconds(), "bound-seconds")
+		}
+	})
+	b.Run("latency", func(b *testing.B) {
+		hosts := benchHosts(b, 8, 40, 100*time.Millisecond)
+		var list []seeds.Seed
+		for _, h := range hosts {
+			list = append(list, seeds.Seed{URL: h.srv.URL + "/"})
+		}
+		want := 8 * hosts[0].bp.pages()
+		b.Run("gongkai", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				runTwice(b, Config{AllowPrivate: true, Rate: 0, MaxDepth: -1}, hosts, list, want)
+			}
+		})
+		b.Run("colly-bare", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				collyBare(b, list, true, want)
+			}
+		})
+		b.Run("wget", func(b *testing.B) {
+			wget, err := exec.LookPath("wget")
+			if err != nil {
+				b.Skip("wget not installed (apt-get install -y wget)")
+			}
+			for i := 0; i < b.N; i++ {
+				dir := b.TempDir()
+				args := []string{"--recursive", "--level=inf", "--no-verbose", "--directory-prefix", dir}
+				for _, s := range list {
+					args = append(args, s.URL)
+				}
+				start := time.Now()
+				out, _ := exec.Command(wget, args...).CombinedOutput() // exits 8 on the 404s
+				el := time.Since(start)
+				files := 0
+				filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+					if err == nil && !fi.IsDir() {
+						files++
+					}
+					return nil
+				})
+				if files < want {
+					b.Fatalf("wget saved %d pages, want %d: %s", files, want, out[max(0, len(out)-300):])
+				}
+				b.ReportMetric(float64(files)/el.Seconds(), "pages/s")
+			}
+		})
+	})
+	b.Run("urls", func(b *testing.B) {
+		per := benchEnvInt("GONGKAI_BENCH_URLS", 6000) / 8
+		hosts := benchHosts(b, 8, per, 0)
+		var list []seeds.Seed
+		for i := 0; i < per; i++ {
+			for _, h := range hosts {
+				list = append(list, seeds.Seed{URL: fmt.Sprintf("%s/xxgk/ndbg/t%d.html", h.srv.URL, i)})
+			}
+		}
+		b.Run("gongkai", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				runTwice(b, Config{AllowPrivate: true, Rate: 0, MaxDepth: 0}, hosts, list, len(list))
+			}
+		})
+		b.Run("colly-bare", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				collyBare(b, list, false, len(list))
+			}
+		})
+	})
+}
+
+// collyBare fetches list with a bare colly collector, 8 requests in flight
+// (one per host of the fixtures), following links if follow.
+func collyBare(b *testing.B, list []seeds.Seed, follow bool, want int) {
+	var pages atomic.Int64
+	col := colly.NewCollector(colly.Async(true))
+	col.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: 8})
+	col.OnResponse(func(*colly.Response) { pages.Add(1) })
+	if follow {
+		col.OnHTML("a[href]", func(e *colly.HTMLElement) { e.Request.Visit(e.Attr("href")) })
+	}
+	start, cpu0 := time.Now(), cpuTime()
+	for _, s := range list {
+		if err := col.Visit(s.URL); err != nil {
+			b.Fatal(err)
+		}
+	}
+	col.Wait()
+	el, cpu := time.Since(start), cpuTime()-cpu0
+	if int(pages.Load()) < want {
+		b.Fatalf("colly fetched %d pages, want %d", pages.Load(), want)
+	}
+	b.ReportMetric(float64(pages.Load())/el.Seconds(), "pages/s")
+	b.ReportMetric(cpu.Seconds()*1000/float64(pages.Load()), "cpu-ms/page")
+}
+
+var _ = sort.Ints
