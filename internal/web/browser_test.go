@@ -82,6 +82,13 @@ func TestBrowser(t *testing.T) {
 	}
 	cells := mustRun(t, ctx, chromedp.Text(chromedp.CSS("#changed-cells")))
 	text := mustRun(t, ctx, chromedp.Text(chromedp.CSS("#changed-text")))
+	// The inline diff as drawn: the changed character struck through on red,
+	// the new one on green, inside the unchanged rest of the line and cell.
+	var marks []string
+	mustEval(t, ctx, `[...document.querySelectorAll("#changed-text td.inline del, #changed-text td.inline ins, #changed-cells td.inline del, #changed-cells td.inline ins")].map(e => {
+		const s = getComputedStyle(e);
+		return e.closest("section").id + " " + e.tagName + " " + e.textContent + " " + s.textDecorationLine + " " + s.backgroundColor;
+	})`, &marks)
 	for _, want := range []string{"新前街道2020年度政府信息公开年度报告", "新前街道2019年度政府信息公开年度报告", "changed", "requests.total"} {
 		if !strings.Contains(timeline, want) {
 			t.Errorf("timeline on screen lacks %q:\n%s", want, timeline)
@@ -90,20 +97,48 @@ func TestBrowser(t *testing.T) {
 	if heading != "新前街道2020年度政府信息公开年度报告" {
 		t.Errorf("report heading %q", heading)
 	}
-	if !strings.Contains(versions, "diff with previous") || !strings.Contains(versions, "2026-11-22") {
+	if !strings.Contains(versions, "diff with previous") || !strings.Contains(versions, "2026-11-22 02:00:00 UTC") {
 		t.Errorf("versions on screen:\n%s", versions)
 	}
-	if !strings.Contains(cells, "partial") || !strings.Contains(cells, "natural_person") {
+	if !strings.Contains(cells, "（二）部分公开") || !strings.Contains(cells, "自然人") {
 		t.Errorf("changed cells on screen:\n%s", cells)
 	}
-	if !strings.Contains(text, "部分公开2件。") || !strings.Contains(text, "部分公开1件。") {
+	if !strings.Contains(text, "部分公开21件。") {
 		t.Errorf("changed text on screen:\n%s", text)
+	}
+	wantMarks := []string{
+		"changed-cells DEL 2 line-through rgb(255, 201, 201)", "changed-cells INS 1 none rgb(184, 242, 184)",
+		"changed-text DEL 2 line-through rgb(255, 201, 201)", "changed-text INS 1 none rgb(184, 242, 184)",
+	}
+	if strings.Join(marks, "\n") != strings.Join(wantMarks, "\n") {
+		t.Errorf("inline diff marks on screen:\n%s\nwant\n%s", strings.Join(marks, "\n"), strings.Join(wantMarks, "\n"))
+	}
+
+	// The first version fails requests.total: the check in words, and the
+	// three cells it reads highlighted in the drawn table (and only those).
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/report/"+fa.v1), chromedp.WaitVisible(chromedp.CSS("#failed-checks"))); err != nil {
+		t.Fatalf("open version 1: %v", err)
+	}
+	failed := mustRun(t, ctx, chromedp.Text(chromedp.CSS("#failed-checks")))
+	if !strings.Contains(failed, "总计 8 ≠ 予以公开 7 + 部分公开 2 = 9（自然人列）") {
+		t.Errorf("failed checks on screen:\n%s", failed)
+	}
+	var lit []string
+	mustEval(t, ctx, `[...document.querySelectorAll("table.cells td")].filter(td => getComputedStyle(td).backgroundColor === "rgb(255, 208, 208)").map(td =>
+		td.closest("tr").dataset.row + "." + td.dataset.col + " " + td.textContent + " " + getComputedStyle(td).outlineStyle)`, &lit)
+	if want := "granted.natural_person 7 solid|partial.natural_person 2 solid|total.natural_person 8 solid"; strings.Join(lit, "|") != want {
+		t.Errorf("highlighted cells on screen: %v, want %s", lit, want)
 	}
 	if *screenshot != "" {
 		if err := os.WriteFile(*screenshot, png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+func mustEval(t *testing.T, ctx context.Context, js string, out *[]string) {
+	t.Helper()
+	*out = mustRun(t, ctx, chromedp.Evaluate[[]string](js))
 }
 
 func mustRun[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {

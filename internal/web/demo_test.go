@@ -122,8 +122,16 @@ func TestDemoArchive(t *testing.T) {
 				t.Fatalf("revised report %s has %d versions, want 2", u, len(versions))
 			}
 			res, body := get(t, s, "/diff/"+versions[0].Digest+"/"+latest)
-			if res.StatusCode != 200 || !strings.Contains(body, "No table cell changed.") || !strings.Contains(body, `<tr class="changed">`) {
-				t.Errorf("diff of the revision: status %d; want unchanged cells and a changed line", res.StatusCode)
+			// The correction the portal appended to the overview, marked
+			// inside its paragraph; nothing else of the text shown as changed.
+			if res.StatusCode != 200 || !strings.Contains(body, "No table cell changed.") ||
+				!strings.Contains(body, "<ins>（本段文字有误，已于第2版更正。）</ins></td></tr>") || strings.Count(body, "<del>") != 1 /* the legend */ ||
+				strings.Count(body, `<tr class="changed">`) != 1 || !strings.Contains(body, `<tr class="skip">`) {
+				t.Errorf("diff of the revision: status %d; want unchanged cells, the correction marked inline, unchanged lines collapsed:\n%s", res.StatusCode, body)
+			}
+			// The home page lists it as recently changed, with the diff link.
+			if _, home := get(t, s, "/"); !strings.Contains(home, `href="/diff/`+versions[0].Digest+"/"+latest+`"`) {
+				t.Errorf("the home page does not list the revised report")
 			}
 		}
 	}
@@ -131,7 +139,7 @@ func TestDemoArchive(t *testing.T) {
 	if linked != 1 {
 		t.Errorf("%d archived attachments linked, want the DOCX report's", linked)
 	}
-	if checked < 7 {
-		t.Errorf("checked %d reports of the demo portal, want all 7", checked)
+	if checked < 9 {
+		t.Errorf("checked %d reports of the demo portal, want all 9", checked)
 	}
 }

@@ -5,7 +5,9 @@ import "strings"
 // diffLine is one row of a side-by-side text diff.
 type diffLine struct {
 	Left, Right string
-	Op          string // "same", "changed", "removed", "added"
+	Op          string // "same", "changed", "removed", "added", "skip"
+	Spans       []span // a changed line, character by character
+	Skipped     int    // a skip row: how many unchanged lines it stands for
 }
 
 // maxDiffLines bounds the quadratic line diff; longer texts are compared on
@@ -54,6 +56,9 @@ func diffText(a, b string) ([]diffLine, bool) {
 			}
 			if k < len(added) {
 				d.Right = added[k]
+			}
+			if d.Op == "changed" {
+				d.Spans = charDiff(d.Left, d.Right)
 			}
 			out = append(out, d)
 		}

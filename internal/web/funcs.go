@@ -18,7 +18,7 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
 	},
 	"num": func(v *float64) string {
 		if v == nil {

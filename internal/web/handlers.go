@@ -21,7 +21,8 @@ type searchPage struct {
 	Query, Region string
 	Regions       []string
 	Agencies      []archive.AgencyCount
-	Total         int // agencies in the archive
+	Total         int       // agencies in the archive
+	Overview      *overview // on the home page (no search yet)
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
@@ -51,6 +52,12 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.Strings(page.Regions)
 	sort.Slice(page.Agencies, func(i, j int) bool { return page.Agencies[i].Agency < page.Agencies[j].Agency })
+	if q == "" && region == "" {
+		if page.Overview, err = s.home.get(r.Context(), s.store); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, "search.html", page)
 }
 
@@ -83,7 +90,7 @@ type reportPage struct {
 	Rec      *extract.Record
 	Digest   string
 	Tables   []tableView
-	Failed   []extract.Check
+	Failed   []checkView // failed checks in words; their cells are highlighted in Tables
 	Versions []versionView
 	Pub      *publication.Info // the files of a page grouped with attachments carrying the same report
 }
@@ -117,12 +124,8 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page := reportPage{Rec: rec, Digest: digest, Tables: tableViews(rec), Pub: pub}
-	for _, c := range rec.Checks {
-		if c.Status == extract.CheckFailed {
-			page.Failed = append(page.Failed, c)
-		}
-	}
+	failed, cells := explainChecks(rec)
+	page := reportPage{Rec: rec, Digest: digest, Tables: tableViews(rec, cells), Pub: pub, Failed: failed}
 	for i, v := range versions {
 		vv := versionView{Version: v, Current: v.Digest == digest}
 		if i > 0 {
@@ -180,10 +183,18 @@ type diffPage struct {
 	A, B       *extract.Record
 	DigestA    string
 	DigestB    string
-	Cells      []export.CellChange // in the official table order
-	Lines      []diffLine
+	Cells      []cellChangeView // in the official table order
+	Lines      []diffLine       // unchanged runs collapsed
 	TextSame   bool
 	LinesTrunc bool
+}
+
+// cellChangeView is one changed cell named by its official labels, with
+// what changed inside it.
+type cellChangeView struct {
+	export.CellChange
+	Table, Label string // 三、收到和处理政府信息公开申请情况; （二）部分公开… / 自然人
+	Spans        []span
 }
 
 func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
@@ -199,9 +210,25 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lines, trunc := diffText(a.Text, b.Text)
-	page := diffPage{A: a, B: b, DigestA: da, DigestB: db, Cells: export.Diff(a, b).Cells, Lines: lines,
+	page := diffPage{A: a, B: b, DigestA: da, DigestB: db, Lines: collapseSame(lines, 2),
 		TextSame: a.Text == b.Text, LinesTrunc: trunc}
+	for _, c := range export.Diff(a, b).Cells {
+		table, row, col := splitCellID(c.Cell)
+		l, _ := tables.LayoutOf(b.Template, table)
+		page.Cells = append(page.Cells, cellChangeView{CellChange: c, Table: l.Title,
+			Label: export.LabelZH(b.Template, table, row, col), Spans: charDiff(c.Old, c.New)})
+	}
 	s.render(w, "diff.html", page)
+}
+
+// splitCellID splits "requests.denied.state_secret.total" into table, row
+// and column: the table and the column are single ids, the row may hold dots.
+func splitCellID(id string) (table, row, col string) {
+	table, rest, _ := strings.Cut(id, ".")
+	if i := strings.LastIndexByte(rest, '.'); i >= 0 {
+		return table, rest[:i], rest[i+1:]
+	}
+	return table, rest, ""
 }
 
 func (s *Server) handleCSS(w http.ResponseWriter, r *http.Request) {
@@ -232,11 +259,13 @@ type cellView struct {
 	Raw    string
 	Blank  bool
 	Absent bool
+	Failed bool // read by an equation of a failed check
 }
 
 // tableViews lays out the record's tables in the official order of its
-// template, so every report reads the same way whatever its page looked like.
-func tableViews(rec *extract.Record) []tableView {
+// template, so every report reads the same way whatever its page looked
+// like; failed ("table.row.column") marks the cells of failed checks.
+func tableViews(rec *extract.Record, failed map[string]bool) []tableView {
 	var out []tableView
 	for _, l := range tables.Layouts(rec.Template) {
 		t := rec.Tables[l.ID]
@@ -253,7 +282,7 @@ func tableViews(rec *extract.Record) []tableView {
 			for _, col := range l.Columns {
 				cell, ok := t[row.ID][col.ID]
 				rv.Cells = append(rv.Cells, cellView{Column: col.ID, Raw: cell.Raw,
-					Blank: !ok || cell.Value == nil, Absent: !has[col.ID]})
+					Blank: !ok || cell.Value == nil, Absent: !has[col.ID], Failed: failed[l.ID+"."+row.ID+"."+col.ID]})
 			}
 			tv.Rows = append(tv.Rows, rv)
 		}

@@ -28,6 +28,7 @@ type Server struct {
 	log   *log.Logger
 	mux   *http.ServeMux
 	bufs  bufferPool
+	home  overviewCache      // what the home page says the archive holds
 	crawl func() CrawlStatus // the crawls this process runs (status.go); nil for none
 }
 

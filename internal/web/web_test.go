@@ -54,6 +54,7 @@ func requestsTables(partial float64, partialRaw string) extract.Tables {
 			"carried_in":  {"total": {Raw: "0", Value: f(0)}},
 			"granted":     {"natural_person": {Raw: "7", Value: f(7)}, "total": {Raw: "7", Value: f(7)}},
 			"partial":     {"natural_person": {Raw: partialRaw, Value: f(partial)}, "total": {Raw: "8", Value: f(8)}},
+			"total":       {"natural_person": {Raw: "8", Value: f(8)}},
 			"carried_out": {"natural_person": {Raw: "0", Value: f(0)}, "commercial": {Raw: ""}},
 		},
 	}
@@ -97,7 +98,7 @@ func newFixtureArchive(t *testing.T) *fixtureArchive {
 	r1.Year, r1.Title = 2020, "新前街道2020年度政府信息公开年度报告"
 	r1.Text = "一、总体情况\n2020年新收申请16件。\n部分公开2件。"
 	r1.Tables = requestsTables(2, "2")
-	r1.Checks = []extract.Check{{ID: "requests.total", Status: extract.CheckFailed, Detail: "total: 7 + 2 = 9 ≠ 8"}}
+	r1.Checks = []extract.Check{{ID: "requests.total", Status: extract.CheckFailed, Detail: "natural_person: total 8 ≠ granted 7 + partial 2 = 9"}}
 	fa.v1 = add(fa.reportURL, day, gbk(t, page(r1.Title, "<p>部分公开2件。</p>")), r1)
 	// The next night the same bytes again, then a corrected version.
 	add(fa.reportURL, day.Add(24*time.Hour), gbk(t, page(r1.Title, "<p>部分公开2件。</p>")), r1)
@@ -148,23 +149,49 @@ func TestPages(t *testing.T) {
 		want       []string // substrings of the body, in order
 		not        []string
 	}{
-		{"search all", "/", 200, []string{"康川街道", "新前街道"}, nil},
+		// The home page says what the archive holds: 2 agencies, 3 report
+		// URLs with 4 versions, 2 years, 1 failing report (新前街道 2020's
+		// latest version lists a failed check), and the changed report with
+		// the time of its new version and a link to its diff.
+		{"home", "/", 200, []string{`id="overview"`, "<dt>Agencies 机关</dt><dd>2</dd>", "<dd>3 (4 versions)</dd>",
+			"2020: 2 · 2019: 1", "<dt>Last crawl 最近采集</dt><dd>none</dd>", "<dd>1 of 3 reports (latest versions)</dd>",
+			`id="changed"`, "2026-11-22 02:00:00 UTC", "新前街道2020年度政府信息公开年度报告", `<a href="/diff/` + fa.v1 + "/" + fa.v2 + `" class="diff">`,
+			"康川街道", "新前街道"}, nil},
+		{"search has no overview", "/?q=" + url.QueryEscape("新前"), 200, []string{"新前街道"}, []string{`id="overview"`}},
 		{"search part of a name", "/?q=" + url.QueryEscape("新前"), 200, []string{`/agency?name=%e6%96%b0%e5%89%8d%e8%a1%97%e9%81%93`, "新前街道"}, []string{"康川街道</a>"}},
 		{"search by region", "/?region=" + url.QueryEscape("康乐县"), 200, []string{"康川街道"}, []string{"新前街道</a>"}},
 		{"search no match", "/?q=nothing", 200, []string{"No agency matches."}, nil},
 		{"timeline", "/agency?name=" + url.QueryEscape("新前街道"), 200, []string{
-			"2020", "新前街道2020年度政府信息公开年度报告", "2026-11-20 – 2026-11-22", ">2 <span class=\"tag warn\">changed</span>", "requests.total",
+			"2020", "新前街道2020年度政府信息公开年度报告", "2026-11-20 02:00:00 UTC – 2026-11-22 02:00:00 UTC", ">2 <span class=\"tag warn\">changed</span>", "requests.total",
 			"2019", "新前街道2019年度政府信息公开年度报告",
 		}, nil},
 		{"across years", "/agency?name=" + url.QueryEscape("新前街道"), 200, []string{`id="across-years"`, "requests.carried_in</b> 2020: failed"}, nil},
-		{"timeline chart", "/agency?name=" + url.QueryEscape("新前街道"), 200, []string{"<svg", "2019 收到申请 3", "2019 予以公开 1", "2020 收到申请 16", "2020 予以公开 7"}, nil},
+		// Axes: 件 with round gridlines up to 20 (16 is the highest bar), every
+		// year under the x axis, oldest first.
+		{"timeline chart", "/agency?name=" + url.QueryEscape("新前街道"), 200, []string{"<svg",
+			`class="y">0</text>`, `class="y">5</text>`, `class="y">10</text>`, `class="y">15</text>`, `class="y">20</text>`, `class="axis"`, ">件</text>",
+			"2019 收到申请 3", "2019 予以公开 1", "2020 收到申请 16", "2020 予以公开 7",
+			`class="year">2019</text>`, `class="year">2020</text>`}, []string{"no figures"}},
+		{"chart without figures", "/agency?name=" + url.QueryEscape("康川街道"), 200, []string{"No request figures in these reports."}, nil},
 		{"unknown agency", "/agency?name=" + url.QueryEscape("不存在"), 404, nil, nil},
+		// The failed check in words with the official labels, and the three
+		// cells it reads highlighted; the cells it does not read are not.
 		{"report v1", "/report/" + fa.v1, 200, []string{
-			"新前街道2020年度政府信息公开年度报告", "requests.total", "9 ≠ 8",
-			"三、收到和处理政府信息公开申请情况", "自然人", "（二）部分公开", `data-col="natural_person">2</td>`,
-			"/diff/" + fa.v1 + "/" + fa.v2}, nil},
-		{"report v2", "/report/" + fa.v2, 200, []string{`data-col="natural_person">1</td>`}, nil},
-		{"diff", "/diff/" + fa.v1 + "/" + fa.v2, 200, []string{"requests", "partial", "natural_person", `class="del">2</td>`, `class="ins">1</td>`, "部分公开2件。", "部分公开1件。"}, nil},
+			"新前街道2020年度政府信息公开年度报告", "requests.total", "（七）总计 应等于各项办理结果之和",
+			"总计 8 ≠ 予以公开 7 &#43; 部分公开 2 = 9（自然人列）",
+			"三、收到和处理政府信息公开申请情况", "自然人",
+			`<tr data-row="granted"><th>三、本年度办理结果 （一）予以公开</th><td class=" fail" data-col="natural_person" title="read by a failed check">7</td>`,
+			`<td class="" data-col="total">7</td>`,
+			`<tr data-row="partial">`, `<td class=" fail" data-col="natural_person" title="read by a failed check">2</td>`,
+			`<tr data-row="total">`, `<td class=" fail" data-col="natural_person" title="read by a failed check">8</td>`,
+			"/diff/" + fa.v1 + "/" + fa.v2}, []string{`<td class=" fail" data-col="total"`}},
+		// v2 as stored still lists the check (an older parse); its figures no
+		// longer fail it, so the stored detail is shown and nothing is lit.
+		{"report v2", "/report/" + fa.v2, 200, []string{"natural_person: total 8 ≠ granted 7 &#43; partial 2 = 9", `data-col="natural_person">1</td>`}, []string{`" fail"`, `class=" fail"`}},
+		{"diff", "/diff/" + fa.v1 + "/" + fa.v2, 200, []string{
+			"三、收到和处理政府信息公开申请情况", "（二）部分公开（区分处理的，只计这一情形，不计其他情形） / 自然人", "requests.partial.natural_person",
+			`<td class="inline"><del>2</del><ins>1</ins></td>`,
+			`<tr class="changed"><td colspan="2" class="inline">部分公开<del>2</del><ins>1</ins>件。</td></tr>`}, nil},
 		{"text", "/text/" + fa.v2, 200, []string{"部分公开1件。"}, nil},
 		{"unknown digest", "/report/" + strings.Repeat("ab", 32), 404, nil, nil},
 		{"malformed digest", "/report/xyz", 404, nil, nil},
