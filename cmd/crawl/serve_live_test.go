@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -21,13 +21,13 @@ import (
 	"github.com/gongkai/gongkai/internal/web"
 )
 
-// server is a `crawl serve` process started by a test.
-type server struct {
-	cmd    *exec.Cmd
-	base   string // http://127.0.0.1:port/
-	stderr *syncBuf
-	waited chan struct{}
-	err    error
+// proc is a crawl process a test runs in the background (a crawl run
+// holding the archive, a server).
+type proc struct {
+	cmd            *exec.Cmd
+	stdout, stderr *syncBuf
+	waited         chan struct{} // closed when it has exited
+	err            error         // its exit, once waited is closed
 }
 
 type syncBuf struct {
@@ -47,34 +47,62 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
+// startCrawl starts `crawl args...` in dir; the test's end kills it.
+func startCrawl(t *testing.T, dir string, args ...string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(bin, args...), stdout: &syncBuf{}, stderr: &syncBuf{}, waited: make(chan struct{})}
+	p.cmd.Dir = dir
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.waited) }()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		<-p.waited
+	})
+	return p
+}
+
+// interrupt sends SIGINT and returns how the process exited.
+func (p *proc) interrupt(t *testing.T) error {
+	t.Helper()
+	p.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-p.waited:
+		return p.err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s did not stop within 30s of SIGINT", strings.Join(p.cmd.Args, " "))
+		return nil
+	}
+}
+
+// server is a `crawl serve` process started by a test.
+type server struct {
+	*proc
+	base string // http://127.0.0.1:port/
+}
+
 // startServe runs `crawl serve args...` in dir and waits for its address.
 func startServe(t *testing.T, dir string, args ...string) *server {
 	t.Helper()
-	sv := &server{cmd: exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...), stderr: &syncBuf{}, waited: make(chan struct{})}
-	sv.cmd.Dir = dir
-	stdout, err := sv.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	sv := &server{proc: startCrawl(t, dir, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)}
+	deadline := time.Now().Add(time.Minute)
+	for sv.base == "" {
+		out := sv.stdout.String()
+		if i := strings.Index(out, "http://"); i >= 0 && strings.Contains(out[i:], " ") {
+			sv.base = strings.Fields(out[i:])[0]
+			break
+		}
+		select {
+		case <-sv.waited:
+			t.Fatalf("serve exited (%v) without an address: stderr %q", sv.err, sv.stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no address printed in a minute (stderr %q)", sv.stderr.String())
+		}
 	}
-	sv.cmd.Stderr = sv.stderr
-	if err := sv.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { sv.err = sv.cmd.Wait(); close(sv.waited) }()
-	t.Cleanup(func() {
-		sv.cmd.Process.Kill()
-		<-sv.waited
-	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no address printed: %v (stderr %q)", err, sv.stderr.String())
-	}
-	i := strings.Index(line, "http://")
-	if i < 0 {
-		t.Fatalf("first line %q", line)
-	}
-	sv.base = strings.Fields(line[i:])[0]
-	go io.Copy(io.Discard, stdout)
 	return sv
 }
 
@@ -121,14 +149,8 @@ func (sv *server) waitFor(t *testing.T, what string, ok func(statusJSON) bool) s
 // stop sends SIGINT and wants exit 0.
 func (sv *server) stop(t *testing.T) {
 	t.Helper()
-	sv.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case <-sv.waited:
-		if sv.err != nil {
-			t.Errorf("serve after SIGINT: %v\n%s", sv.err, sv.stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop on SIGINT")
+	if err := sv.interrupt(t); err != nil {
+		t.Errorf("serve after SIGINT: %v\n%s", err, sv.stderr.String())
 	}
 }
 
@@ -170,6 +192,7 @@ func TestServeEveryStaysUp(t *testing.T) {
 	if _, page, _ := sv.get("/?q=" + url.QueryEscape("新前")); !strings.Contains(page, "新前街道") {
 		t.Fatalf("新前街道 not found after the first crawl")
 	}
+	_, before, _ := sv.get("/export/jsonl?agency=" + url.QueryEscape("新前街道"))
 	if err := p.Revise(xq.Report.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -205,8 +228,14 @@ func TestServeEveryStaysUp(t *testing.T) {
 
 	sv.waitFor(t, "the end of the second crawl", func(st statusJSON) bool { return endedRuns(st) == 2 && !st.Crawl.Running })
 	_, jsonl, _ := sv.get("/export/jsonl?agency=" + url.QueryEscape("新前街道"))
-	if n := strings.Count(jsonl, "\n"); n != 2 || !strings.Contains(jsonl, "已于第2版更正") {
-		t.Errorf("新前街道 after the scheduled crawl: %d versions, revision seen %v; want 2 and the revision", n, strings.Contains(jsonl, "已于第2版更正"))
+	n0, n, revised := strings.Count(before, "\n"), strings.Count(jsonl, "\n"), 0
+	for _, l := range strings.Split(jsonl, "\n") {
+		if strings.Contains(l, "已于第2版更正") {
+			revised++
+		}
+	}
+	if n0 == 0 || n != n0+1 || revised != 1 {
+		t.Errorf("新前街道 after the scheduled crawl: %d versions (%d before), %d revised; want one more, the revision", n, n0, revised)
 	}
 	log := sv.stderr.String()
 	for _, want := range []string{"crawl serve: crawl starting: ", "crawl serve: crawl done in ", "crawl: seed http://127.0.0.1:", "crawl: pages "} {
@@ -220,11 +249,12 @@ func TestServeEveryStaysUp(t *testing.T) {
 	}
 }
 
-// TestRunHandedToServer: `crawl run` against an archive a plain `crawl
+// TestRunHandedToServer: `crawl run` against an archive a crawling `crawl
 // serve` holds runs inside the server (its progress and summary on the
 // caller's terminal, its exit status the caller's), the reports it found
 // are in the running web view at once, and a second serve names the
-// first and its address.
+// first and its address. Against a plain (read-only) web view, crawl run
+// names it and says how to crawl there.
 func TestRunHandedToServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the demo portal")
@@ -232,7 +262,20 @@ func TestRunHandedToServer(t *testing.T) {
 	t.Parallel() // waits on rate limits and schedules, not the CPU
 	ta := newTestArchive(t)
 	_, seedFile := startDemoPortal(t, ta.dir)
-	sv := startServe(t, ta.dir, "--db", ta.db)
+	other := t.TempDir()
+
+	view := startServe(t, ta.dir, "--db", ta.db)
+	waitHolder(t, ta.db, view.cmd.Process.Pid)
+	r := crawl(t, other, "run", "--allow-private", "--rate", "0", "--seeds", seedFile, "--db", ta.db)
+	wantError(t, r, 2, "is open read-only in PID "+strconv.Itoa(view.cmd.Process.Pid)+" (crawl serve --addr 127.0.0.1:0 --db "+ta.db+", since ")
+	if !strings.Contains(r.stderr, "crawl run cannot write to it there: stop it (kill "+strconv.Itoa(view.cmd.Process.Pid)+"), or let the server crawl: crawl serve --seeds FILE --every 24h") {
+		t.Errorf("run against a web view: %q", r.stderr)
+	}
+	view.stop(t)
+
+	// A server crawling daily, its first crawl twelve hours away.
+	at := time.Now().Add(12 * time.Hour).Format("15:04")
+	sv := startServe(t, ta.dir, "--db", ta.db, "--seeds", seedFile, "--at", at, "--allow-private")
 	h := waitHolder(t, ta.db, sv.cmd.Process.Pid)
 	if h.Web != sv.base {
 		t.Errorf("holder note names the web view %q, want %q", h.Web, sv.base)
@@ -240,8 +283,7 @@ func TestRunHandedToServer(t *testing.T) {
 	if _, page, _ := sv.get("/?q=" + url.QueryEscape("康川")); strings.Contains(page, "康川街道") {
 		t.Fatal("康川街道 is in the archive before the crawl")
 	}
-	other := t.TempDir()
-	r := mustCrawl(t, other, "run", "--allow-private", "--rate", "0", "--seeds", seedFile, "--db", ta.db)
+	r = mustCrawl(t, other, "run", "--allow-private", "--rate", "0", "--seeds", seedFile, "--db", ta.db)
 	if !strings.HasPrefix(r.stdout, "crawl done in ") || !strings.Contains(r.stderr, "crawl: seed http://127.0.0.1:") {
 		t.Errorf("handed-over run: stdout %q stderr %q", r.stdout, r.stderr)
 	}
