@@ -65,6 +65,13 @@ type Capture struct {
 	// One publication is the parent's record with its attachments list
 	// plus the captures whose Parent names it. "" for everything else.
 	Parent string
+	// Referer is the page whose link led the crawler here ("" for a seed
+	// and in captures stored before it was recorded): where a broken
+	// link can be seen and reported.
+	Referer string
+	// Attempts is how many requests the fetch took, retries and
+	// redirect hops included (0: not recorded).
+	Attempts int
 }
 
 // Added reports what AddCapture did.

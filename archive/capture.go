@@ -195,7 +195,9 @@ func encodeCapture(c Capture, dkey []byte) []byte {
 	e.varint(c.Size)
 	e.str(c.ErrKind)
 	e.str(c.Err)
-	e.str(c.Parent) // last: captures stored before it have none
+	e.str(c.Parent) // from here on optional: captures stored before have none
+	e.str(c.Referer)
+	e.uvarint(uint64(max(c.Attempts, 0)))
 	return e.b
 }
 
@@ -224,6 +226,10 @@ func decodeCapture(id uint64, v []byte) (Capture, error) {
 	c.Err = d.str()
 	if len(d.b) > 0 {
 		c.Parent = d.str()
+	}
+	if len(d.b) > 0 {
+		c.Referer = d.str()
+		c.Attempts = int(d.uvarint())
 	}
 	if d.err != nil {
 		return Capture{}, fmt.Errorf("capture %d: %v: %w", id, d.err, ErrCorrupt)

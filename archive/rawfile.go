@@ -71,6 +71,7 @@ type rawFile struct {
 	pageSize int
 	meta     rawMeta    // the meta page bbolt will use
 	metas    [2]rawMeta // both, for check's report
+	cut      bool       // the file ends before meta.hwm: only Repair reads on
 }
 
 // openRaw opens path read-only and validates what every reader relies on:
@@ -145,14 +146,15 @@ func (r *rawFile) readMeta() error {
 		return damaged(r.path, "both bbolt header pages are unreadable (%s; %s)", r.metas[0].err, r.metas[1].err)
 	}
 	m := r.meta
-	if need := int64(m.hwm) * int64(r.pageSize); need > r.size {
-		return damaged(r.path, "cut short: the file has %d bytes but its header needs %d (a full disk or an interrupted copy?)", r.size, need)
-	}
 	if m.root < 2 || m.root >= m.hwm {
 		return damaged(r.path, "header names root page %d outside the file's %d pages", m.root, m.hwm)
 	}
 	if m.freelist != noFreelist && (m.freelist < 2 || m.freelist >= m.hwm) {
 		return damaged(r.path, "header names freelist page %d outside the file's %d pages", m.freelist, m.hwm)
+	}
+	if need := int64(m.hwm) * int64(r.pageSize); need > r.size {
+		r.cut = true // Repair still reads the pages that are there
+		return damaged(r.path, "cut short: the file has %d bytes but its header needs %d (a full disk or an interrupted copy?)", r.size, need)
 	}
 	return nil
 }
@@ -198,6 +200,9 @@ func (r *rawFile) page(id uint64, full bool) (*rawPage, error) {
 		return nil, fmt.Errorf("page %d: outside the file's %d pages", id, r.meta.hwm)
 	}
 	ps := int64(r.pageSize)
+	if int64(id+1)*ps > r.size {
+		return nil, fmt.Errorf("page %d: past the end of the file", id)
+	}
 	first := make([]byte, ps)
 	if _, err := r.f.ReadAt(first, int64(id)*ps); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("page %d: %w", id, err)
@@ -210,6 +215,9 @@ func (r *rawFile) page(id uint64, full bool) (*rawPage, error) {
 		return nil, fmt.Errorf("page %d: %d overflow pages run past the file's %d pages", id, p.overflow, r.meta.hwm)
 	}
 	p.span = int(p.overflow+1) * r.pageSize
+	if int64(id)*ps+int64(p.span) > r.size {
+		return nil, fmt.Errorf("page %d: past the end of the file", id)
+	}
 	if full && p.overflow > 0 {
 		p.buf = make([]byte, p.span)
 		if _, err := r.f.ReadAt(p.buf, int64(id)*ps); err != nil && !errors.Is(err, io.EOF) {

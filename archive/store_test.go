@@ -534,9 +534,32 @@ func TestCaptureParent(t *testing.T) {
 	}
 	_, dkey := sum(page(7))
 	rec := encodeCapture(a.Capture, dkey)
-	old := rec[:len(rec)-1-len(c.Parent)] // the record without the Parent string (1-byte length)
+	old := rec[:len(rec)-3-len(c.Parent)] // without Parent (1-byte length) and the empty Referer and zero Attempts after it
 	got, err = decodeCapture(9, old)
 	if err != nil || got.Parent != "" || got.URL != c.URL {
 		t.Errorf("old record: %+v %v", got, err)
+	}
+}
+
+// Every capture keeps the page that linked to it and how many requests it
+// took; records written before (ending after Err, or after Parent) still
+// read, without them.
+func TestCaptureRefererAttempts(t *testing.T) {
+	s, _ := openTemp(t)
+	c := Capture{URL: "http://www.example.gov.cn/xxgk/ndbg/gone.html", Seed: "http://www.example.gov.cn/",
+		FetchedAt: day(2), Status: 404, ErrKind: "http_4xx", Err: "HTTP 404",
+		Referer: "http://www.example.gov.cn/xxgk/ndbg/index.html", Attempts: 3}
+	a := mustAdd(t, s, c, nil)
+	got, err := s.GetCapture(a.Capture.ID)
+	if err != nil || got.Referer != c.Referer || got.Attempts != 3 || got.Status != 404 {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	rec := encodeCapture(a.Capture, nil)
+	tail := 1 + len(c.Referer) + 1 // Referer (1-byte length) and Attempts
+	for name, old := range map[string][]byte{"ends after Parent": rec[:len(rec)-tail], "ends after Err": rec[:len(rec)-tail-1]} {
+		got, err := decodeCapture(9, old)
+		if err != nil || got.Referer != "" || got.Attempts != 0 || got.Err != "HTTP 404" {
+			t.Errorf("%s: %+v %v", name, got, err)
+		}
 	}
 }

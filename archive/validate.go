@@ -2,7 +2,6 @@ package archive
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"time"
@@ -18,23 +17,19 @@ var errLockBusy = errors.New("lock busy")
 // file whose pages could not be trusted. A missing file is left to
 // bbolt, which creates it for a writer.
 func validateFile(path string, writable bool, lockTimeout time.Duration) error {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	r, err := openRawLocked(path, writable, lockTimeout)
 	if err != nil {
-		return fmt.Errorf("open archive %s: %w", path, err)
-	}
-	defer f.Close() // releases the lock
-	if err := lockRaw(f, writable, lockTimeout); err != nil {
-		if errors.Is(err, errLockBusy) {
-			return fmt.Errorf("open archive %s: %w (still locked after %s; is another crawl running?)", path, ErrLocked, lockTimeout)
+		if r != nil {
+			r.Close()
 		}
-		return fmt.Errorf("open archive %s: lock: %w", path, err)
-	}
-	r := &rawFile{path: path, f: f}
-	if err := r.readMeta(); err != nil || !writable {
 		return err
+	}
+	defer r.Close() // releases the lock
+	if !writable {
+		return nil
 	}
 	var first string
 	n := 0

@@ -134,7 +134,7 @@ func (v *visitor) fetch(ctx context.Context, d item) (*fetched, error) {
 	capt := archive.Capture{
 		RunID: v.runID, URL: d.URL, FinalURL: sl.finalURL, Seed: v.seed.URL, Agency: v.seed.Agency,
 		Region: v.seed.Region, FetchedAt: fetchedAt, Status: sl.status, Proto: sl.proto,
-		Header: sl.header, ErrKind: sl.kind, Err: sl.err,
+		Header: sl.header, ErrKind: sl.kind, Err: sl.err, Referer: d.Referer, Attempts: sl.attempts,
 	}
 	if d.Kind == kindAttachment {
 		capt.Parent = d.Referer // the report page it belongs to

@@ -3,6 +3,8 @@ package extract
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -74,4 +76,67 @@ func TestPDFCorpusCells(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPDFNotReadable: PDFs without a usable text layer (made by
+// ghostscript and qpdf from the corpus, see testdata/pdf/README) give a
+// record with tables_source "none" and a warning saying why, never an
+// error or a table.
+func TestPDFNotReadable(t *testing.T) {
+	for _, c := range []struct{ file, warn string }{
+		{"scanned.pdf", WarnPDFScanned},
+		{"encrypted.pdf", WarnPDFEncrypted},
+		{"truncated.pdf", WarnPDFUnreadable},
+		{"garbage.pdf", WarnPDFUnreadable},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			body := readTestdata(t, "pdf/"+c.file)
+			rec, err := Extract(context.Background(), Input{URL: "http://www.hongze.gov.cn/2023年政府信息公开工作年度报告.pdf", Body: body})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.TablesSource != "none" || len(rec.Tables) != 0 || len(rec.Checks) != 0 {
+				t.Errorf("tables_source %q, %d tables, %d checks; want none", rec.TablesSource, len(rec.Tables), len(rec.Checks))
+			}
+			if !hasWarningPrefix(rec.Warnings, c.warn+": ") {
+				t.Errorf("warnings %q lack %q", rec.Warnings, c.warn)
+			}
+			// What the file name says is still known.
+			if rec.Year != 2023 || rec.Kind != KindReport || rec.ContentType != "application/pdf" {
+				t.Errorf("year %d kind %q content type %q", rec.Year, rec.Kind, rec.ContentType)
+			}
+		})
+	}
+}
+
+// TestPDFOwnerPassword: a PDF encrypted with an empty user password (only
+// printing or copying restricted) is read like any other.
+func TestPDFOwnerPassword(t *testing.T) {
+	rec, err := Extract(context.Background(), Input{URL: "http://x.gov.cn/a.pdf", Body: readTestdata(t, "pdf/owner-only.pdf")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Page 4 of hongze_2023.pdf: the end of the requests table and table 四.
+	c := rec.Tables["review_litigation"]["review"]["upheld"]
+	if rec.TablesSource != "pdf" || c.Raw != "10" || c.Value == nil || *c.Value != 10 {
+		t.Errorf("tables_source %q review.upheld %+v; warnings %q", rec.TablesSource, c, rec.Warnings)
+	}
+}
+
+func hasWarningPrefix(ws []string, prefix string) bool {
+	for _, w := range ws {
+		if strings.HasPrefix(w, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func readTestdata(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -1,9 +1,13 @@
 package seeds
 
 import (
+	"bytes"
+	"encoding/csv"
 	"errors"
 	"net/url"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -122,5 +126,44 @@ func TestShippedLists(t *testing.T) {
 	}
 	if counts["cities.csv"] < 30 {
 		t.Errorf("cities.csv has %d seeds", counts["cities.csv"])
+	}
+}
+
+// The lists written offline say so row by row: a verified column of yes or
+// no, which the loader accepts beside the spec's columns.
+func TestVerifiedColumn(t *testing.T) {
+	for _, f := range []string{"cities.csv", "state-council-departments.csv"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(bytes.NewReader(b))
+		r.Comment = '#'
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		col := slices.Index(recs[0], "verified")
+		if col < 0 {
+			t.Fatalf("%s: no verified column in %q", f, recs[0])
+		}
+		for i, rec := range recs[1:] {
+			if rec[col] != "yes" && rec[col] != "no" {
+				t.Errorf("%s row %d: verified %q", f, i+1, rec[col])
+			}
+		}
+		list, errs := Load(bytes.NewReader(b), f)
+		if len(errs) > 0 || len(list) != len(recs)-1 {
+			t.Errorf("%s: %d seeds of %d rows, errors %v", f, len(list), len(recs)-1, errs)
+		}
+	}
+	deps, _ := LoadFile("state-council-departments.csv")
+	if len(deps) < 65 {
+		t.Errorf("%d State Council departments", len(deps))
+	}
+	for _, s := range deps {
+		if s.Level != "department" || s.Region != "中华人民共和国" {
+			t.Errorf("%+v", s)
+		}
 	}
 }

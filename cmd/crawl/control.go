@@ -28,9 +28,10 @@ import (
 // but any number of read transactions beside its writer, so a command run
 // here reads the live archive while the crawl writes.
 type held struct {
-	store *archive.Store
-	note  holder
-	live  crawler.Live // the crawl running in this process, for status pages
+	store    *archive.Store
+	note     holder
+	live     crawler.Live // the crawl running in this process, for status pages
+	readOnly bool         // a plain web view: the store cannot take a crawl
 
 	mu       sync.Mutex
 	crawling string    // who runs the current crawl ("" when none)
@@ -190,6 +191,10 @@ func (h *held) uses(path string) bool {
 // process holds when the command runs through it. Pair with e.close.
 func (e *env) open(path string, readOnly bool) (*archive.Store, error) {
 	if e.held.uses(path) {
+		if !readOnly && e.held.readOnly {
+			return nil, badInput(fmt.Errorf("%s is open read-only in %s, a web view; %s cannot write to it there: stop it (kill %d), or let the server crawl: crawl serve --seeds FILE --every 24h",
+				path, e.held.note.who(), e.cmd, e.held.note.PID))
+		}
 		return e.held.store, nil
 	}
 	return openArchiveFor(path, readOnly, e.cmd)

@@ -58,7 +58,7 @@ func runHistory(ctx context.Context, e *env, fs *flagSet) (err error) {
 	case errors.As(err, &amb):
 		return ambiguous(amb)
 	case errors.Is(err, export.ErrNoAgency):
-		return failed(fmt.Errorf("no agency in %s matches %q (crawl stats lists what the archive holds)", *fs.db, name))
+		return failed(fmt.Errorf("no agency in %s matches %q (crawl agencies lists the agencies it holds)", *fs.db, name))
 	case err != nil:
 		return storageError(err)
 	}

@@ -73,7 +73,13 @@ func reparse(ctx context.Context, s *archive.Store, all bool, p *progress, e *en
 		p.show("reparse: %d URLs, %d extracted, %d up to date", n.urls, n.parsed, n.upToDate)
 		versions, err := s.Versions(u)
 		if err != nil {
-			return fmt.Errorf("versions of %s: %w", u, err)
+			if errors.Is(err, context.Canceled) {
+				return err
+			}
+			// A damaged record: say so and go on with the other URLs.
+			n.failed++
+			fmt.Fprintf(e.stderr, "crawl reparse: versions of %s: %v\n", u, err)
+			return nil
 		}
 		for _, v := range versions {
 			if err := ctx.Err(); err != nil {
@@ -90,7 +96,8 @@ func reparse(ctx context.Context, s *archive.Store, all bool, p *progress, e *en
 					continue
 				}
 				if err != nil && !errors.Is(err, archive.ErrNotFound) {
-					return fmt.Errorf("parsed record of %s: %w", u, err)
+					// The old record is damaged: extracting again replaces it.
+					fmt.Fprintf(e.stderr, "crawl reparse: parsed record of %s: %v; extracting it again\n", u, err)
 				}
 			}
 			kind, err := reparseOne(ctx, s, u, v)

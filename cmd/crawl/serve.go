@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -33,11 +32,12 @@ night and shows the crawl as it goes; the seed lists are read again before
 each crawl, and the crawl flags of crawl run apply. The first crawl starts
 at once with --every alone, at the next HH:MM (local time) with --at.
 
-While it runs, the server holds the archive and answers other crawl
-commands on 127.0.0.1: crawl stats, export and history run through it, and
-a crawl run (from cron, say) is handed to it and runs inside it, its
-progress on your terminal. Commands that rewrite the archive (reparse) say
-which process holds it.`,
+While it runs, the server answers other crawl commands on 127.0.0.1: crawl
+stats, export and history run through it. A server that crawls holds the
+archive for writing, and a crawl run (from cron, say) is handed to it and
+runs inside it, its progress on your terminal; a plain web view opens the
+archive read-only, and a crawl run against it says so. Commands that
+rewrite the archive (reparse) say which process holds it.`,
 		example: `  crawl serve
   crawl serve --addr 127.0.0.1:9000 --db /data/gongkai.db
   crawl serve --addr 0.0.0.0:8080 --seeds seeds/provinces.csv --every 24h
@@ -80,16 +80,10 @@ func runServe(ctx context.Context, e *env, fs *flagSet) (err error) {
 		}
 	}
 	db := *fs.db
-	// The server holds the archive for writing whenever it may, so a crawl
-	// run from cron can be handed to it; a file it may not write is
-	// served read-only.
+	// A server that crawls holds the archive for writing, so a crawl run
+	// from cron is handed to it; a plain web view opens it read-only and
+	// never changes the file (a damaged one included).
 	writable := len(files) > 0
-	if !writable {
-		if f, err := os.OpenFile(db, os.O_RDWR, 0); err == nil {
-			f.Close()
-			writable = true
-		}
-	}
 	s, err := e.open(db, !writable)
 	if err != nil {
 		return err
@@ -110,14 +104,12 @@ func runServe(ctx context.Context, e *env, fs *flagSet) (err error) {
 		listening = true
 		url := "http://" + addr + "/"
 		fmt.Fprintf(e.stdout, "serving %s at %s (Ctrl-C to stop)\n", db, url)
-		if !writable {
-			return
-		}
 		h, rel, herr := hold(ctx, e, s, db, webURL(addr), e.args)
 		if herr != nil {
 			fmt.Fprintf(e.stderr, "crawl serve: warning: other crawl commands cannot reach this server: %v\n", herr)
 			h, rel = &held{store: s}, func() {}
 		}
+		h.readOnly = !writable
 		sv.h, release = h, rel
 		if sched.set() {
 			fmt.Fprintf(e.stdout, "crawling %s %s; progress at %sstatus\n", strings.Join(files, ", "), sched, url)

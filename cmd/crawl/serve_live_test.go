@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -170,6 +171,7 @@ func TestServeEveryStaysUp(t *testing.T) {
 	if _, page, _ := sv.get("/?q=" + url.QueryEscape("新前")); !strings.Contains(page, "新前街道") {
 		t.Fatalf("新前街道 not found after the first crawl")
 	}
+	_, before, _ := sv.get("/export/jsonl?agency=" + url.QueryEscape("新前街道"))
 	if err := p.Revise(xq.Report.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -205,8 +207,14 @@ func TestServeEveryStaysUp(t *testing.T) {
 
 	sv.waitFor(t, "the end of the second crawl", func(st statusJSON) bool { return endedRuns(st) == 2 && !st.Crawl.Running })
 	_, jsonl, _ := sv.get("/export/jsonl?agency=" + url.QueryEscape("新前街道"))
-	if n := strings.Count(jsonl, "\n"); n != 2 || !strings.Contains(jsonl, "已于第2版更正") {
-		t.Errorf("新前街道 after the scheduled crawl: %d versions, revision seen %v; want 2 and the revision", n, strings.Contains(jsonl, "已于第2版更正"))
+	n0, n, revised := strings.Count(before, "\n"), strings.Count(jsonl, "\n"), 0
+	for _, l := range strings.Split(jsonl, "\n") {
+		if strings.Contains(l, "已于第2版更正") {
+			revised++
+		}
+	}
+	if n0 == 0 || n != n0+1 || revised != 1 {
+		t.Errorf("新前街道 after the scheduled crawl: %d versions (%d before), %d revised; want one more, the revision", n, n0, revised)
 	}
 	log := sv.stderr.String()
 	for _, want := range []string{"crawl serve: crawl starting: ", "crawl serve: crawl done in ", "crawl: seed http://127.0.0.1:", "crawl: pages "} {
@@ -220,11 +228,12 @@ func TestServeEveryStaysUp(t *testing.T) {
 	}
 }
 
-// TestRunHandedToServer: `crawl run` against an archive a plain `crawl
+// TestRunHandedToServer: `crawl run` against an archive a crawling `crawl
 // serve` holds runs inside the server (its progress and summary on the
 // caller's terminal, its exit status the caller's), the reports it found
 // are in the running web view at once, and a second serve names the
-// first and its address.
+// first and its address. Against a plain (read-only) web view, crawl run
+// names it and says how to crawl there.
 func TestRunHandedToServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the demo portal")
@@ -232,7 +241,20 @@ func TestRunHandedToServer(t *testing.T) {
 	t.Parallel() // waits on rate limits and schedules, not the CPU
 	ta := newTestArchive(t)
 	_, seedFile := startDemoPortal(t, ta.dir)
-	sv := startServe(t, ta.dir, "--db", ta.db)
+	other := t.TempDir()
+
+	view := startServe(t, ta.dir, "--db", ta.db)
+	waitHolder(t, ta.db, view.cmd.Process.Pid)
+	r := crawl(t, other, "run", "--allow-private", "--rate", "0", "--seeds", seedFile, "--db", ta.db)
+	wantError(t, r, 2, "is open read-only in PID "+strconv.Itoa(view.cmd.Process.Pid)+" (crawl serve --addr 127.0.0.1:0 --db "+ta.db+", since ")
+	if !strings.Contains(r.stderr, "crawl run cannot write to it there: stop it (kill "+strconv.Itoa(view.cmd.Process.Pid)+"), or let the server crawl: crawl serve --seeds FILE --every 24h") {
+		t.Errorf("run against a web view: %q", r.stderr)
+	}
+	view.stop(t)
+
+	// A server crawling daily, its first crawl twelve hours away.
+	at := time.Now().Add(12 * time.Hour).Format("15:04")
+	sv := startServe(t, ta.dir, "--db", ta.db, "--seeds", seedFile, "--at", at, "--allow-private")
 	h := waitHolder(t, ta.db, sv.cmd.Process.Pid)
 	if h.Web != sv.base {
 		t.Errorf("holder note names the web view %q, want %q", h.Web, sv.base)
@@ -240,8 +262,7 @@ func TestRunHandedToServer(t *testing.T) {
 	if _, page, _ := sv.get("/?q=" + url.QueryEscape("康川")); strings.Contains(page, "康川街道") {
 		t.Fatal("康川街道 is in the archive before the crawl")
 	}
-	other := t.TempDir()
-	r := mustCrawl(t, other, "run", "--allow-private", "--rate", "0", "--seeds", seedFile, "--db", ta.db)
+	r = mustCrawl(t, other, "run", "--allow-private", "--rate", "0", "--seeds", seedFile, "--db", ta.db)
 	if !strings.HasPrefix(r.stdout, "crawl done in ") || !strings.Contains(r.stderr, "crawl: seed http://127.0.0.1:") {
 		t.Errorf("handed-over run: stdout %q stderr %q", r.stdout, r.stderr)
 	}

@@ -69,5 +69,9 @@ func storageError(err error) error {
 	if errors.Is(err, archive.ErrCorrupt) {
 		return badInput(err)
 	}
+	if errors.Is(err, archive.ErrNotFound) {
+		// Mid-job, a record the archive itself points to is missing.
+		return badInput(fmt.Errorf("%w (the archive contradicts itself: `crawl check` lists what is wrong)", err))
+	}
 	return failed(err)
 }

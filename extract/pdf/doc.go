@@ -22,6 +22,11 @@ import (
 type Glyph struct {
 	Rune           rune
 	X0, Y0, X1, Y1 float64
+	// Seq is the glyph's place in the page's content stream: glyphs of
+	// one table cell are drawn one after the other, so two glyphs side by
+	// side but far apart in the stream belong to two cells even when the
+	// gap between them is narrow.
+	Seq int
 }
 
 // Page is one page of a document, its glyphs in content-stream order.

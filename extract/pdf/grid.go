@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/gongkai/gongkai/extract/tables"
 )
 
 // Tables are rebuilt from positions alone. A value line is a line whose
@@ -217,7 +219,7 @@ func buildZone(lines []Line) ([]zoneLine, []segment) {
 			continue
 		}
 		j := nearestInSegment(zl, i)
-		if j < 0 {
+		if j < 0 || tables.IsHeading(zl[i].Text()) {
 			zl[i].header = true // a caption line with no row near it
 			continue
 		}
@@ -225,15 +227,86 @@ func buildZone(lines []Line) ([]zoneLine, []segment) {
 	}
 	for si := range segs {
 		segs[si].cols = columns(zl, segs[si].rows)
+		segs[si].cols = addHeaderColumns(segs[si].cols, headerAbove(zl, segs[si].rows[0]), labelEdge(zl, segs[si].rows))
 	}
 	return zl, segs
 }
 
+// headerAbove is the runs of the header lines right above data row i.
+func headerAbove(zl []zoneLine, i int) []Run {
+	var runs []Run
+	j := i - 1
+	for j >= 0 && !zl[j].value && !zl[j].header {
+		j-- // label lines between the header and the first row
+	}
+	for ; j >= 0 && zl[j].header; j-- {
+		runs = append(runs, zl[j].Runs...)
+	}
+	return runs
+}
+
+// labelEdge is the right edge of the labels of a segment's rows.
+func labelEdge(zl []zoneLine, rows []int) float64 {
+	edge := -1e18
+	for _, i := range rows {
+		for _, r := range labelRuns(zl[i]) {
+			edge = max(edge, r.X1)
+		}
+	}
+	return edge
+}
+
+// addHeaderColumns adds the columns that no row of a segment fills: a
+// column left blank in every row (corpus 001's organisation columns) has
+// no figure to find it by, but its header still stands over it. A header
+// cell counts when nothing of the header sits under it (a leaf: 商业企业,
+// not 法人或其他组织), it lies right of the labels and over no column of
+// figures.
+func addHeaderColumns(cols []column, header []Run, edge float64) []column {
+	if len(cols) == 0 || len(header) == 0 {
+		return cols
+	}
+	cells := stackCells(joinWords(header))
+	type box struct{ x0, y0, x1, y1 float64 }
+	boxes := make([]box, len(cells))
+	for i, c := range cells {
+		x0, y0, x1, y1 := bounds(c)
+		boxes[i] = box{x0, y0, x1, y1}
+	}
+	added := false
+	for i, b := range boxes {
+		if b.x0 < edge {
+			continue
+		}
+		leaf := true
+		for j, o := range boxes {
+			if j != i && o.y0 >= b.y1 && min(o.x1, b.x1)-max(o.x0, b.x0) > 0 {
+				leaf = false
+			}
+		}
+		over := false
+		for _, c := range cols {
+			if c.x0 <= b.x1 && c.x1 >= b.x0 {
+				over = true
+			}
+		}
+		if leaf && !over {
+			cols = append(cols, column{b.x0, b.x1})
+			added = true
+		}
+	}
+	if added {
+		slices.SortFunc(cols, func(a, b column) int { return cmp.Compare(a.x0, b.x0) })
+	}
+	return cols
+}
+
 // nearestInSegment is the data row nearest to label line i that no header
-// line separates from it.
+// line separates from it, within about two lines (a heading between two
+// tables, further away, is no row's label).
 func nearestInSegment(zl []zoneLine, i int) int {
 	c := zl[i].Y0 + zl[i].Y1
-	best, bd := -1, 1e18
+	best, bd := -1, 2*2.2*max(zl[i].em(), 4) // distances are of doubled centres
 	for j := i - 1; j >= 0 && !zl[j].header; j-- {
 		if zl[j].value {
 			if d := c - (zl[j].Y0 + zl[j].Y1); d < bd {
@@ -391,4 +464,26 @@ func bounds(rs []Run) (x0, y0, x1, y1 float64) {
 		x0, y0, x1, y1 = min(x0, r.X0), min(y0, r.Y0), max(x1, r.X1), max(y1, r.Y1)
 	}
 	return
+}
+
+// joinWords joins runs that continue each other on a line (总 计 set
+// with spaces between its characters to fill the cell): drawn one after
+// the other and less than 1.2 em apart.
+func joinWords(rs []Run) []Run {
+	rs = slices.Clone(rs)
+	slices.SortStableFunc(rs, func(a, b Run) int { return cmp.Compare(a.Seq0, b.Seq0) })
+	var out []Run
+	for _, r := range rs {
+		if n := len(out); n > 0 && !r.Vertical && !out[n-1].Vertical && r.follows(out[n-1]) &&
+			r.X0 > out[n-1].X0 && r.X0-out[n-1].X1 < 1.2*max(r.Em, out[n-1].Em) &&
+			min(r.Y1, out[n-1].Y1)-max(r.Y0, out[n-1].Y0) > 0 {
+			p := &out[n-1]
+			p.Text += r.Text
+			p.X1, p.Y0, p.Y1, p.Seq1 = max(p.X1, r.X1), min(p.Y0, r.Y0), max(p.Y1, r.Y1), r.Seq1
+			p.Em = max(p.Em, r.Em)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }

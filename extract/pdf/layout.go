@@ -18,6 +18,15 @@ type Run struct {
 	Page           int
 	Vertical       bool
 	Em             float64 // the font size, estimated from the glyph boxes
+	// Seq0 and Seq1 are the content-stream places of the first and last glyph.
+	Seq0, Seq1 int
+}
+
+// follows reports whether r was drawn right after prev in the content
+// stream (a space or two between them at most): parts of one text.
+func (r Run) follows(prev Run) bool {
+	d := r.Seq0 - prev.Seq1
+	return d > 0 && d <= 3
 }
 
 // Line is the runs that share a baseline band, left to right.
@@ -201,13 +210,16 @@ func joinRuns(gs []Glyph) []Run {
 		if i > 0 {
 			prev := gs[i-1]
 			gap := g.X0 - prev.X1
-			if gap > 0.45*max(em, glyphEm(prev), 4) {
+			e := max(em, glyphEm(prev), 4)
+			apart := g.Seq-prev.Seq > 2 || g.Seq < prev.Seq
+			if gap > 0.45*e || (apart && gap > 0.12*e) {
 				flush()
 			}
 		}
 		if text.Len() == 0 {
-			cur = Run{X0: g.X0, Y0: g.Y0, X1: g.X1, Y1: g.Y1, Em: em}
+			cur = Run{X0: g.X0, Y0: g.Y0, X1: g.X1, Y1: g.Y1, Em: em, Seq0: g.Seq}
 		}
+		cur.Seq1 = g.Seq
 		text.WriteRune(g.Rune)
 		cur.X0, cur.X1 = min(cur.X0, g.X0), max(cur.X1, g.X1)
 		cur.Y0, cur.Y1 = min(cur.Y0, g.Y0), max(cur.Y1, g.Y1)
@@ -236,7 +248,7 @@ func splitVertical(p Page) (rest []Glyph, runs []Run) {
 			j++
 		}
 		if j-i+1 >= 3 && han(gs[i:j+1]) >= 2 {
-			r := Run{Vertical: true, X0: gs[i].X0, Y0: gs[i].Y0, X1: gs[i].X1, Y1: gs[j].Y1}
+			r := Run{Vertical: true, X0: gs[i].X0, Y0: gs[i].Y0, X1: gs[i].X1, Y1: gs[j].Y1, Seq0: gs[i].Seq, Seq1: gs[j].Seq}
 			var b strings.Builder
 			for k := i; k <= j; k++ {
 				b.WriteRune(gs[k].Rune)

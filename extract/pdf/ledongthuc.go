@@ -44,7 +44,7 @@ func (Ledongthuc) Read(ctx context.Context, data []byte, lim Limits) (doc *Docum
 		if mb := pg.V.Key("MediaBox"); mb.Len() == 4 {
 			page.Width, page.Height = mb.Index(2).Float64(), mb.Index(3).Float64()
 		}
-		for _, t := range pg.Content().Text {
+		for seq, t := range pg.Content().Text {
 			ru, _ := utf8.DecodeRuneInString(t.S)
 			if !isLayoutRune(ru) || utf8.RuneCountInString(t.S) != 1 {
 				continue
@@ -55,7 +55,7 @@ func (Ledongthuc) Read(ctx context.Context, data []byte, lim Limits) (doc *Docum
 			if ru < 0x2E80 {
 				w = t.FontSize / 2
 			}
-			page.Glyphs = append(page.Glyphs, Glyph{Rune: ru, X0: t.X, X1: t.X + w, Y0: page.Height - t.Y - t.FontSize*0.85, Y1: page.Height - t.Y + t.FontSize*0.15})
+			page.Glyphs = append(page.Glyphs, Glyph{Rune: ru, X0: t.X, X1: t.X + w, Y0: page.Height - t.Y - t.FontSize*0.85, Y1: page.Height - t.Y + t.FontSize*0.15, Seq: seq})
 		}
 		doc.Pages = append(doc.Pages, page)
 	}

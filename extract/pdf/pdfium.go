@@ -238,13 +238,13 @@ func pdfiumPage(inst pdfium.Pdfium, opened *responses.OpenDocument, i int) (Page
 	}
 	p := Page{Number: i + 1, Width: size.Width, Height: size.Height}
 	p.Glyphs = make([]Glyph, 0, len(text.Chars))
-	for _, c := range text.Chars {
+	for seq, c := range text.Chars {
 		r, _ := utf8.DecodeRuneInString(c.Text)
 		if !isLayoutRune(r) {
 			continue
 		}
 		pos := c.PointPosition
-		g := Glyph{Rune: r, X0: pos.Left, X1: pos.Right, Y0: size.Height - pos.Top, Y1: size.Height - pos.Bottom}
+		g := Glyph{Rune: r, X0: pos.Left, X1: pos.Right, Y0: size.Height - pos.Top, Y1: size.Height - pos.Bottom, Seq: seq}
 		if bad(g.X0) || bad(g.X1) || bad(g.Y0) || bad(g.Y1) {
 			continue
 		}

@@ -105,8 +105,11 @@ func (h *htmlReader) row(r grow) {
 			last = i
 			continue
 		}
-		// blank fillers and a left column of 第二十条第（一）项 spanning down
-		if !isBlankCell(c) && c.lab.kind != kindHeaderOnly {
+		// Blank fillers, a left column of 第二十条第（一）项 spanning down,
+		// and text that is no label (a group label wrapped over the rows
+		// of a PDF's table, 三、本年度办 / 理结果) come before the row's
+		// label; the first figure ends the labels.
+		if isValueCell(c) && !isBlankCell(c) {
 			break
 		}
 	}

@@ -188,6 +188,9 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 		if err := ix.AddPage(a, u); err != nil {
 			return nil, err
 		}
+		if err := ix.AddChild(a, u); err != nil {
+			return nil, err
+		}
 	}
 	for _, u := range sortedKeys(urls) {
 		versions, err := pendingVersions(a, ix, u)

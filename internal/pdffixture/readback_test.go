@@ -1,6 +1,134 @@
 package pdffixture
 
-import "testing"
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
 
-// readCheck is replaced by the read-back harness once the PDF reader lands.
-func readCheck(t *testing.T, fixtures []Fixture) {}
+	"github.com/gongkai/gongkai/extract"
+)
+
+// targetExact is the share of truth cells the PDF reader is to read
+// exactly, per renderer (issue 13: ≥ 99.9%). GONGKAI_PDF_STRICT=1 requires
+// it; otherwise the test requires the floors below, the figures the reader
+// reached when the harness landed (see BENCHMARKS.md), so it fails on any
+// regression while the target is not met and lists every missed cell.
+const targetExact = 0.999
+
+var floorExact = map[string]float64{
+	Chromium:    0.659, // 1,833 of 2,780 cells
+	LibreOffice: 0.587, // 817 of 1,390 cells
+}
+
+// readScore is what reading fixtures back found, for one renderer.
+type readScore struct {
+	cells, exact int
+	missed       []string // "fixture cell: got … want …"
+	meta         []string // fixtures read with the wrong template or year, or no tables
+}
+
+func (s readScore) share() float64 {
+	if s.cells == 0 {
+		return 0
+	}
+	return float64(s.exact) / float64(s.cells)
+}
+
+// readBack extracts every fixture with the PDF reader (extract.Extract, as
+// the crawler does) and scores its cells against the truth, by renderer.
+// A cell is exact when the record has it with the truth's value (blank for
+// a blank or "/" cell); a cell the truth does not have is a miss too.
+func readBack(t *testing.T, fixtures []Fixture) map[string]*readScore {
+	t.Helper()
+	scores := map[string]*readScore{}
+	for _, f := range fixtures {
+		s := scores[f.Truth.Renderer]
+		if s == nil {
+			s = &readScore{}
+			scores[f.Truth.Renderer] = s
+		}
+		rec, err := extract.Extract(context.Background(), extract.Input{
+			URL: "http://www.example.gov.cn/files/" + f.Name, Body: f.Bytes, ContentType: "application/pdf"})
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		if rec.TablesSource != "pdf" && len(f.Truth.Raw) > 0 {
+			s.meta = append(s.meta, fmt.Sprintf("%s: tables_source %q, warnings %q", f.Name, rec.TablesSource, rec.Warnings))
+		}
+		got := map[string]extract.Cell{}
+		for table, rows := range rec.Tables {
+			for row, cols := range rows {
+				for col, c := range cols {
+					got[table+"."+row+"."+col] = c
+				}
+			}
+		}
+		for id, raw := range f.Truth.Raw {
+			s.cells++
+			want, hasValue := f.Truth.Cells[id]
+			c, ok := got[id]
+			delete(got, id)
+			switch {
+			case !ok:
+				s.missed = append(s.missed, fmt.Sprintf("%s %s: absent, want %q", f.Name, id, raw))
+			case hasValue != (c.Value != nil) || hasValue && *c.Value != want:
+				s.missed = append(s.missed, fmt.Sprintf("%s %s: got %q, want %q", f.Name, id, c.Raw, raw))
+			default:
+				s.exact++
+			}
+		}
+		for id, c := range got {
+			s.cells++ // an invented cell counts against the reader
+			s.missed = append(s.missed, fmt.Sprintf("%s %s: extra cell %q", f.Name, id, c.Raw))
+		}
+		if rec.Template != f.Truth.Template || rec.Year != f.Truth.Year {
+			s.meta = append(s.meta, fmt.Sprintf("%s: template %q year %d, want %q %d", f.Name, rec.Template, rec.Year, f.Truth.Template, f.Truth.Year))
+		}
+	}
+	return scores
+}
+
+// readCheck requires, per renderer, the floor share of exact cells (the
+// target with GONGKAI_PDF_STRICT=1), and logs the figures.
+func readCheck(t *testing.T, fixtures []Fixture) {
+	t.Helper()
+	strict := os.Getenv("GONGKAI_PDF_STRICT") == "1"
+	scores := readBack(t, fixtures)
+	renderers := make([]string, 0, len(scores))
+	for r := range scores {
+		renderers = append(renderers, r)
+	}
+	sort.Strings(renderers)
+	for _, r := range renderers {
+		s := scores[r]
+		sort.Strings(s.missed)
+		t.Logf("%s: %d of %d cells exact (%.2f%%; target %.1f%%); %d fixtures with wrong metadata or no tables", r, s.exact, s.cells,
+			100*s.share(), 100*targetExact, len(s.meta))
+		want := floorExact[r]
+		if strict {
+			want = targetExact
+		}
+		if s.share() < want {
+			t.Errorf("%s: %d of %d cells exact (%.2f%%), want ≥ %.1f%%; missed:\n%s\n%s", r, s.exact, s.cells,
+				100*s.share(), 100*want, strings.Join(s.missed, "\n"), strings.Join(s.meta, "\n"))
+		} else if testing.Verbose() && len(s.missed)+len(s.meta) > 0 {
+			t.Logf("%s: missed:\n%s\n%s", r, strings.Join(s.missed, "\n"), strings.Join(s.meta, "\n"))
+		}
+	}
+}
+
+// TestReadBack reads every committed fixture with the PDF reader (about
+// 35 s: Chromium's Type 3 CJK fonts take the reader 1–3 s a file).
+func TestReadBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("PDF read-back of the rendered fixtures skipped in -short mode")
+	}
+	fixtures, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readCheck(t, fixtures)
+}

@@ -25,6 +25,7 @@ type Source interface {
 	ForEachURL(ctx context.Context, fn func(url string) error) error
 	Versions(url string) ([]archive.Version, error)
 	GetParsed(digest string) (archive.Parsed, error)
+	GetCapture(id uint64) (archive.Capture, error)
 }
 
 // Index says which archived attachments belong to which report page.
@@ -68,7 +69,10 @@ func BuildIndex(ctx context.Context, src Source) (*Index, error) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		return ix.AddPage(src, u)
+		if err := ix.AddPage(src, u); err != nil {
+			return err
+		}
+		return ix.AddChild(src, u)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("group attachments: %w", err)
@@ -121,6 +125,45 @@ func (ix *Index) AddPage(src Source, u string) error {
 				ix.parts[u] = append(ix.parts[u], a.URL)
 			}
 		}
+	}
+	return nil
+}
+
+// AddChild groups the file at u with the page its newest capture names as
+// Parent (the crawler records the page an attachment was fetched from: a
+// PDF framed or embedded rather than linked is found this way), when
+// Joinable accepts the pair and neither is grouped otherwise.
+func (ix *Index) AddChild(src Source, u string) error {
+	if ix.owner[u] != "" || len(ix.parts[u]) > 0 {
+		return nil
+	}
+	vs, err := src.Versions(u)
+	if err != nil {
+		return fmt.Errorf("versions of %s: %w", u, err)
+	}
+	if len(vs) == 0 || len(vs[len(vs)-1].CaptureIDs) == 0 {
+		return nil
+	}
+	last := vs[len(vs)-1]
+	c, err := src.GetCapture(last.CaptureIDs[len(last.CaptureIDs)-1])
+	if err != nil {
+		return fmt.Errorf("capture of %s: %w", u, err)
+	}
+	parent := c.Parent
+	if parent == "" || parent == u || ix.owner[parent] != "" {
+		return nil
+	}
+	pp, ok, err := newestParsed(src, parent)
+	if err != nil || !ok {
+		return err
+	}
+	cp, ok, err := parsed(src, last.Digest)
+	if err != nil || !ok {
+		return err
+	}
+	if Joinable(pp, cp) {
+		ix.owner[u] = parent
+		ix.parts[parent] = append(ix.parts[parent], u)
 	}
 	return nil
 }
