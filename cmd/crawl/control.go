@@ -52,20 +52,33 @@ type execRequest struct {
 	StdoutTerm bool     `json:"stdout_term"`
 }
 
-// hold advertises s, open for writing at db, as held by this process: it
-// starts the control endpoint on 127.0.0.1 and writes the holder note.
-// release stops both, waiting for commands running through it.
-func hold(ctx context.Context, e *env, s *archive.Store, db, web string, args []string) (h *held, release func(), err error) {
+// hold advertises s, open at db (readOnly: a plain web view), as held by this process: it starts the
+// control endpoint on 127.0.0.1 and writes the holder note. release stops
+// both, waiting for commands running through it. Should that fail, the
+// job goes on unadvertised (other commands then say the file is locked),
+// with a warning.
+func hold(ctx context.Context, e *env, s *archive.Store, db, web string, readOnly bool) (h *held, release func()) {
+	h = &held{store: s, readOnly: readOnly}
+	release, err := h.advertise(ctx, e, db, web)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: warning: other crawl commands cannot reach this process: %v\n", e.cmd, err)
+		return h, func() {}
+	}
+	return h, release
+}
+
+// advertise starts the control endpoint and writes the holder note.
+func (h *held) advertise(ctx context.Context, e *env, db, web string) (release func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, nil, fmt.Errorf("control endpoint: %w", err)
+		return nil, fmt.Errorf("control endpoint: %w", err)
 	}
-	note, err := newHolder(db, ln.Addr().String(), web, args)
+	note, err := newHolder(db, ln.Addr().String(), web, e.args)
 	if err != nil {
 		ln.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	h = &held{store: s, note: note}
+	h.note = note
 	srv := &http.Server{
 		Handler:           h.handler(e),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -75,9 +88,9 @@ func hold(ctx context.Context, e *env, s *archive.Store, db, web string, args []
 	remove, err := note.write(db)
 	if err != nil {
 		srv.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	return h, func() {
+	return func() {
 		remove()
 		srv.Shutdown(context.WithoutCancel(ctx)) // commands running here finish first
 	}, nil

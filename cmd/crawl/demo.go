@@ -15,6 +15,8 @@ import (
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/export"
+	"github.com/gongkai/gongkai/internal/publication"
 	"github.com/gongkai/gongkai/seeds"
 )
 
@@ -133,6 +135,7 @@ func runDemo(ctx context.Context, e *env, fs *flagSet) (err error) {
 // demoRecord is the part of a parsed record the demo summary prints.
 type demoRecord struct {
 	url, agency, template, charset, source string
+	tables                                 string // tables_source: html | text | docx | pdf | none
 	year                                   int
 	failed                                 []string
 	checked                                bool // some check compared figures (not all skipped)
@@ -145,9 +148,14 @@ func demoSummary(ctx context.Context, e *env, s *archive.Store, hosts map[string
 	found := map[string]string{} // URL → kind parsed
 	kinds := map[string]int{}
 	var copies []demoRecord
+	// A page and the attachment carrying its report are one report.
+	ix, err := publication.BuildIndex(ctx, s)
+	if err != nil {
+		return err
+	}
 	// Walk this portal's URLs (not the parsed index: a page whose bytes an
 	// earlier demo run already parsed keeps that run's URL in the index).
-	err := s.ForEachURL(ctx, func(pu string) error {
+	err = s.ForEachURL(ctx, func(pu string) error {
 		u, err := url.Parse(pu)
 		if err != nil || !hosts[u.Host] {
 			return nil // an earlier crawl's page
@@ -168,12 +176,23 @@ func demoSummary(ctx context.Context, e *env, s *archive.Store, hosts map[string
 		if p.Kind == extract.KindNotReport {
 			return nil
 		}
+		if ix.Owner(pu) != "" {
+			return nil // given with its page
+		}
 		var r extract.Record
 		if err := json.Unmarshal(p.JSON, &r); err != nil {
 			return fmt.Errorf("decode record of %s: %w", pu, err)
 		}
-		dr := demoRecord{url: pu, agency: p.Agency, template: p.Template, year: p.Year,
-			charset: r.Charset, source: r.CharsetSource, versions: len(versions)}
+		merged, _, err := export.ForPage(s, pu, p.Digest, &r)
+		if err != nil {
+			return err
+		}
+		dr := demoRecord{url: pu, agency: p.Agency, template: merged.Template, year: merged.Year,
+			charset: r.Charset, source: r.CharsetSource, tables: merged.TablesSource, versions: len(versions)}
+		if dr.year == 0 {
+			dr.year = p.Year
+		}
+		r = *merged
 		for _, c := range r.Checks {
 			if c.Status == extract.CheckFailed {
 				dr.failed = append(dr.failed, c.ID)
@@ -187,14 +206,14 @@ func demoSummary(ctx context.Context, e *env, s *archive.Store, hosts map[string
 		if reports[p.Agency] == nil {
 			reports[p.Agency] = map[int][]demoRecord{}
 		}
-		reports[p.Agency][p.Year] = append(reports[p.Agency][p.Year], dr)
+		reports[p.Agency][dr.year] = append(reports[p.Agency][dr.year], dr)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "reports per agency and year (template · charset as detected · failed checks):\n")
+	fmt.Fprintf(w, "reports per agency and year (template · charset as detected · tables from · failed checks):\n")
 	agencies := make([]string, 0, len(reports))
 	for a := range reports {
 		agencies = append(agencies, a)
@@ -213,8 +232,8 @@ func demoSummary(ctx context.Context, e *env, s *archive.Store, hosts map[string
 		sort.Ints(years)
 		for _, y := range years {
 			for _, r := range reports[a][y] {
-				fmt.Fprintf(w, "    %-4s  %-6s  %-8s %-14s %s%s\n", yearLabel(y), r.template, r.charset, "("+r.source+")",
-					checksLabel(r), versionsLabel(r.versions))
+				fmt.Fprintf(w, "    %-4s  %-6s  %-8s %-14s %-5s %s%s\n", yearLabel(y), r.template, r.charset, "("+r.source+")",
+					r.tables, checksLabel(r), versionsLabel(r.versions))
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,11 +52,18 @@ func TestEndToEnd(t *testing.T) {
 	}
 	checked := 0
 	for _, sv := range p.Truth() {
+		// A page whose report is in its attachment and the attachment are
+		// one publication: one record, at the page, tables from the file.
 		u := sv.URL
-		if sv.InAttachment && len(sv.Attachments) > 0 {
-			u = sv.Attachments[0]
+		if sv.InAttachment && len(byURL[sv.Attachments[0]]) > 0 {
+			t.Errorf("%s: the attachment of %s is exported apart from its page", sv.Attachments[0], u)
 		}
 		got := byURL[u]
+		if sv.InAttachment && len(got) == 1 {
+			if want := strings.TrimPrefix(path.Ext(sv.Attachments[0]), "."); got[0].TablesSource != want {
+				t.Errorf("%s: tables_source %q, want %s (the attachment's tables)", u, got[0].TablesSource, want)
+			}
+		}
 		if sv.Disallowed {
 			if len(got) > 0 {
 				t.Errorf("%s is disallowed by robots.txt but was fetched", u)
@@ -116,6 +124,23 @@ func TestDemo(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
 		}
+	}
+	// A page whose report is its DOCX attachment is one report, its tables
+	// from the DOCX.
+	if n := strings.Count(r.stdout, "    2022  2021    utf-8    (http-header)  docx  FAILED review_litigation.totals"); n != 1 {
+		t.Errorf("清河市东城区人民政府's 2022 report (page + DOCX) listed %d times, want once with tables from docx:\n%s", n, r.stdout)
+	}
+	// PDF reports: the 2023 PDF linked straight from the list, its tables
+	// read from the PDF and failing review_litigation.totals as published;
+	// the 2024 wrapper page and its PDF, once, tables from the PDF.
+	for _, want := range []string{"    2023  2021    utf-8    (meta)         pdf   FAILED review_litigation.totals",
+		"    2024  2021    utf-8    (http-header)  pdf   checks ok"} {
+		if n := strings.Count(r.stdout, want); n != 1 {
+			t.Errorf("demo output has %q %d times, want once:\n%s", want, n, r.stdout)
+		}
+	}
+	if n := strings.Count(r.stdout, "    2024  2021"); n != 1 {
+		t.Errorf("淮安市洪泽区人民政府's 2024 report (wrapper page + PDF) listed %d times, want once", n)
 	}
 	// A report whose checks all skipped is not "checks ok".
 	for _, l := range strings.Split(r.stdout, "\n") {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"net"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -43,20 +41,8 @@ func TestReadsThroughRunningCrawl(t *testing.T) {
 	dir := t.TempDir()
 	_, seedFile := startDemoPortal(t, dir)
 	db := filepath.Join(dir, "a.db")
-	run := exec.Command(bin, "run", "--allow-private", "--rate", "2", "--seeds", seedFile, "--db", db)
-	run.Dir = dir
-	var runOut, runErr bytes.Buffer
-	run.Stdout, run.Stderr = &runOut, &runErr
-	if err := run.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited, waited := make(chan error, 1), make(chan struct{})
-	go func() { exited <- run.Wait(); close(waited) }()
-	defer func() {
-		run.Process.Signal(syscall.SIGINT)
-		<-waited
-	}()
-	h := waitHolder(t, db, run.Process.Pid)
+	run := startCrawl(t, dir, "run", "--allow-private", "--rate", "2", "--seeds", seedFile, "--db", db)
+	h := waitHolder(t, db, run.cmd.Process.Pid)
 	if fi, err := os.Stat(holderPath(db)); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("holder note mode %v (%v), want 0600: it carries the token", fi.Mode().Perm(), err)
 	}
@@ -79,8 +65,8 @@ func TestReadsThroughRunningCrawl(t *testing.T) {
 		t.Errorf("export --out out.jsonl through the crawl did not write the caller's ./out.jsonl: %v", err)
 	}
 	select {
-	case err := <-exited:
-		t.Fatalf("the crawl ended (%v) before the reads: they were not served while it ran\n%s", err, runErr.String())
+	case <-run.waited:
+		t.Fatalf("the crawl ended (%v) before the reads: they were not served while it ran\n%s", run.err, run.stderr.String())
 	default:
 	}
 	who := regexp.QuoteMeta("PID " + strconv.Itoa(h.PID) + " (" + h.Command + ", since " + h.Since.UTC().Format(time.RFC3339) + ")")
@@ -95,8 +81,9 @@ func TestReadsThroughRunningCrawl(t *testing.T) {
 		t.Errorf("reparse does not name the holder: %q", r.stderr)
 	}
 
-	if err := <-exited; err != nil {
-		t.Fatalf("crawl run: %v\n%s", err, runErr.String())
+	<-run.waited
+	if run.err != nil {
+		t.Fatalf("crawl run: %v\n%s", run.err, run.stderr.String())
 	}
 	if _, err := os.Stat(holderPath(db)); !os.IsNotExist(err) {
 		t.Errorf("holder note left after the crawl ended: %v", err)

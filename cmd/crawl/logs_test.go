@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -110,16 +107,10 @@ func TestRunSaysResumed(t *testing.T) {
 	dir := t.TempDir()
 	_, seedFile := startDemoPortal(t, dir)
 	db := filepath.Join(dir, "a.db")
-	cmd := exec.Command(bin, "run", "--allow-private", "--rate", "2", "--seeds", seedFile, "--db", db)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	run := startCrawl(t, dir, "run", "--allow-private", "--rate", "2", "--seeds", seedFile, "--db", db)
 	time.Sleep(1500 * time.Millisecond)
-	cmd.Process.Signal(syscall.SIGINT)
-	if err := cmd.Wait(); err == nil || !strings.Contains(stdout.String(), "crawl interrupted") {
-		t.Fatalf("interrupted run: %v\nstdout %s\nstderr %s", err, stdout.String(), stderr.String())
+	if err := run.interrupt(t); err == nil || !strings.Contains(run.stdout.String(), "crawl interrupted") {
+		t.Fatalf("interrupted run: %v\nstdout %s\nstderr %s", err, run.stdout.String(), run.stderr.String())
 	}
 	r := mustCrawl(t, dir, "run", "--allow-private", "--rate", "0", "--seeds", seedFile, "--db", db)
 	if !regexp.MustCompile(`(?m)^\S+ crawl: resuming interrupted run 1 \(started \S+\)$`).MatchString(r.stderr) {

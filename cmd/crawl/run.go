@@ -113,19 +113,12 @@ func runRun(ctx context.Context, e *env, fs *flagSet) (err error) {
 		return err
 	}
 	defer e.close(s, &err)
-	var h *held
-	if e.held.uses(*fs.db) {
-		h = e.held // a server holds the archive: the crawl runs in it
-	} else {
+	h := e.held // a server holds the archive: the crawl runs in it
+	if !h.uses(*fs.db) {
 		// This process holds the archive now: read commands run through
 		// it while it crawls.
 		var release func()
-		var herr error
-		if h, release, herr = hold(ctx, e, s, *fs.db, "", e.args); herr != nil {
-			// Crawl anyway; read commands will say the file is locked.
-			fmt.Fprintf(e.stderr, "%s: warning: read commands cannot reach this crawl: %v\n", e.cmd, herr)
-			h, release = &held{store: s}, func() {}
-		}
+		h, release = hold(ctx, e, s, *fs.db, "", false)
 		defer release()
 	}
 	end, err := h.beginCrawl(e.cmd + " --seeds " + strings.Join(files, " "))
@@ -154,6 +147,11 @@ func loadSeeds(e *env, files []string) ([]seeds.Seed, error) {
 		got, errs := seeds.LoadFile(f)
 		for _, le := range errs {
 			var line *seeds.LineError
+			var note *seeds.Notice
+			if errors.As(le, &note) {
+				fmt.Fprintf(e.stderr, "%s: seed list %v\n", e.cmd, note)
+				continue
+			}
 			if !errors.As(le, &line) {
 				return nil, badInput(fmt.Errorf("seed list %s: %w", f, le))
 			}

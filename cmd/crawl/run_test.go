@@ -69,7 +69,10 @@ func TestRunInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(700 * time.Millisecond)
+	// The crawl has begun once the holder note is out (and the seed's
+	// request is waiting on the server).
+	waitHolder(t, filepath.Join(dir, "a.db"), cmd.Process.Pid)
+	time.Sleep(500 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}

@@ -104,13 +104,7 @@ func runServe(ctx context.Context, e *env, fs *flagSet) (err error) {
 		listening = true
 		url := "http://" + addr + "/"
 		fmt.Fprintf(e.stdout, "serving %s at %s (Ctrl-C to stop)\n", db, url)
-		h, rel, herr := hold(ctx, e, s, db, webURL(addr), e.args)
-		if herr != nil {
-			fmt.Fprintf(e.stderr, "crawl serve: warning: other crawl commands cannot reach this server: %v\n", herr)
-			h, rel = &held{store: s}, func() {}
-		}
-		h.readOnly = !writable
-		sv.h, release = h, rel
+		sv.h, release = hold(ctx, e, s, db, webURL(addr), !writable)
 		if sched.set() {
 			fmt.Fprintf(e.stdout, "crawling %s %s; progress at %sstatus\n", strings.Join(files, ", "), sched, url)
 			crawls.Add(1)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,13 +21,13 @@ import (
 	"github.com/gongkai/gongkai/internal/web"
 )
 
-// server is a `crawl serve` process started by a test.
-type server struct {
-	cmd    *exec.Cmd
-	base   string // http://127.0.0.1:port/
-	stderr *syncBuf
-	waited chan struct{}
-	err    error
+// proc is a crawl process a test runs in the background (a crawl run
+// holding the archive, a server).
+type proc struct {
+	cmd            *exec.Cmd
+	stdout, stderr *syncBuf
+	waited         chan struct{} // closed when it has exited
+	err            error         // its exit, once waited is closed
 }
 
 type syncBuf struct {
@@ -48,34 +47,62 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
+// startCrawl starts `crawl args...` in dir; the test's end kills it.
+func startCrawl(t *testing.T, dir string, args ...string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(bin, args...), stdout: &syncBuf{}, stderr: &syncBuf{}, waited: make(chan struct{})}
+	p.cmd.Dir = dir
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.waited) }()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		<-p.waited
+	})
+	return p
+}
+
+// interrupt sends SIGINT and returns how the process exited.
+func (p *proc) interrupt(t *testing.T) error {
+	t.Helper()
+	p.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-p.waited:
+		return p.err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s did not stop within 30s of SIGINT", strings.Join(p.cmd.Args, " "))
+		return nil
+	}
+}
+
+// server is a `crawl serve` process started by a test.
+type server struct {
+	*proc
+	base string // http://127.0.0.1:port/
+}
+
 // startServe runs `crawl serve args...` in dir and waits for its address.
 func startServe(t *testing.T, dir string, args ...string) *server {
 	t.Helper()
-	sv := &server{cmd: exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...), stderr: &syncBuf{}, waited: make(chan struct{})}
-	sv.cmd.Dir = dir
-	stdout, err := sv.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	sv := &server{proc: startCrawl(t, dir, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)}
+	deadline := time.Now().Add(time.Minute)
+	for sv.base == "" {
+		out := sv.stdout.String()
+		if i := strings.Index(out, "http://"); i >= 0 && strings.Contains(out[i:], " ") {
+			sv.base = strings.Fields(out[i:])[0]
+			break
+		}
+		select {
+		case <-sv.waited:
+			t.Fatalf("serve exited (%v) without an address: stderr %q", sv.err, sv.stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no address printed in a minute (stderr %q)", sv.stderr.String())
+		}
 	}
-	sv.cmd.Stderr = sv.stderr
-	if err := sv.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { sv.err = sv.cmd.Wait(); close(sv.waited) }()
-	t.Cleanup(func() {
-		sv.cmd.Process.Kill()
-		<-sv.waited
-	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no address printed: %v (stderr %q)", err, sv.stderr.String())
-	}
-	i := strings.Index(line, "http://")
-	if i < 0 {
-		t.Fatalf("first line %q", line)
-	}
-	sv.base = strings.Fields(line[i:])[0]
-	go io.Copy(io.Discard, stdout)
 	return sv
 }
 
@@ -122,14 +149,8 @@ func (sv *server) waitFor(t *testing.T, what string, ok func(statusJSON) bool) s
 // stop sends SIGINT and wants exit 0.
 func (sv *server) stop(t *testing.T) {
 	t.Helper()
-	sv.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case <-sv.waited:
-		if sv.err != nil {
-			t.Errorf("serve after SIGINT: %v\n%s", sv.err, sv.stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop on SIGINT")
+	if err := sv.interrupt(t); err != nil {
+		t.Errorf("serve after SIGINT: %v\n%s", err, sv.stderr.String())
 	}
 }
 

@@ -87,27 +87,34 @@ func jsArg(a string, vars map[string]string) (v string, known bool) {
 // jsArgs splits an argument list at top-level commas, keeping string
 // literals (with their commas and parentheses) whole.
 func jsArgs(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	out := splitTop(s, ',')
+	for i := range out {
+		out[i] = strings.TrimSpace(out[i])
+	}
+	return out
+}
+
+// splitTop splits s at the sep bytes outside string literals and brackets.
+func splitTop(s string, sep byte) []string {
 	var out []string
 	depth, start := 0, 0
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '"', '\'':
+		switch c := s[i]; {
+		case c == '"' || c == '\'':
 			i = skipString(s, i)
-		case '(', '[', '{':
+		case c == '(' || c == '[' || c == '{':
 			depth++
-		case ')', ']', '}':
+		case c == ')' || c == ']' || c == '}':
 			depth--
-		case ',':
-			if depth == 0 {
-				out = append(out, strings.TrimSpace(s[start:i]))
-				start = i + 1
-			}
+		case c == sep && depth == 0:
+			out = append(out, s[start:i])
+			start = i + 1
 		}
 	}
-	if last := strings.TrimSpace(s[start:]); last != "" || len(out) > 0 {
-		out = append(out, last)
-	}
-	return out
+	return append(out, s[start:])
 }
 
 // skipString returns the index of the quote closing the literal opened at
@@ -178,7 +185,7 @@ func isIdent(c byte) bool {
 // it can be recognised as incomplete.
 func jsConcat(expr string, vars map[string]string, hole string) string {
 	var b strings.Builder
-	for _, term := range splitPlus(expr) {
+	for _, term := range splitTop(expr, '+') {
 		term = strings.TrimSpace(term)
 		switch {
 		case term == "":
@@ -193,26 +200,4 @@ func jsConcat(expr string, vars map[string]string, hole string) string {
 		}
 	}
 	return b.String()
-}
-
-// splitPlus splits an expression at top-level + signs.
-func splitPlus(s string) []string {
-	var out []string
-	depth, start := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '"', '\'':
-			i = skipString(s, i)
-		case '(', '[', '{':
-			depth++
-		case ')', ']', '}':
-			depth--
-		case '+':
-			if depth == 0 {
-				out = append(out, s[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(out, s[start:])
 }

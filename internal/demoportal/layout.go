@@ -20,6 +20,12 @@ type placement struct {
 	opts     fixture.Options
 	// docx: the page is a short notice and the report is a DOCX attachment.
 	docx bool
+	// pdf names a real PDF report of internal/corpus (corpus.PDFs) to
+	// publish instead of reportID: at path as a wrapper page (title,
+	// metadata, 详见附件) linking the PDF, or, with direct, as the PDF itself
+	// at path, linked straight from the list.
+	pdf    string
+	direct bool
 }
 
 // site is one agency's web site.
@@ -135,6 +141,20 @@ func sites() []site {
 				opts: fixture.Options{Style: fixture.StyleGrid, Meta: fixture.MetaTable, Encoding: fixture.EncUTF8, Label: fixture.LabelCorrect},
 			},
 		},
+		{
+			// A district publishing its reports as PDFs: a wrapper page
+			// whose 详见附件 links the PDF, and an older PDF linked straight
+			// from the list (the real PDFs of internal/corpus).
+			name:   "hongze",
+			look:   siteLook{agency: "淮安市洪泽区人民政府", charset: "utf-8", siteID: "3208130001"},
+			region: "江苏省淮安市洪泽区", level: "county",
+			column: column{dir: "/zfxxgk/ndbg/", title: "政府信息公开年度报告", paging: pagingNext, perPage: 1},
+			robots: "User-agent: *\nDisallow: /search\n",
+			reports: []placement{
+				{pdf: "hongze_2024.pdf", path: "/zfxxgk/ndbg/202501/t20250120_1688.html", date: "2025-01-20"},
+				{pdf: "hongze_2023.pdf", path: "/uploadfiles/202401/hongze_2023.pdf", date: "2024-01-18", direct: true},
+			},
+		},
 	}
 }
 
@@ -184,6 +204,15 @@ func (p *Portal) buildSite(s site, byID map[string]corpus.Report, negs map[strin
 
 	var items []listItem
 	for _, pl := range s.reports {
+		if pl.pdf != "" {
+			e, it, err := p.placePDF(h, s, seed, pl)
+			if err != nil {
+				return err
+			}
+			p.entries = append(p.entries, e)
+			items = append(items, it)
+			continue
+		}
 		r, ok := byID[pl.reportID]
 		if !ok {
 			return fmt.Errorf("demoportal: site %s: no report %q in the corpus", s.name, pl.reportID)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/gongkai/gongkai/internal/corpus"
 	"io"
 	"mime"
 	"net/http"
@@ -129,8 +130,9 @@ func TestTruthInvariants(t *testing.T) {
 		if !ok || seed.Region != s.Region || s.Version != 1 || s.ContentType == "" {
 			t.Errorf("%s: seed %q region %q version %d type %q", s.URL, s.Seed, s.Region, s.Version, s.ContentType)
 		}
-		switch s.Charset {
-		case "utf-8", "gbk", "gb18030":
+		switch {
+		case s.Charset == "utf-8", s.Charset == "gbk", s.Charset == "gb18030":
+		case s.Charset == "" && s.ContentType == pdfType: // a PDF linked straight from its list
 		default:
 			t.Errorf("%s: charset %q", s.URL, s.Charset)
 		}
@@ -210,6 +212,10 @@ func TestServedBytesCarryTheTruth(t *testing.T) {
 			}
 			if hdr.Get("Content-Type") != s.ContentType {
 				t.Errorf("Content-Type %q, truth says %q", hdr.Get("Content-Type"), s.ContentType)
+			}
+			if strings.HasPrefix(s.Report.ID, "pdf:") {
+				servedPDF(t, w, s, body)
+				return
 			}
 			page := decode(t, body, s.Charset)
 			if !strings.Contains(page, s.Report.Title) {
@@ -337,7 +343,7 @@ func TestPortalVariety(t *testing.T) {
 	if !templates["2019"] || !templates["2021"] || !templates["legacy"] {
 		t.Errorf("templates %v: want 2019, 2021 and legacy", templates)
 	}
-	if docx != 1 || len(agencies) < 5 {
+	if docx != 2 || len(agencies) < 5 { // the DOCX and the PDF of a wrapper page
 		t.Errorf("%d DOCX reports, %d agencies", docx, len(agencies))
 	}
 	hosts := map[string]bool{}
@@ -348,8 +354,8 @@ func TestPortalVariety(t *testing.T) {
 		}
 		hosts[u.Host] = true
 	}
-	if len(hosts) != 5 {
-		t.Errorf("%d hosts, want 5", len(hosts))
+	if len(hosts) != 6 {
+		t.Errorf("%d hosts, want 6", len(hosts))
 	}
 }
 
@@ -458,7 +464,7 @@ func TestReviseDOCXReport(t *testing.T) {
 	p := startPortal(t)
 	var s Served
 	for _, x := range p.Truth() {
-		if x.InAttachment {
+		if x.InAttachment && strings.HasSuffix(x.Attachments[0], ".docx") {
 			s = x
 		}
 	}
@@ -503,4 +509,36 @@ func TestDeterministicAcrossRuns(t *testing.T) {
 			t.Errorf("%s differs between runs", ua.Path)
 		}
 	}
+}
+
+// servedPDF checks a PDF report of the truth: the bytes served are the
+// corpus PDF's, linked from its wrapper page (whose title names it) or
+// served at the entry's own URL.
+func servedPDF(t *testing.T, w *walker, s Served, body []byte) {
+	t.Helper()
+	pdfs, err := corpus.PDFs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := body
+	if s.InAttachment {
+		if page := decode(t, body, s.Charset); !strings.Contains(page, s.Report.Title) || !strings.Contains(page, "详见附件") {
+			t.Errorf("wrapper page lacks the title or 详见附件")
+		}
+		if doc, _, err = w.get(s.Attachments[0]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range pdfs {
+		if "pdf:"+d.Name == s.Report.ID {
+			if !bytes.Equal(doc, d.Bytes) {
+				t.Errorf("served %d bytes, not %s", len(doc), d.Name)
+			}
+			if len(s.Report.Tables) == 0 || s.Year != d.Truth.Year || s.Agency != d.Truth.Agency {
+				t.Errorf("truth of %s: %d tables, year %d, agency %q", d.Name, len(s.Report.Tables), s.Year, s.Agency)
+			}
+			return
+		}
+	}
+	t.Errorf("%s: no corpus PDF", s.Report.ID)
 }
