@@ -17,6 +17,12 @@ import (
 // it is how many hosts are crawled at once by default.
 const hostCost = 256 << 10
 
+// seedCost is what one seed fetching is reckoned to hold: its loop, its
+// items in hand and popped ahead, its visitor. Config.MemoryBudget over it
+// bounds the seeds fetching at once across all hosts (a list of URLs on a
+// few hosts starts many seeds per host).
+const seedCost = 32 << 10
+
 // hostJob is one host's share of a run: the seeds (indexes into the run's
 // list) whose pages are on it, in list order.
 type hostJob struct {
@@ -123,12 +129,14 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 	// Archivers store and extract fetched pages beside the fetchers, up to
 	// 64 pages or 128 MB of bodies at once (one body is always let through).
 	archivers := newWeighted(64, 128<<20)
+	shared := &runShared{runID: run.ID, col: col, list: list, prog: prog, archivers: archivers, record: record,
+		fetching: make(chan struct{}, max(c.cfg.MemoryBudget/seedCost, 1))}
 	for w := 0; w < min(c.cfg.Concurrency, len(hosts)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for job := range jobs {
-				c.crawlHost(ctx, run.ID, col, list, job, prog, archivers, record)
+				c.crawlHost(ctx, shared, job)
 			}
 		}()
 	}
@@ -171,30 +179,56 @@ feed:
 // are archived, extracted and its frontier reset). Once the host
 // is parked, its seeds not yet begun are left as they are (their frontiers
 // untouched, for the next run) and reported parked.
-func (c *Crawler) crawlHost(ctx context.Context, runID uint64, col *colly.Collector, list []seeds.Seed, job hostJob, prog *progress, archivers *weighted, record func(int, SeedStatus, error)) {
+func (c *Crawler) crawlHost(ctx context.Context, r *runShared, job hostJob) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, c.seedsPerHost())
 	g := c.tr.gate(job.host)
 	for _, i := range job.seeds {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			record(i, SeedStatus{Seed: list[i], Status: StatusInterrupted}, nil)
+		if !acquire(ctx, sem) {
+			r.record(i, SeedStatus{Seed: r.list[i], Status: StatusInterrupted}, nil)
 			continue
 		}
 		if why := g.parkedWhy(); why != "" {
 			<-sem
-			record(i, SeedStatus{Seed: list[i], Status: StatusParked, Err: why}, nil)
+			r.record(i, SeedStatus{Seed: r.list[i], Status: StatusParked, Err: "host " + job.host + " parked: " + why}, nil)
+			continue
+		}
+		if !acquire(ctx, r.fetching) {
+			<-sem
+			r.record(i, SeedStatus{Seed: r.list[i], Status: StatusInterrupted}, nil)
 			continue
 		}
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			st, err := c.crawlSeed(ctx, runID, col, list[i], prog, archivers, func() { <-sem })
-			record(i, st, err)
+			st, err := c.crawlSeed(ctx, r.runID, r.col, r.list[i], r.prog, r.archivers, func() { <-r.fetching; <-sem })
+			r.record(i, st, err)
 		}(i)
 	}
 	wg.Wait()
+}
+
+// acquire takes a place in sem, or reports false once ctx is done.
+func acquire(ctx context.Context, sem chan struct{}) bool {
+	select {
+	case sem <- struct{}{}:
+		if ctx.Err() != nil { // both were ready: the cancel wins
+			<-sem
+			return false
+		}
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// runShared is what every host of a run shares.
+type runShared struct {
+	runID     uint64
+	col       *colly.Collector
+	list      []seeds.Seed
+	prog      *progress
+	archivers *weighted
+	fetching  chan struct{} // seeds fetching at once, across hosts: Config.MemoryBudget / seedCost
+	record    func(i int, st SeedStatus, err error)
 }
