@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,8 +59,10 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("%s: the attachment of %s is exported apart from its page", sv.Attachments[0], u)
 		}
 		got := byURL[u]
-		if sv.InAttachment && len(got) == 1 && got[0].TablesSource != "docx" {
-			t.Errorf("%s: tables_source %q, want docx (the attachment's tables)", u, got[0].TablesSource)
+		if sv.InAttachment && len(got) == 1 {
+			if want := strings.TrimPrefix(path.Ext(sv.Attachments[0]), "."); got[0].TablesSource != want {
+				t.Errorf("%s: tables_source %q, want %s (the attachment's tables)", u, got[0].TablesSource, want)
+			}
 		}
 		if sv.Disallowed {
 			if len(got) > 0 {
@@ -126,6 +129,18 @@ func TestDemo(t *testing.T) {
 	// from the DOCX.
 	if n := strings.Count(r.stdout, "    2022  2021    utf-8    (http-header)  docx  FAILED review_litigation.totals"); n != 1 {
 		t.Errorf("清河市东城区人民政府's 2022 report (page + DOCX) listed %d times, want once with tables from docx:\n%s", n, r.stdout)
+	}
+	// PDF reports: the 2023 PDF linked straight from the list, its tables
+	// read from the PDF and failing review_litigation.totals as published;
+	// the 2024 wrapper page and its PDF, once, tables from the PDF.
+	for _, want := range []string{"    2023  2021    utf-8    (meta)         pdf   FAILED review_litigation.totals",
+		"    2024  2021    utf-8    (http-header)  pdf   checks ok"} {
+		if n := strings.Count(r.stdout, want); n != 1 {
+			t.Errorf("demo output has %q %d times, want once:\n%s", want, n, r.stdout)
+		}
+	}
+	if n := strings.Count(r.stdout, "    2024  2021"); n != 1 {
+		t.Errorf("淮安市洪泽区人民政府's 2024 report (wrapper page + PDF) listed %d times, want once", n)
 	}
 	// A report whose checks all skipped is not "checks ok".
 	for _, l := range strings.Split(r.stdout, "\n") {

@@ -147,6 +147,11 @@ func loadSeeds(e *env, files []string) ([]seeds.Seed, error) {
 		got, errs := seeds.LoadFile(f)
 		for _, le := range errs {
 			var line *seeds.LineError
+			var note *seeds.Notice
+			if errors.As(le, &note) {
+				fmt.Fprintf(e.stderr, "%s: seed list %v\n", e.cmd, note)
+				continue
+			}
 			if !errors.As(le, &line) {
 				return nil, badInput(fmt.Errorf("seed list %s: %w", f, le))
 			}

@@ -74,11 +74,12 @@ func pdfReport(d corpus.PDF) corpus.Report {
 	r := corpus.Report{ID: "pdf:" + d.Name, Title: tr.Title, Agency: tr.Agency, Year: tr.Year, Template: tr.Template,
 		Kind: KindReport, Tables: tables.Tables{}}
 	for id, v := range tr.Cells {
-		parts := strings.SplitN(id, ".", 3)
-		if len(parts) != 3 {
+		// Row ids hold dots ("rejected.petition"); tables and columns do not.
+		i, j := strings.Index(id, "."), strings.LastIndex(id, ".")
+		if i < 0 || j <= i {
 			continue
 		}
-		t, row, col := parts[0], parts[1], parts[2]
+		t, row, col := id[:i], id[i+1:j], id[j+1:]
 		if r.Tables[t] == nil {
 			r.Tables[t] = map[string]map[string]tables.Cell{}
 		}

@@ -2,7 +2,10 @@ package web
 
 import (
 	"html/template"
+	"net/url"
+	"path"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -27,4 +30,13 @@ var funcs = template.FuncMap{
 		return strconv.FormatFloat(*v, 'f', -1, 64)
 	},
 	"short": func(d string) string { return d[:min(12, len(d))] },
+	// fileExt names a file by its extension ("PDF"), "file" when it has none.
+	"fileExt": func(u string) string {
+		if p, err := url.Parse(u); err == nil {
+			if e := strings.TrimPrefix(path.Ext(p.Path), "."); e != "" {
+				return strings.ToUpper(e)
+			}
+		}
+		return "file"
+	},
 }

@@ -43,6 +43,7 @@ type reportRow struct {
 	LastSeen     time.Time
 	Changed      bool     // more than one version: changed after publication
 	FailedChecks []string // of the latest version
+	Files        []string // attachments carrying the same report, shown with it (internal/publication)
 }
 
 // yearGroup is one year of an agency's timeline with that year's key
@@ -74,7 +75,7 @@ func (s *Server) timeline(ctx context.Context, agency string) ([]yearGroup, []ex
 				URL: r.URL, Digest: last.SHA256, Title: r.Title, Template: r.Template,
 				Versions: len(r.Versions), Changed: len(r.Versions) > 1,
 				FirstSeen: capturedAt(first.CapturedAt, 0), LastSeen: capturedAt(last.CapturedAt, -1),
-				FailedChecks: last.FailedChecks,
+				FailedChecks: last.FailedChecks, Files: r.Files,
 			})
 		}
 		groups = append(groups, g)
