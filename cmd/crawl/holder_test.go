@@ -137,7 +137,7 @@ func TestHolderNotes(t *testing.T) {
 		t.Cleanup(func() { s.Close() }) // after the parallel subtests
 		note(os.Getpid())
 		want := ta.db + " is held by PID " + strconv.Itoa(os.Getpid()) + " (crawl run --seeds nightly.csv, since 2026-12-03T02:00:00Z), which does not answer at " + closedAddr
-		for _, args := range [][]string{{"stats"}, {"export", "--format", "csv"}, {"history", "--agency", "新前街道"}, {"serve"}} {
+		for _, args := range [][]string{{"stats"}, {"export", "--format", "csv"}, {"history", "--agency", "新前街道"}, {"errors"}, {"agencies"}, {"check"}, {"serve"}} {
 			t.Run(args[0], func(t *testing.T) {
 				t.Parallel() // each waits out the lock
 				r := crawl(t, ta.dir, append(args, "--db", ta.db)...)
