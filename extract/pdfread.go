@@ -35,10 +35,19 @@ const (
 )
 
 func extractPDF(ctx context.Context, in Input, rec *Record) error {
+	eng, err := pdf.Shared()
+	if err != nil {
+		eng = nil // readPDF says so in a warning
+	}
+	return extractPDFWith(ctx, eng, err, in, rec)
+}
+
+// extractPDFWith is extractPDF with a given engine (engErr: why there is none).
+func extractPDFWith(ctx context.Context, eng pdf.Engine, engErr error, in Input, rec *Record) error {
 	if rec.ContentType == "" {
 		rec.ContentType = formatPDF.contentType()
 	}
-	doc, why, err := readPDF(ctx, in.Body)
+	doc, why, err := readPDF(ctx, eng, engErr, in.Body)
 	if err != nil {
 		return fmt.Errorf("extract %s: %w", in.URL, err)
 	}
@@ -74,10 +83,9 @@ func extractPDF(ctx context.Context, in Input, rec *Record) error {
 
 // readPDF reads the glyphs. why is the warning for a document without a
 // usable text layer; err is only for a cancelled ctx.
-func readPDF(ctx context.Context, body []byte) (doc *pdf.Document, why string, err error) {
-	eng, err := pdf.Shared()
-	if err != nil {
-		return nil, fmt.Sprintf("%s: the PDF engine did not start: %v", WarnPDFUnreadable, err), nil
+func readPDF(ctx context.Context, eng pdf.Engine, engErr error, body []byte) (doc *pdf.Document, why string, err error) {
+	if eng == nil {
+		return nil, fmt.Sprintf("%s: the PDF engine did not start: %v", WarnPDFUnreadable, engErr), nil
 	}
 	rctx, cancel := context.WithTimeout(ctx, pdfTimeout)
 	defer cancel()

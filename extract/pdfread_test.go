@@ -140,3 +140,31 @@ func readTestdata(t *testing.T, name string) []byte {
 	}
 	return b
 }
+
+// TestPDFLegacy: a legacy (pre-2019) report printed to PDF gives the same
+// sentence figures as the corpus truth.
+func TestPDFLegacy(t *testing.T) {
+	r, err := corpus.ReportByID("004")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := Extract(context.Background(), Input{URL: "http://www.fanwen.example/gongzuobaogao/12345.pdf", Body: readTestdata(t, "pdf/legacy_004.pdf")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Template != TemplateLegacy || rec.TablesSource != "none" {
+		t.Errorf("template %q tables_source %q", rec.Template, rec.TablesSource)
+	}
+	got := map[string]float64{}
+	for _, f := range rec.LegacyFigures {
+		got[f.Name] = f.Value
+	}
+	for _, f := range r.Legacy {
+		if v, ok := got[f.Name]; !ok || v != f.Value {
+			t.Errorf("%s: got %v (found %v), want %v", f.Name, v, ok, f.Value)
+		}
+	}
+	if len(got) != len(r.Legacy) {
+		t.Errorf("figures %v, want %d", got, len(r.Legacy))
+	}
+}

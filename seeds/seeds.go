@@ -12,6 +12,9 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/gongkai/gongkai/extract/charset"
 )
 
 // Seed is one starting point of a crawl.
@@ -44,16 +47,87 @@ func (e *LineError) Unwrap() error { return e.Err }
 // line. Lines starting with # are comments. Each bad line is returned as a
 // *LineError and skipped; a read failure of the whole input is returned as a
 // single error with line 0.
+//
+// A list that is not UTF-8 (Excel on Chinese Windows saves "CSV" in GBK)
+// is converted when its encoding is clear, with a *Notice naming it among
+// the errors, and refused with one error otherwise. A header separated by
+// semicolons or tabs (what Excel writes where the comma is a decimal
+// mark) makes the whole list read that way.
 func Load(r io.Reader, name string) ([]Seed, []error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, []error{fmt.Errorf("read seed list %s: %w", name, err)}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if isCSV(data) {
-		return loadCSV(data, name)
+	var notes []error
+	if !utf8.Valid(data) {
+		text, note, err := toUTF8(data, name)
+		if err != nil {
+			return nil, []error{err}
+		}
+		data, notes = text, []error{note}
 	}
-	return loadPlain(data, name)
+	var out []Seed
+	var errs []error
+	if sep, ok := csvSeparator(data); ok {
+		out, errs = loadCSV(data, name, sep)
+	} else {
+		out, errs = loadPlain(data, name)
+	}
+	return out, append(notes, errs...)
+}
+
+// Notice is something to tell the user about a seed list that was read
+// anyway: the encoding it was converted from.
+type Notice struct {
+	Name string
+	Msg  string
+}
+
+func (n *Notice) Error() string { return n.Name + ": " + n.Msg }
+
+// toUTF8 converts a seed list that is not UTF-8, deciding its encoding
+// the way pages are decided (extract/charset: GB18030 vs Big5 scored on
+// common hanzi); an unclear or binary file is an error.
+func toUTF8(data []byte, name string) ([]byte, *Notice, error) {
+	res, err := charset.Decode(data, "", "")
+	switch {
+	case err != nil:
+		return nil, nil, fmt.Errorf("seed list %s: %w", name, err)
+	case res.Class == charset.ClassOffice || res.Class == charset.ClassZip:
+		return nil, nil, fmt.Errorf("seed list %s is a spreadsheet, not text: save it as \"CSV UTF-8\"", name)
+	case res.Class != charset.ClassText:
+		return nil, nil, fmt.Errorf("seed list %s is not a text file (%s)", name, res.Class)
+	case res.Degraded:
+		return nil, nil, fmt.Errorf("seed list %s is not UTF-8 and its encoding is unclear (%s at best, %d characters unreadable): save it as \"CSV UTF-8\"", name, res.Charset, res.Replacements)
+	}
+	enc := strings.ToUpper(res.Charset)
+	if res.Charset == "gb18030" || res.Charset == "gbk" {
+		enc = "GBK (GB18030), as Excel on Chinese Windows saves CSV"
+	}
+	return []byte(res.Text), &Notice{Name: name, Msg: fmt.Sprintf("not UTF-8: read as %s; save it as \"CSV UTF-8\" to be sure", enc)}, nil
+}
+
+// csvSeparator reports whether the first meaningful line is a header
+// naming a url column, and the separator it uses (comma, semicolon or tab).
+func csvSeparator(data []byte) (rune, bool) {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		for _, sep := range []string{",", ";", "\t"} {
+			for _, f := range strings.Split(line, sep) {
+				if strings.EqualFold(strings.Trim(strings.TrimSpace(f), `"`), "url") {
+					return rune(sep[0]), true
+				}
+			}
+		}
+		return 0, false
+	}
+	return 0, false
 }
 
 // LoadFile reads the seed list at path.
@@ -66,27 +140,9 @@ func LoadFile(path string) ([]Seed, []error) {
 	return Load(f, path)
 }
 
-// isCSV reports whether the first meaningful line is a header naming a url column.
-func isCSV(data []byte) bool {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		for _, f := range strings.Split(line, ",") {
-			if strings.EqualFold(strings.Trim(strings.TrimSpace(f), `"`), "url") {
-				return true
-			}
-		}
-		return false
-	}
-	return false
-}
-
-func loadCSV(data []byte, name string) ([]Seed, []error) {
+func loadCSV(data []byte, name string, sep rune) ([]Seed, []error) {
 	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = sep
 	cr.Comment = '#'
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -154,6 +210,10 @@ func loadPlain(data []byte, name string) ([]Seed, []error) {
 			continue
 		}
 		s := Seed{URL: line, Line: n}
+		if err := oneURL(line); err != nil {
+			errs = append(errs, &LineError{Name: name, Line: n, Err: err})
+			continue
+		}
 		if err := check(&s); err != nil {
 			errs = append(errs, &LineError{Name: name, Line: n, Err: err})
 			continue
@@ -188,5 +248,25 @@ func check(s *Seed) error {
 		u.Path = "/"
 	}
 	s.URL = u.String()
+	return nil
+}
+
+// oneURL refuses a line of a plain list that holds more than a URL: a
+// row of a separated file without its header (",甲" or ";甲" after the
+// URL would otherwise be crawled as part of it).
+func oneURL(line string) error {
+	if i := strings.IndexAny(line, " \t"); i >= 0 {
+		return fmt.Errorf("%q is more than one URL (a list with several columns needs a header line naming them, e.g. url,agency)", line)
+	}
+	for _, sep := range []string{",", ";"} {
+		if i := strings.Index(line, sep); i >= 0 {
+			rest := line[i+1:]
+			for _, r := range rest {
+				if r >= utf8.RuneSelf { // hanzi after a separator: a name, not a URL
+					return fmt.Errorf("%q is a URL followed by %q (a list with several columns needs a header line naming them, e.g. url%sagency)", line, rest, sep)
+				}
+			}
+		}
+	}
 	return nil
 }

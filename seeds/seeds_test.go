@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 func TestLoad(t *testing.T) {
@@ -164,6 +166,83 @@ func TestVerifiedColumn(t *testing.T) {
 	for _, s := range deps {
 		if s.Level != "department" || s.Region != "中华人民共和国" {
 			t.Errorf("%+v", s)
+		}
+	}
+}
+
+// gbk encodes s as Excel on Chinese Windows saves a CSV.
+func gbk(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestLoadEncodingsAndSeparators: a GBK list is read correctly with a
+// notice naming the encoding; semicolon- and tab-separated lists are read
+// by their header; a row of a separated file without a header is refused
+// with its line number instead of being crawled as one URL; the rest of
+// the file still runs; a spreadsheet or an unclear encoding stops.
+func TestLoadEncodingsAndSeparators(t *testing.T) {
+	const list = "url,agency,region\nhttp://www.hy.gov.cn/,黄岩区人民政府,浙江省台州市黄岩区\nhttps://www.tz.gov.cn/col/col1229/,台州市人民政府,浙江省台州市\n"
+	want := []Seed{
+		{URL: "http://www.hy.gov.cn/", Agency: "黄岩区人民政府", Region: "浙江省台州市黄岩区", Line: 2},
+		{URL: "https://www.tz.gov.cn/col/col1229/", Agency: "台州市人民政府", Region: "浙江省台州市", Line: 3},
+	}
+	tests := []struct {
+		name     string
+		in       []byte
+		want     []Seed
+		notice   string // in the Notice
+		badLines []int
+	}{
+		{name: "GBK", in: gbk(t, list), want: want, notice: "read as GBK"},
+		{name: "semicolons", in: []byte(strings.ReplaceAll(list, ",", ";")), want: want},
+		{name: "tabs, GBK", in: gbk(t, strings.ReplaceAll(list, ",", "\t")), want: want, notice: "read as GBK"},
+		{name: "semicolon rows without a header",
+			in:   []byte("http://www.hy.gov.cn/xxgk/ndbg/index.html;黄岩区人民政府\nhttp://www.tz.gov.cn/\nhttp://a.gov.cn/x.html\t甲\n"),
+			want: []Seed{{URL: "http://www.tz.gov.cn/", Line: 2}}, badLines: []int{1, 3}},
+		{name: "a URL with a semicolon stays one URL",
+			in:   []byte("http://www.hy.gov.cn/list.jsp;jsessionid=AB12?a=1,2\n"),
+			want: []Seed{{URL: "http://www.hy.gov.cn/list.jsp;jsessionid=AB12?a=1,2", Line: 1}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, errs := Load(bytes.NewReader(tc.in), "list.csv")
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("seeds %+v\nwant  %+v", got, tc.want)
+			}
+			var bad []int
+			notice := ""
+			for _, err := range errs {
+				var le *LineError
+				var n *Notice
+				switch {
+				case errors.As(err, &n):
+					notice = n.Msg
+				case errors.As(err, &le):
+					bad = append(bad, le.Line)
+				default:
+					t.Errorf("error %v", err)
+				}
+			}
+			if !slices.Equal(bad, tc.badLines) {
+				t.Errorf("bad lines %v, want %v (%v)", bad, tc.badLines, errs)
+			}
+			if !strings.Contains(notice, tc.notice) || (tc.notice == "") != (notice == "") {
+				t.Errorf("notice %q, want %q", notice, tc.notice)
+			}
+		})
+	}
+	for name, in := range map[string][]byte{
+		"spreadsheet":      append([]byte("PK\x03\x04\x14\x00\x06\x00"), []byte("[Content_Types].xml xl/workbook.xml")...),
+		"unclear encoding": {0x75, 0x72, 0x6c, 0x0a, 0xff, 0xfe, 0xfd, 0x80, 0x81, 0xfe, 0xff, 0x0a},
+	} {
+		got, errs := Load(bytes.NewReader(in), "list.csv")
+		if len(got) != 0 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "list.csv") {
+			t.Errorf("%s: %v %v, want one error naming the file", name, got, errs)
 		}
 	}
 }

@@ -77,7 +77,7 @@ func runCheck(ctx context.Context, e *env, fs *flagSet) error {
 	p.done()
 	if err != nil {
 		if errors.Is(err, archive.ErrLocked) {
-			return badInput(fmt.Errorf("%s is locked by another crawl process; wait for it to finish", *fs.db))
+			return lockedError(*fs.db, "") // names the holder when it left a note
 		}
 		if repair && res.Copied == 0 {
 			return badInput(err)

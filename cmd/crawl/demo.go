@@ -92,18 +92,26 @@ func runDemo(ctx context.Context, e *env, fs *flagSet) (err error) {
 		fmt.Fprintf(e.stdout, "replaced the previous demo archive %s\n", *fs.db)
 	}
 	fmt.Fprintf(e.stdout, "demo portal: %d sites on 127.0.0.1; crawling into %s\n", len(list), *fs.db)
-	start := time.Now()
 	settings := crawlSettings{maxPages: 400, maxDepth: 8, rate: 0, concurrency: 8, connections: 1,
 		timeout: 10 * time.Second, retries: 1, allowPrivate: true, userAgent: "gongkai-demo",
 		quiet: !e.term, progressEvery: time.Second}
-	out, err := runCrawler(ctx, e, s, settings, list)
-	for _, l := range out.summary {
-		fmt.Fprintln(e.stdout, l)
+	var unreachable []string
+	crawl := func(done string) error {
+		start := time.Now()
+		out, err := runCrawler(ctx, e, s, settings, list)
+		for _, l := range out.summary {
+			fmt.Fprintln(e.stdout, l)
+		}
+		if err != nil {
+			return storageError(err)
+		}
+		unreachable = append(unreachable, out.unreachable...)
+		fmt.Fprintf(e.stdout, "%s in %.1fs\n", done, time.Since(start).Seconds())
+		return nil
 	}
-	if err != nil {
-		return storageError(err)
+	if err := crawl("crawled"); err != nil {
+		return err
 	}
-	fmt.Fprintf(e.stdout, "crawled in %.1fs\n", time.Since(start).Seconds())
 	// A second crawl after the portal revised one report: the archive keeps
 	// both versions; everything else is unchanged and not stored again.
 	what, err := site.revise()
@@ -111,21 +119,15 @@ func runDemo(ctx context.Context, e *env, fs *flagSet) (err error) {
 		return failed(fmt.Errorf("revise a demo report: %w", err))
 	}
 	fmt.Fprintf(e.stdout, "the portal revised %s; crawling again\n", what)
-	start = time.Now()
-	out2, err := runCrawler(ctx, e, s, settings, list)
-	for _, l := range out2.summary {
-		fmt.Fprintln(e.stdout, l)
+	if err := crawl("crawled again"); err != nil {
+		return err
 	}
-	if err != nil {
-		return storageError(err)
-	}
-	out.unreachable = append(out.unreachable, out2.unreachable...)
-	fmt.Fprintf(e.stdout, "crawled again in %.1fs\n\n", time.Since(start).Seconds())
+	fmt.Fprintln(e.stdout)
 	if err := demoSummary(ctx, e, s, hosts, site.served, *fs.db); err != nil {
 		return storageError(err)
 	}
-	if len(out.unreachable) > 0 {
-		return failed(fmt.Errorf("%d demo seeds could not be reached: %s", len(out.unreachable), strings.Join(out.unreachable, ", ")))
+	if len(unreachable) > 0 {
+		return failed(fmt.Errorf("%d demo seeds could not be reached: %s", len(unreachable), strings.Join(unreachable, ", ")))
 	}
 	return nil
 }

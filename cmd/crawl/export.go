@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -275,7 +277,7 @@ func createOutput(e *env, path string) (io.Writer, func(ok bool) error, error) {
 	if path == "" || path == "-" {
 		return e.stdout, func(bool) error { return nil }, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path))
 	if err != nil {
 		return nil, nil, badInput(fmt.Errorf("create %s: %w", path, err))
 	}
@@ -292,6 +294,20 @@ func createOutput(e *env, path string) (io.Writer, func(ok bool) error, error) {
 		}
 		return nil
 	}, nil
+}
+
+// createTemp creates a new file dir/prefix.RANDOM.tmp readable as the
+// user's umask allows (os.CreateTemp makes 0600, so an export meant for a
+// shared folder or a web server could not be read by anyone else).
+func createTemp(dir, prefix string) (*os.File, error) {
+	for try := 0; ; try++ {
+		name := filepath.Join(dir, fmt.Sprintf("%s.%d%d.tmp", prefix, os.Getpid(), rand.Uint32()))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) && try < 100 {
+			continue
+		}
+		return f, err
+	}
 }
 
 // ambiguous lists the agencies a name matches (one per line on stderr

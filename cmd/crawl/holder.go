@@ -111,9 +111,9 @@ func lockedError(db, command string) error {
 	case command == "crawl serve" && h.Web != "":
 		hint = "its web view is at " + h.Web
 	case command == "crawl serve":
-		hint = "read commands (stats, export, history) work through it; for a web view that stays up while crawls run, use crawl serve --seeds FILE --every 24h"
+		hint = "read commands (stats, export, history, errors, agencies) work through it; for a web view that stays up while crawls run, use crawl serve --seeds FILE --every 24h"
 	case command == "":
-		hint = fmt.Sprintf("crawl stats, export and history work through it; for this command stop it first (kill %d)", h.PID)
+		hint = fmt.Sprintf("read commands (stats, export, history, errors, agencies) work through it; for this command stop it first (kill %d)", h.PID)
 	default:
 		hint = fmt.Sprintf("%s writes to the archive: stop it first (kill %d)", command, h.PID)
 	}

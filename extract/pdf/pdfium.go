@@ -67,7 +67,6 @@ func NewPDFium(ctx context.Context, cfg PDFiumConfig) (*PDFium, error) {
 	}
 	rc := wazero.NewRuntimeConfig().
 		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-		WithCloseOnContextDone(true).
 		WithMemoryLimitPages(uint32(limit / 65536))
 	if cc := compilationCache(cfg.CacheDir); cc != nil {
 		rc = rc.WithCompilationCache(cc)
@@ -143,10 +142,15 @@ func (e *PDFium) Close() error {
 }
 
 // Read implements Engine.
-func (e *PDFium) Read(ctx context.Context, data []byte, lim Limits) (doc *Document, err error) {
+//
+// A document that runs past ctx is given up: Read returns at once and the
+// instance is discarded. The call inside PDFium runs on to its end in the
+// background (wazero can interrupt wasm code only when every call carries
+// a context watcher, which made reading five times slower), holding its
+// slot of the pool until then, so runaway documents cannot pile up.
+func (e *PDFium) Read(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 	select {
 	case e.sem <- struct{}{}:
-		defer func() { <-e.sem }()
 	case <-ctx.Done():
 		return nil, fmt.Errorf("pdf: wait for an instance: %w", ctx.Err())
 	}
@@ -154,43 +158,46 @@ func (e *PDFium) Read(ctx context.Context, data []byte, lim Limits) (doc *Docume
 	pool := e.pool
 	e.mu.Unlock()
 	if pool == nil {
+		<-e.sem
 		return nil, errors.New("pdf: engine closed")
 	}
 	inst, err := pool.GetInstanceWithContext(ctx)
 	if err != nil {
+		<-e.sem
 		return nil, fmt.Errorf("pdf: get instance: %w", err)
 	}
-	// A document that runs past ctx is interrupted: Kill cancels the
-	// instance's context, which wazero checks while it runs.
-	stop := make(chan struct{})
-	killed := make(chan bool, 1)
+	type result struct {
+		doc *Document
+		err error
+	}
+	done := make(chan result, 1)
 	go func() {
-		select {
-		case <-ctx.Done():
-			inst.Kill()
-			killed <- true
-		case <-stop:
-			killed <- false
-		}
-	}()
-	defer func() {
-		if p := recover(); p != nil {
-			doc, err = nil, fmt.Errorf("%w: pdfium: %v", ErrUnreadable, p)
-		}
-		close(stop)
-		if <-killed {
-			if err == nil || ctx.Err() != nil {
-				doc, err = nil, fmt.Errorf("pdf: read: %w", ctx.Err())
-			}
-			return
-		}
-		if err != nil || len(data) > discardAbove {
+		defer func() { <-e.sem }()
+		var r result
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					r = result{nil, fmt.Errorf("%w: pdfium: %v", ErrUnreadable, p)}
+				}
+			}()
+			r.doc, r.err = readPDFium(ctx, inst, data, lim)
+		}()
+		if r.err != nil || ctx.Err() != nil || len(data) > discardAbove {
 			inst.Kill()
 		} else {
 			inst.Close()
 		}
+		done <- r
 	}()
-	return readPDFium(ctx, inst, data, lim)
+	select {
+	case r := <-done:
+		if r.err == nil && ctx.Err() != nil {
+			return nil, fmt.Errorf("pdf: read: %w", ctx.Err())
+		}
+		return r.doc, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("pdf: read: %w", ctx.Err())
+	}
 }
 
 func readPDFium(ctx context.Context, inst pdfium.Pdfium, data []byte, lim Limits) (*Document, error) {

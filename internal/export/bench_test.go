@@ -105,6 +105,14 @@ func BenchmarkExport(b *testing.B) {
 				_, err := WARC(context.Background(), s, w, WARCOptions{Filename: "b.warc.gz", CDX: io.Discard}, func(WARCCounts) { h.sample() })
 				return err
 			}},
+			{"wacz", func(w io.Writer, h *heapPeak) error {
+				_, err := WACZ(context.Background(), s, w, WACZOptions{TempDir: b.TempDir()}, func(WARCCounts) { h.sample() })
+				return err
+			}},
+			{"panel", func(w io.Writer, h *heapPeak) error {
+				_, err := Panel(context.Background(), s, w, Filter{}, func(PanelCounts) { h.sample() })
+				return err
+			}},
 		}
 		for _, f := range formats {
 			b.Run(fmt.Sprintf("%s/versions=%d", f.name, n), func(b *testing.B) {

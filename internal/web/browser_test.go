@@ -14,7 +14,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-var screenshot = flag.String("screenshot", "", "write a PNG of the agency timeline to this path (for the README)")
+// screenshot writes the fixture archive's timeline as a PNG. The README's
+// docs/timeline.png is taken from the demo instead: `crawl demo`, then
+// `crawl serve` and `chromium --headless --screenshot=docs/timeline.png
+// --window-size=1200,1000 --hide-scrollbars 'http://127.0.0.1:8080/agency?name=新前街道'`.
+var screenshot = flag.String("screenshot", "", "write a PNG of the fixture archive's agency timeline to this path")
 
 // chromiumPath finds Debian's chromium; the browser test skips without it.
 func chromiumPath() string {
