@@ -20,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gocolly/colly/v2"
 	"github.com/gongkai/gongkai/internal/corpus"
 	"github.com/gongkai/gongkai/internal/fixture"
 	"github.com/gongkai/gongkai/seeds"
@@ -263,23 +262,7 @@ func BenchmarkCrawl(b *testing.B) {
 
 	b.Run("colly-bare", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			var pages atomic.Int64
-			col := colly.NewCollector(colly.MaxDepth(0))
-			col.OnResponse(func(*colly.Response) { pages.Add(1) })
-			col.OnHTML("a[href]", func(e *colly.HTMLElement) {
-				e.Request.Visit(e.Attr("href"))
-			})
-			start, cpu0 := time.Now(), cpuTime()
-			if err := col.Visit(srv.URL + "/"); err != nil {
-				b.Fatal(err)
-			}
-			col.Wait()
-			el, cpu := time.Since(start), cpuTime()-cpu0
-			if int(pages.Load()) < want {
-				b.Fatalf("colly fetched %d pages, portal has %d", pages.Load(), want)
-			}
-			b.ReportMetric(float64(pages.Load())/el.Seconds(), "pages/s")
-			b.ReportMetric(cpu.Seconds()*1000/float64(pages.Load()), "cpu-ms/page")
+			collyBare(b, []seeds.Seed{{URL: srv.URL + "/"}}, true, 0, want)
 		}
 	})
 
@@ -297,13 +280,7 @@ func BenchmarkCrawl(b *testing.B) {
 			out, _ := cmd.CombinedOutput() // wget exits 8 on the 404s (robots.txt, about.html)
 			el := time.Since(start)
 			cpu := cpuTime() - cpu0 + childCPUTime() - wcpu0
-			var files int
-			filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
-				if err == nil && !fi.IsDir() {
-					files++
-				}
-				return nil
-			})
+			files := savedFiles(dir)
 			if files < want {
 				b.Fatalf("wget saved %d pages, portal has %d: %s", files, want, out[max(0, len(out)-500):])
 			}
@@ -311,6 +288,18 @@ func BenchmarkCrawl(b *testing.B) {
 			b.ReportMetric(cpu.Seconds()*1000/float64(files), "cpu-ms/page") // wget's and the portal's
 		}
 	})
+}
+
+// savedFiles counts the files wget saved below dir.
+func savedFiles(dir string) int {
+	files := 0
+	filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			files++
+		}
+		return nil
+	})
+	return files
 }
 
 // cpuTime is the user+system CPU time of this process.

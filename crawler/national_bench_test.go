@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"sync/atomic"
@@ -182,7 +181,7 @@ func BenchmarkNational(b *testing.B) {
 		})
 		b.Run("colly-bare", func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				collyBare(b, list, true, want)
+				collyBare(b, list, true, 8, want)
 			}
 		})
 		b.Run("wget", func(b *testing.B) {
@@ -199,13 +198,7 @@ func BenchmarkNational(b *testing.B) {
 				start := time.Now()
 				out, _ := exec.Command(wget, args...).CombinedOutput() // exits 8 on the 404s
 				el := time.Since(start)
-				files := 0
-				filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
-					if err == nil && !fi.IsDir() {
-						files++
-					}
-					return nil
-				})
+				files := savedFiles(dir)
 				if files < want {
 					b.Fatalf("wget saved %d pages, want %d: %s", files, want, out[max(0, len(out)-300):])
 				}
@@ -229,18 +222,21 @@ func BenchmarkNational(b *testing.B) {
 		})
 		b.Run("colly-bare", func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				collyBare(b, list, false, len(list))
+				collyBare(b, list, false, 8, len(list))
 			}
 		})
 	})
 }
 
-// collyBare fetches list with a bare colly collector, 8 requests in flight
-// (one per host of the fixtures), following links if follow.
-func collyBare(b *testing.B, list []seeds.Seed, follow bool, want int) {
+// collyBare fetches list with a bare colly collector that stores
+// nothing, following links if follow: parallel requests in flight (the
+// national fixtures: 8, one per host), or one at a time if parallel is 0.
+func collyBare(b *testing.B, list []seeds.Seed, follow bool, parallel, want int) {
 	var pages atomic.Int64
-	col := colly.NewCollector(colly.Async(true))
-	col.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: 8})
+	col := colly.NewCollector(colly.Async(parallel > 0))
+	if parallel > 0 {
+		col.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel})
+	}
 	col.OnResponse(func(*colly.Response) { pages.Add(1) })
 	if follow {
 		col.OnHTML("a[href]", func(e *colly.HTMLElement) { e.Request.Visit(e.Attr("href")) })

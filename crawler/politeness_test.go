@@ -391,15 +391,7 @@ func TestConnectionsPerHost(t *testing.T) {
 	for _, conns := range []int{1, 3} {
 		p := newPortal(t)
 		buildPortal(p, "query", "http://192.0.2.1")
-		var inflight, maxInflight atomic.Int32
-		p.wrap(func(w http.ResponseWriter, r *http.Request, base http.HandlerFunc) {
-			n := inflight.Add(1)
-			for m := maxInflight.Load(); n > m && !maxInflight.CompareAndSwap(m, n); m = maxInflight.Load() {
-			}
-			time.Sleep(10 * time.Millisecond)
-			base(w, r)
-			inflight.Add(-1)
-		})
+		maxInflight := peakInFlight(p, 10*time.Millisecond)
 		cfg := testConfig()
 		cfg.Connections = conns
 		st := testStore(t)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -210,6 +211,21 @@ func crawlWith(t testing.TB, st *archive.Store, cfg Config, hook func(*Crawler),
 		t.Fatal(err)
 	}
 	return sum
+}
+
+// peakInFlight makes every request to p wait pause in the handler and
+// returns the most requests it has seen in flight at once.
+func peakInFlight(p *portal, pause time.Duration) *atomic.Int32 {
+	var inflight, peak atomic.Int32
+	p.wrap(func(w http.ResponseWriter, r *http.Request, base http.HandlerFunc) {
+		n := inflight.Add(1)
+		for m := peak.Load(); n > m && !peak.CompareAndSwap(m, n); m = peak.Load() {
+		}
+		time.Sleep(pause)
+		base(w, r)
+		inflight.Add(-1)
+	})
+	return &peak
 }
 
 func sortedKeys(m map[string]int) []string {

@@ -59,15 +59,7 @@ func TestAllHostsAtOnce(t *testing.T) {
 func TestSeedsOfOneHostShareItsClock(t *testing.T) {
 	const interval = 20 * time.Millisecond
 	p := newPortal(t)
-	var inflight, peak atomic.Int32
-	p.wrap(func(w http.ResponseWriter, r *http.Request, next http.HandlerFunc) {
-		n := inflight.Add(1)
-		for m := peak.Load(); n > m && !peak.CompareAndSwap(m, n); m = peak.Load() {
-		}
-		time.Sleep(2 * time.Millisecond)
-		next(w, r)
-		inflight.Add(-1)
-	})
+	peak := peakInFlight(p, 2*time.Millisecond)
 	var urls []string
 	for i := 0; i < 12; i++ {
 		path := fmt.Sprintf("/xxgk/ndbg/t%d.html", i)
