@@ -118,7 +118,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo wrote no archive.db in the working directory: %v", err)
 	}
 	for _, want := range []string{"新前街道", "清河市东城区人民政府", "2021  ", "gb18030", "FAILED requests.balance",
-		"the portal published 9 reports", "9 reports and", "crawl history --agency", "crawl export --format jsonl", "crawl serve",
+		"the portal published 11 reports", "11 reports and", "crawl history --agency", "crawl export --format jsonl", "crawl serve",
 		"the portal revised 新前街道's 2020 report (version 2", "(2 versions)", "checks skipped", "(?, gbk)",
 		"    2019  2019    utf-8", "    2020  2019    gb18030"} {
 		if !strings.Contains(r.stdout, want) {
