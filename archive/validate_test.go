@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // smallArchive writes an archive of 40 captures and returns its bytes.
@@ -137,4 +139,50 @@ func TestWriterRefusesDamagedTree(t *testing.T) {
 			t.Errorf("%s: no damaged page was refused", name)
 		}
 	}
+}
+
+// BenchmarkValidateWritable is the walk an open for writing does before
+// it lets anything write (rawWalk over every page), on an archive of 3,000
+// distinct 20 KB pages; compare with BenchmarkOpenReadOnly (header only).
+func BenchmarkValidateWritable(b *testing.B) {
+	path := benchArchive(b, 3000)
+	fi, _ := os.Stat(path)
+	b.SetBytes(fi.Size())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := validateFile(path, true, time.Second); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOpenReadOnly: the header check every read command pays.
+func BenchmarkOpenReadOnly(b *testing.B) {
+	path := benchArchive(b, 3000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := validateFile(path, false, time.Second); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchArchive(b *testing.B, n int) string {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "bench.db")
+	s, err := Open(path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := 0; i < n; i++ {
+		body := bytes.Repeat(page(i), 20)
+		if _, err := s.AddCapture(ctx, Capture{URL: fmt.Sprintf("http://a.gov.cn/%d.html", i), Status: 200}, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return path
 }

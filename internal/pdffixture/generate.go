@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 
 	"github.com/gongkai/gongkai/internal/corpus"
 	"github.com/gongkai/gongkai/internal/fixture"
@@ -86,7 +88,7 @@ func Render(ctx context.Context, progs Programs, reports []corpus.Report) ([]Fix
 	}
 	var out []Fixture
 	for _, m := range []map[string][]byte{printed, converted} {
-		for _, name := range sortedNames(m) {
+		for _, name := range slices.Sorted(maps.Keys(m)) {
 			out = append(out, Fixture{Name: name, Bytes: m[name], Truth: truth[name]})
 		}
 	}

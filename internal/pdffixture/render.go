@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,7 +66,7 @@ func PrintChromium(ctx context.Context, exe string, pages map[string][]byte) (ma
 	bctx, cancel := chromedp.NewContext(allocCtx)
 	defer cancel()
 	out := map[string][]byte{}
-	for _, name := range sortedNames(pages) {
+	for _, name := range slices.Sorted(maps.Keys(pages)) {
 		file := filepath.Join(dir, safeName(name)+".html")
 		if err := os.WriteFile(file, pages[name], 0o644); err != nil {
 			return nil, fmt.Errorf("chromium %s: %w", name, err)
@@ -101,7 +102,7 @@ func ConvertSoffice(ctx context.Context, exe string, docs map[string][]byte) (ma
 			return nil, fmt.Errorf("soffice: %w", err)
 		}
 	}
-	names := sortedNames(docs)
+	names := slices.Sorted(maps.Keys(docs))
 	args := []string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"),
 		"--headless", "--norestore", "--convert-to", "pdf", "--outdir", outDir}
 	for _, name := range names {
@@ -143,15 +144,6 @@ func printA4(ctx context.Context, t *chromedp.Target) ([]byte, error) {
 		return nil, fmt.Errorf("print to pdf: %w", err)
 	}
 	return res.Data, nil
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // safeName keeps a fixture name usable as a file name.

@@ -1,6 +1,7 @@
 package publication
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -53,7 +54,7 @@ func States(page []archive.Version, parts [][]archive.Version) []State {
 		for _, vs := range parts {
 			s.Parts = append(s.Parts, at(vs, t))
 		}
-		if n := len(out); n > 0 && sameDigests(out[n-1], s) {
+		if n := len(out); n > 0 && slices.Equal(out[n-1].Digests(), s.Digests()) {
 			continue
 		}
 		if n := len(out); n > 0 {
@@ -77,17 +78,4 @@ func at(vs []archive.Version, t time.Time) archive.Version {
 		}
 	}
 	return cur
-}
-
-func sameDigests(a, b State) bool {
-	da, db := a.Digests(), b.Digests()
-	if len(da) != len(db) {
-		return false
-	}
-	for i := range da {
-		if da[i] != db[i] {
-			return false
-		}
-	}
-	return true
 }
