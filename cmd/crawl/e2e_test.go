@@ -92,7 +92,7 @@ func TestEndToEnd(t *testing.T) {
 		// GB18030 is a superset of GBK: GBK bytes read as GB18030 give the
 		// same text, so either name is right for a GBK page.
 		gbkOK := sv.Charset == "gbk" && rec.Charset == "gb18030"
-		if !sv.InAttachment && rec.Charset != sv.Charset && !gbkOK {
+		if !sv.InAttachment && sv.Charset != "" && rec.Charset != sv.Charset && !gbkOK { // a PDF has no charset
 			t.Errorf("%s: charset %s, want %s", label, rec.Charset, sv.Charset)
 		}
 		if len(rec.CapturedAt) == 0 {

@@ -34,13 +34,7 @@ func waitHolder(t *testing.T, db string, pid int) *holder {
 // directory), a second crawl run and reparse name it, and when it ends its
 // note is gone and the file opens directly.
 func TestReadsThroughRunningCrawl(t *testing.T) {
-	if testing.Short() {
-		t.Skip("crawls the demo portal at a limited rate")
-	}
-	t.Parallel() // waits on rate limits and schedules, not the CPU
-	dir := t.TempDir()
-	_, seedFile := startDemoPortal(t, dir)
-	db := filepath.Join(dir, "a.db")
+	_, dir, seedFile, db := slowDemo(t)
 	run := startCrawl(t, dir, "run", "--allow-private", "--rate", "2", "--seeds", seedFile, "--db", db)
 	h := waitHolder(t, db, run.cmd.Process.Pid)
 	if fi, err := os.Stat(holderPath(db)); err != nil || fi.Mode().Perm() != 0o600 {

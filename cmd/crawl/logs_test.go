@@ -29,19 +29,28 @@ func startDemoPortal(t *testing.T, dir string) (*demoportal.Portal, string) {
 	return p, seedFile
 }
 
+// slowDemo starts a test that crawls the demo portal at a limited rate:
+// skipped under -short, run in parallel (it waits on rate limits and
+// schedules, not the CPU). It returns the portal, the test's directory,
+// the portal's seed list there and an archive path.
+func slowDemo(t *testing.T) (p *demoportal.Portal, dir, seedFile, db string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("crawls the demo portal at a limited rate")
+	}
+	t.Parallel()
+	dir = t.TempDir()
+	p, seedFile = startDemoPortal(t, dir)
+	return p, dir, seedFile, filepath.Join(dir, "a.db")
+}
+
 // TestRunLogsForCron: `crawl run > log 2>&1` from cron gets a timestamped
 // progress line every --progress-every and one at each seed's end, no
 // control characters, the summary once; --log-json gives the same as JSON
 // lines, --quiet nothing.
 func TestRunLogsForCron(t *testing.T) {
-	if testing.Short() {
-		t.Skip("crawls the demo portal at a limited rate")
-	}
-	t.Parallel() // waits on rate limits and schedules, not the CPU
-	dir := t.TempDir()
-	p, seedFile := startDemoPortal(t, dir)
+	p, dir, seedFile, db := slowDemo(t)
 	nSeeds := len(p.Seeds())
-	db := filepath.Join(dir, "a.db")
 	// About 11 pages per host at 10/s: a crawl of about a second.
 	r := mustCrawl(t, dir, "run", "--allow-private", "--rate", "10", "--progress-every", "150ms", "--seeds", seedFile, "--db", db)
 	stamp := `\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ crawl: `
@@ -100,15 +109,15 @@ func TestRunLogsForCron(t *testing.T) {
 // TestRunSaysResumed: a crawl stopped by SIGINT is resumed by the next run,
 // which says so before it starts and in its summary.
 func TestRunSaysResumed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("crawls the demo portal at a limited rate")
+	_, dir, seedFile, db := slowDemo(t)
+	run := startCrawl(t, dir, "run", "--allow-private", "--rate", "2", "--progress-every", "50ms", "--seeds", seedFile, "--db", db)
+	// Interrupt once every seed has begun (a page each fetched, at 2 per
+	// second per host), however slow the machine is today.
+	begun := regexp.MustCompile(`crawl: pages (\d\d+) `)
+	deadline := time.Now().Add(time.Minute)
+	for !begun.MatchString(run.stderr.String()) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
 	}
-	t.Parallel() // waits on rate limits and schedules, not the CPU
-	dir := t.TempDir()
-	_, seedFile := startDemoPortal(t, dir)
-	db := filepath.Join(dir, "a.db")
-	run := startCrawl(t, dir, "run", "--allow-private", "--rate", "2", "--seeds", seedFile, "--db", db)
-	time.Sleep(1500 * time.Millisecond)
 	if err := run.interrupt(t); err == nil || !strings.Contains(run.stdout.String(), "crawl interrupted") {
 		t.Fatalf("interrupted run: %v\nstdout %s\nstderr %s", err, run.stdout.String(), run.stderr.String())
 	}

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -170,13 +169,7 @@ func endedRuns(st statusJSON) int {
 // shows the crawl, and the reports of the first crawl and the revision
 // the second one found are visible without a restart.
 func TestServeEveryStaysUp(t *testing.T) {
-	if testing.Short() {
-		t.Skip("crawls the demo portal twice at a limited rate")
-	}
-	t.Parallel() // waits on rate limits and schedules, not the CPU
-	dir := t.TempDir()
-	p, seedFile := startDemoPortal(t, dir)
-	db := filepath.Join(dir, "a.db")
+	p, dir, seedFile, db := slowDemo(t)
 	sv := startServe(t, dir, "--db", db, "--seeds", seedFile, "--every", "5s", "--allow-private", "--rate", "5", "--progress-every", "300ms")
 
 	first := sv.waitFor(t, "the end of the first crawl", func(st statusJSON) bool { return endedRuns(st) == 1 && !st.Crawl.Running })
