@@ -1,12 +1,14 @@
 package crawler
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -114,6 +116,84 @@ type item struct {
 	API     string  `json:"a,omitempty"`  // the platform adapter that reads the answer (crawler/platform)
 	Param   string  `json:"pa,omitempty"` // the adapter's state for it (a gkmlpt column)
 	Anchor  string  `json:"an,omitempty"` // an attachment's anchor text: its name when the server sends none
+}
+
+// next picks which of the hosts left to crawl a free goroutine takes: the
+// first, unless a shared frontier says other workers are on it
+// (frontier.Spreader: on its first seed) and another is free of them.
+func (c *Crawler) next(ctx context.Context, list []seeds.Seed, todo []hostJob) int {
+	sp, ok := c.fs.(frontier.Spreader)
+	if !ok {
+		return 0
+	}
+	for k, job := range todo {
+		if busy, err := sp.Busy(ctx, seedKey(list[job.seeds[0]].URL)); err != nil || !busy {
+			return k
+		}
+	}
+	return 0
+}
+
+// inOrder sorts hosts by where their first seed comes in order (a
+// permutation of the seed indexes; nil keeps hosts as they are).
+func inOrder(hosts []hostJob, order []int) []hostJob {
+	if order == nil {
+		return hosts
+	}
+	rank := make([]int, len(order))
+	for r, i := range order {
+		rank[i] = r
+	}
+	first := func(h hostJob) int {
+		m := len(order)
+		for _, i := range h.seeds {
+			m = min(m, rank[i])
+		}
+		return m
+	}
+	slices.SortStableFunc(hosts, func(a, b hostJob) int { return cmp.Compare(first(a), first(b)) })
+	return hosts
+}
+
+// seedKey is a seed's URL in canonical form, which names its frontier.
+func seedKey(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		if cu, ok := canonical(u, raw); ok {
+			return cu.String()
+		}
+	}
+	return raw
+}
+
+// join tells a frontier shared with other workers (frontier.Joiner)
+// which seeds this worker crawls, and returns the order to take them up in
+// (nil: the list's own).
+func (c *Crawler) join(ctx context.Context, list []seeds.Seed) ([]int, error) {
+	j, ok := c.fs.(frontier.Joiner)
+	if !ok {
+		return nil, nil
+	}
+	keys := make([]string, len(list))
+	for i, s := range list {
+		keys[i] = seedKey(s.URL)
+	}
+	order, err := j.Join(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("join the shared crawl: %w", err)
+	}
+	if len(order) != len(list) {
+		return nil, nil
+	}
+	return order, nil
+}
+
+// settle asks a shared frontier whether a seed that has nothing pending
+// for this worker is over (frontier.Settler); a frontier of its own is.
+func settle(ctx context.Context, q frontier.Queue) (more bool, err error) {
+	if s, ok := q.(frontier.Settler); ok {
+		return s.Settle(ctx)
+	}
+	return false, nil
 }
 
 // unknownLinks returns the links the frontier does not know yet: only
@@ -248,6 +328,16 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			h.mu.Unlock()
 			<-slots
 			if reading.Load() == 0 {
+				more, err := settle(ctx, fr)
+				if err != nil {
+					if ctx.Err() != nil {
+						break
+					}
+					return fail(fmt.Errorf("settle frontier of %s: %w", sd.URL, err))
+				}
+				if more {
+					continue // other workers' links, or a dead worker's claims
+				}
 				finished = true
 				break
 			}

@@ -97,6 +97,10 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 	for i, s := range list {
 		urls[i] = s.URL
 	}
+	order, err := c.join(ctx, list)
+	if err != nil {
+		return Summary{}, err
+	}
 	run, err := c.store.BeginRun(ctx, urls)
 	if err != nil {
 		return Summary{}, fmt.Errorf("begin run: %w", err)
@@ -109,7 +113,7 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 	c.tr.unparkAll() // a new run gives every host a new chance
 	prog := newProgress(c.cfg, len(list))
 	sum := Summary{RunID: run.ID, Seeds: make([]SeedStatus, len(list))}
-	hosts := byHost(list, &sum)
+	hosts := inOrder(byHost(list, &sum), order)
 
 	var (
 		wg       sync.WaitGroup
@@ -125,7 +129,10 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 		mu.Unlock()
 		prog.seedDone(st)
 	}
-	jobs := make(chan hostJob)
+	// Each crawling goroutine asks for its next host when it is free
+	// (ready), so the host is chosen at that moment: with a shared
+	// frontier, one no other worker is on (see next).
+	jobs, ready, stop := make(chan hostJob), make(chan struct{}), make(chan struct{})
 	// Archivers store and extract fetched pages beside the fetchers, up to
 	// 64 pages or 128 MB of bodies at once (one body is always let through).
 	archivers := newWeighted(64, 128<<20)
@@ -135,24 +142,37 @@ func (c *Crawler) Run(ctx context.Context, list []seeds.Seed) (Summary, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for job := range jobs {
+			for {
+				select {
+				case ready <- struct{}{}:
+				case <-stop:
+					return
+				}
+				job, ok := <-jobs
+				if !ok {
+					return
+				}
 				c.crawlHost(ctx, shared, job)
 			}
 		}()
 	}
-feed:
-	for k, job := range hosts {
+	for todo := hosts; len(todo) > 0; {
 		select {
-		case jobs <- job:
+		case <-ready:
 		case <-ctx.Done():
-			for _, job := range hosts[k:] {
+			for _, job := range todo {
 				for _, i := range job.seeds {
 					sum.Seeds[i] = SeedStatus{Seed: list[i], Status: StatusInterrupted}
 				}
 			}
-			break feed
+			todo = nil
+			continue
 		}
+		k := c.next(ctx, list, todo)
+		jobs <- todo[k]
+		todo = append(todo[:k:k], todo[k+1:]...)
 	}
+	close(stop)
 	close(jobs)
 	wg.Wait()
 

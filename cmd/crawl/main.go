@@ -39,7 +39,7 @@ type command struct {
 
 // commands in the order `crawl help` lists them.
 func commands() []*command {
-	return []*command{runCmd(), demoCmd(), parseCmd(), reparseCmd(), exportCmd(), historyCmd(), statsCmd(), serveCmd(), mergeCmd(), checkCmd(), errorsCmd(), agenciesCmd()}
+	return []*command{runCmd(), demoCmd(), parseCmd(), reparseCmd(), exportCmd(), historyCmd(), statsCmd(), serveCmd(), mergeCmd(), checkCmd(), errorsCmd(), agenciesCmd(), statusCmd()}
 }
 
 // env is the process's outside world, passed down so tests and commands

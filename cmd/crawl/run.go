@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/crawler"
+	"github.com/gongkai/gongkai/frontier"
 	"github.com/gongkai/gongkai/seeds"
 )
 
@@ -50,6 +51,7 @@ reached at all; exit 2 when a seed list cannot be read.`,
 			var files listFlag
 			fs.Var(&files, "seeds", "seed list `FILE`s (CSV or one URL per line); more files may follow the flag")
 			crawlFlagDefs(fs)
+			fs.String("frontier", "", "share the crawl with other workers through Redis at `URL` (redis://HOST:PORT/DB); --db is then this worker's shard (see crawl merge)")
 		},
 		run:       runRun,
 		viaHolder: true,
@@ -83,9 +85,10 @@ type crawlSettings struct {
 	retries                         int
 	allowPrivate                    bool
 	userAgent                       string
-	quiet, logJSON                  bool          // progress off, or as JSON lines
-	progressEvery                   time.Duration // between plain/JSON progress lines
-	live                            *crawler.Live // follows the crawl for a status page; nil for none
+	quiet, logJSON                  bool           // progress off, or as JSON lines
+	progressEvery                   time.Duration  // between plain/JSON progress lines
+	live                            *crawler.Live  // follows the crawl for a status page; nil for none
+	frontier                        frontier.Store // shared with other workers (--frontier); nil: the archive's own
 }
 
 // crawlOutcome is what the crawler adapter reports back.
@@ -108,6 +111,12 @@ func runRun(ctx context.Context, e *env, fs *flagSet) (err error) {
 	if err != nil {
 		return err
 	}
+	fr, closeFr, err := openFrontier(ctx, e, fs.Lookup("frontier").Value.String())
+	if err != nil {
+		return err
+	}
+	defer closeFr()
+	set.frontier = fr
 	s, err := e.open(*fs.db, false)
 	if err != nil {
 		return err

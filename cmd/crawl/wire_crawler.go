@@ -39,6 +39,7 @@ func runCrawler(ctx context.Context, e *env, s *archive.Store, set crawlSettings
 		noteResume(e, s, set)
 	}
 	cfg.Live = set.live
+	cfg.Frontier = set.frontier
 	c, err := crawler.New(s, cfg)
 	if err != nil {
 		return crawlOutcome{}, fmt.Errorf("start crawler: %w", err)
