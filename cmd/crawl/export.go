@@ -277,6 +277,16 @@ func createOutput(e *env, path string) (io.Writer, func(ok bool) error, error) {
 	if path == "" || path == "-" {
 		return e.stdout, func(bool) error { return nil }, nil
 	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		// A device or a pipe (/dev/null, /dev/stdout, a FIFO a script
+		// reads): written in place. Renaming a file over it would replace
+		// the device node itself.
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, nil, badInput(fmt.Errorf("open %s: %w", path, err))
+		}
+		return f, func(bool) error { return f.Close() }, nil
+	}
 	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path))
 	if err != nil {
 		return nil, nil, badInput(fmt.Errorf("create %s: %w", path, err))
