@@ -1,6 +1,6 @@
 package platform
 
-// The definition of Read before its fast paths (i14b, issue 14), kept
+// The definition of Read before its fast paths (issue 14), kept
 // verbatim as the reference the fast paths must match: the adapters' Read
 // methods and the helpers that ran regexps over whole pages, with their
 // regexps. Helpers the fast paths did not touch are shared.
