@@ -32,12 +32,18 @@ func keysOf(items []frontier.Item) []string {
 // openMini opens a worker on a miniredis server.
 func openMini(t *testing.T, m *miniredis.Miniredis, worker string, seeds ...string) *Store {
 	t.Helper()
-	c, err := ParseURL("redis://" + m.Addr() + "/0?lease=3s")
+	return openWorker(t, "redis://"+m.Addr()+"/0?lease=3s", worker, 50*time.Millisecond, seeds...)
+}
+
+// openWorker opens a worker on the Redis at url and joins the crawl of
+// seeds; the store closes when the test ends.
+func openWorker(t *testing.T, url, worker string, maxBackoff time.Duration, seeds ...string) *Store {
+	t.Helper()
+	c, err := ParseURL(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Worker = worker
-	c.MaxBackoff = 50 * time.Millisecond
+	c.Worker, c.MaxBackoff = worker, maxBackoff
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	s, err := Open(ctx, c)

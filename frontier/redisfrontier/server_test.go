@@ -12,22 +12,7 @@ import (
 // openReal opens a worker on a real redis-server.
 func openReal(t *testing.T, srv *redistest.Server, worker string, seeds ...string) *Store {
 	t.Helper()
-	c, err := ParseURL(srv.URL("lease=2s"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Worker, c.MaxBackoff = worker, 100*time.Millisecond
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s, err := Open(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Join(ctx, seeds); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return openWorker(t, srv.URL("lease=2s"), worker, 100*time.Millisecond, seeds...)
 }
 
 // TestRealRedisRestart: on a real redis-server with an append-only file,
