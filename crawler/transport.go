@@ -57,13 +57,16 @@ type slot struct {
 type transport struct {
 	base   http.RoundTripper
 	cfg    Config
-	clock  frontier.Clock        // each host's next start, shared by its seeds (and workers)
-	keeper frontier.RobotsKeeper // robots.txt shared with other workers; nil: this process's own
-	parker frontier.Parker       // parked hosts shared with other workers; nil: this process's own
-	gates  sync.Map              // host → *hostGate
-	robots sync.Map              // scheme://host → *sharedFetch in progress
-	slots  sync.Map              // id → *slot
+	clock  frontier.Clock // each host's next start, shared by its seeds (and workers)
+	gates  sync.Map       // host → *hostGate
+	robots sync.Map       // scheme://host → *sharedFetch in progress
+	slots  sync.Map       // id → *slot
 	next   atomic.Uint64
+
+	// Shared with the other workers of a crawl (--frontier); nil: this
+	// process's own.
+	keeper frontier.RobotsKeeper // robots.txt
+	parker frontier.Parker       // parked hosts
 
 	requests atomic.Int64 // requests sent, every attempt and hop
 	bytes    atomic.Int64 // body bytes received on the wire
