@@ -77,7 +77,7 @@ func (f *Frontier) resetChunk(ctx context.Context) (more bool, err error) {
 					return err
 				}
 			}
-			f.s.mrel.force = f.s.mrel.force || len(keys) > 0 // writer goroutine: see afterCommit
+			f.s.mrel.noteReset(len(keys), size, more) // writer goroutine: see afterCommit
 			if more {
 				return nil
 			}

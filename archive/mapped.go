@@ -48,6 +48,7 @@ type mapRelease struct {
 	every    int64        // bytes written or read between releases; 0 never
 	seen     int64        // bbolt's PageAlloc at the writer's last check (writer goroutine only)
 	force    bool         // release after this commit (set by ops, which run in the writer goroutine)
+	read     int64        // bytes of cold pages ops of this commit read (writer goroutine only)
 	pending  atomic.Int64 // bytes noted since the last release
 	releases atomic.Int64 // releases done (tests, benchmarks)
 }
@@ -67,7 +68,26 @@ func (s *Store) afterCommit() {
 		s.mrel.force = false
 		n += s.mrel.every
 	}
+	n += s.mrel.read
+	s.mrel.read = 0
 	s.noteMapped(n)
+}
+
+// noteReset notes a chunk of Frontier.Reset that deleted keys entries of
+// size bytes (more: the chunk was cut at its limit). A large chunk read
+// many cold pages and forces a release after its commit; the few entries
+// of a small frontier (a URL-list seed's) only count as a read. Forcing a
+// release for each of those made a 6,000-seed list drop the whole mapping
+// after nearly every commit and fault every hot page back in: 10% of the
+// crawl's CPU (BENCHMARKS.md, Crawler).
+func (r *mapRelease) noteReset(keys, size int, more bool) {
+	switch {
+	case keys == 0:
+	case more || size >= resetChunkBytes/8:
+		r.force = true
+	default:
+		r.read += int64(size) + faultWindow
+	}
 }
 
 // noteRead notes a read of n bytes of cold data (payloads, parsed

@@ -184,23 +184,38 @@ func newestParsed(tx *bolt.Tx, dkey []byte) (k, v []byte) {
 
 // GetParsed returns the newest-parser record of a payload.
 func (s *Store) GetParsed(digest string) (Parsed, error) {
+	return s.getParsed(digest, true)
+}
+
+// ParsedHeader returns the newest-parser record of a payload without its
+// JSON (JSON is nil): its parser version, kind and index fields, read
+// without decompressing the record. A crawler uses it to learn whether a
+// payload it fetched again needs extraction.
+func (s *Store) ParsedHeader(digest string) (Parsed, error) {
+	return s.getParsed(digest, false)
+}
+
+func (s *Store) getParsed(digest string, withJSON bool) (Parsed, error) {
 	dkey, err := digestKey(strings.ToLower(digest))
 	if err != nil {
 		return Parsed{}, fmt.Errorf("get parsed: %w", err)
 	}
 	var p Parsed
-	stored := 0
+	read := -1
 	err = s.view(func(tx *bolt.Tx) error {
 		k, v := newestParsed(tx, dkey)
 		if k == nil {
 			return fmt.Errorf("parsed %s: %w", digest, ErrNotFound)
 		}
-		stored = len(v)
-		p, err = s.decodeParsed(k, v, true)
+		read = 0 // the header: the first page of the value
+		if withJSON {
+			read = len(v)
+		}
+		p, err = s.decodeParsed(k, v, withJSON)
 		return err
 	})
-	if stored > 0 {
-		s.noteRead(stored)
+	if read >= 0 {
+		s.noteRead(read)
 	}
 	return p, err
 }

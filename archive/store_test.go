@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -257,6 +258,16 @@ func TestReparseKeepsOlderRecord(t *testing.T) {
 	got, err = s.GetParsed(d)
 	if err != nil || got.ParserVersion != 2 || got.Agency != v2.Agency || string(got.JSON) != `{"year":2020,"parser":2}` {
 		t.Fatalf("after reparse: %+v, %v", got, err)
+	}
+	// The header is the newest record's fields, without the JSON.
+	hdr, err := s.ParsedHeader(d)
+	want := got
+	want.JSON = nil
+	if err != nil || !reflect.DeepEqual(hdr, want) {
+		t.Errorf("ParsedHeader = %+v, %v; want %+v", hdr, err, want)
+	}
+	if _, err := s.ParsedHeader(strings.Repeat("ab", 32)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("ParsedHeader of an unknown payload: %v, want ErrNotFound", err)
 	}
 	old, err := s.GetParsedVersion(d, 1)
 	if err != nil || string(old.JSON) != `{"year":2020,"parser":1}` || old.Agency != "新前街道" {

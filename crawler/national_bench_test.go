@@ -148,7 +148,8 @@ func runTwice(b *testing.B, cfg Config, hosts []*benchHost, list []seeds.Seed, w
 //	  - urls: GONGKAI_BENCH_URLS report URLs (default 6,000) on 8 hosts as a
 //	    seed list, --max-depth 0, rate off: this crawler and bare colly.
 //
-// GONGKAI_BENCH_NIGHTLY=0 skips the second runs.
+// GONGKAI_BENCH_NIGHTLY=0 skips the second runs; GONGKAI_BENCH_NOEXTRACT=1
+// turns extraction off in urls (fetch and archive alone).
 func BenchmarkNational(b *testing.B) {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(200)) // as `crawl` runs
@@ -217,7 +218,8 @@ func BenchmarkNational(b *testing.B) {
 		}
 		b.Run("gongkai", func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				runTwice(b, Config{AllowPrivate: true, Rate: 0, MaxDepth: 0}, hosts, list, len(list))
+				cfg := Config{AllowPrivate: true, Rate: 0, MaxDepth: 0, NoExtract: os.Getenv("GONGKAI_BENCH_NOEXTRACT") == "1"}
+				runTwice(b, cfg, hosts, list, len(list))
 			}
 		})
 		b.Run("colly-bare", func(b *testing.B) {

@@ -130,6 +130,13 @@ func (v *visitor) fetch(ctx context.Context, d item) (*fetched, error) {
 		out.canceled = true
 		return &fetched{out: out}, nil
 	}
+	if sl.hops == 0 && classify(err) == "parked" {
+		// Refused unsent: the host was parked meanwhile (by another seed
+		// or worker). The item goes back to its frontier, which the next
+		// run resumes.
+		out.canceled = true
+		return &fetched{out: out}, nil
+	}
 
 	capt := archive.Capture{
 		RunID: v.runID, URL: d.URL, FinalURL: sl.finalURL, Seed: v.seed.URL, Agency: v.seed.Agency,
@@ -278,7 +285,7 @@ func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Captur
 	// A payload the archive has just seen for the first time has no record
 	// yet: no need to look.
 	if !out.NewPayload {
-		if p, err := c.store.GetParsed(digest); err == nil && p.ParserVersion >= extract.ParserVersion {
+		if p, err := c.store.ParsedHeader(digest); err == nil && p.ParserVersion >= extract.ParserVersion {
 			out.RecordKind, out.Report = p.Kind, p.Kind == extract.KindReport
 			return
 		}
@@ -413,12 +420,15 @@ func (l *linker) add(u *url.URL, key string, it item, prio float64) {
 
 // link queues one link, scored by its anchor and URL.
 func (l *linker) link(base *url.URL, lk link) {
+	if l.d.Depth+1 > l.v.c.cfg.MaxDepth {
+		return // a URL list's pages (--max-depth 0) resolve no links
+	}
 	u, ok := canonical(base, lk.href)
 	if !ok || u.String() == l.cur.String() {
 		return
 	}
 	score, kind := scoreLink(lk, u, l.d.Kind)
-	if score <= 0 || l.d.Depth+1 > l.v.c.cfg.MaxDepth {
+	if score <= 0 {
 		return
 	}
 	it := item{Depth: l.d.Depth + 1, Kind: kind, Score: score}

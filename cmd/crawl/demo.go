@@ -183,7 +183,7 @@ func demoSummary(ctx context.Context, e *env, s *archive.Store, hosts map[string
 		if err := json.Unmarshal(p.JSON, &r); err != nil {
 			return fmt.Errorf("decode record of %s: %w", pu, err)
 		}
-		merged, _, err := export.ForPage(s, pu, p.Digest, &r)
+		merged, _, err := export.ForPage(s, ix, pu, p.Digest, &r)
 		if err != nil {
 			return err
 		}

@@ -194,9 +194,89 @@ func TestDemo(t *testing.T) {
 	ta := newTestArchive(t)
 	wantError(t, crawl(t, ta.dir, "demo", "--db", ta.db), 2, "holds crawls of real sites")
 	s := mustCrawl(t, dir, "stats")
-	for _, want := range []string{"parsed records by year × template × kind", "2022  2021      report", "requests.balance"} {
+	for _, want := range []string{"parsed records by year × template × kind", "2022  2021      report", "requests.balance",
+		"reports by year × template × kind (a page and its PDF/DOCX attachment once)"} {
 		if !strings.Contains(s.stdout, want) {
 			t.Errorf("stats lacks %q:\n%s", want, s.stdout)
 		}
+	}
+	demoPublications(t, dir)
+}
+
+// demoPublications: on the demo's archive, 洪泽区's 2024 wrapper page and
+// its PDF are one report in the wide and panel CSV (its tables from the
+// PDF, both files named) and in crawl stats, as in the JSONL.
+func demoPublications(t *testing.T, dir string) {
+	const agency = "淮安市洪泽区人民政府"
+	rows := func(args ...string) []map[string]string {
+		out := filepath.Join(dir, "out.csv")
+		mustCrawl(t, dir, append([]string{"export", "--agency", agency, "--out", out}, args...)...)
+		recs := readCSVFile(t, out)
+		var m []map[string]string
+		for _, r := range recs[1:] {
+			row := map[string]string{}
+			for i, h := range recs[0] {
+				row[h] = r[i]
+			}
+			m = append(m, row)
+		}
+		return m
+	}
+	for _, format := range [][]string{{"--format", "csv", "--wide"}, {"--format", "panel"}} {
+		byYear := map[string][]map[string]string{}
+		for _, r := range rows(format...) {
+			byYear[r["year"]] = append(byYear[r["year"]], r)
+		}
+		w24, w23 := byYear["2024"], byYear["2023"]
+		if len(w24) != 1 || len(w23) != 1 {
+			t.Fatalf("%v: %d rows for 2024 (wrapper + PDF) and %d for 2023 (PDF alone), want one each", format, len(w24), len(w23))
+		}
+		r := w24[0]
+		files := strings.Split(r["files"], ";")
+		if r["tables_source"] != "pdf" || !strings.HasSuffix(r["url"], ".html") || !strings.HasSuffix(r["tables_url"], ".pdf") ||
+			len(files) != 2 || files[0] != r["url"] || files[1] != r["tables_url"] || r["failed_checks"] != "" {
+			t.Errorf("%v 2024: %v, want the page's row with the PDF's tables and both files", format, r)
+		}
+		if r := w23[0]; r["tables_source"] != "pdf" || !strings.HasSuffix(r["url"], ".pdf") || r["tables_url"] != r["url"] ||
+			r["files"] != "" || r["failed_checks"] != "review_litigation.totals" {
+			t.Errorf("%v 2023: %v, want the PDF alone failing review_litigation.totals", format, r)
+		}
+		// The PDFs' figures as printed (../shared/corpus/pdf/*.truth.json:
+		// requests.received.total 95 and granted 50 in 2024, 21 and 0 in 2023).
+		if w24[0]["received"] != "95" || w24[0]["granted"] != "50" || w23[0]["received"] != "21" || w23[0]["granted"] != "0" {
+			t.Errorf("%v: received/granted %s/%s in 2024, %s/%s in 2023; want 95/50 and 21/0", format,
+				w24[0]["received"], w24[0]["granted"], w23[0]["received"], w23[0]["granted"])
+		}
+	}
+	var st struct {
+		Reports      []struct{ Year, Count int }
+		Publications []struct {
+			Year, Reports, Versions int
+			Template, Kind          string
+			WithAttachments         int            `json:"with_attachments"`
+			TablesSource            map[string]int `json:"tables_source"`
+		}
+	}
+	if err := json.Unmarshal([]byte(mustCrawl(t, dir, "stats", "--json").stdout), &st); err != nil {
+		t.Fatal(err)
+	}
+	parsed, reports, with, pdf := 0, 0, 0, 0
+	for _, r := range st.Reports {
+		if r.Year == 2024 {
+			parsed += r.Count
+		}
+	}
+	for _, p := range st.Publications {
+		if p.Year == 2024 {
+			reports += p.Reports
+			with += p.WithAttachments
+			pdf += p.TablesSource["pdf"]
+		}
+	}
+	if reports != 1 || with != 1 || pdf != 1 {
+		t.Errorf("stats 2024: %d reports, %d with attachments, %d from PDF; want the wrapper and its PDF once: %+v", reports, with, pdf, st.Publications)
+	}
+	if parsed < 2 {
+		t.Errorf("stats 2024: %d parsed records, want the page's and the PDF's", parsed)
 	}
 }

@@ -22,6 +22,13 @@ func exportCmd() *command {
 		summary: "write the archive out as JSONL, CSV (long, --wide or panel), WARC 1.1 (+ CDXJ index), WACZ, or the codebook",
 		usage:   "crawl export --format jsonl|csv|panel|warc|wacz|codebook [--out FILE] [--agency NAME] [--year YYYY] [--region R] [--since DATE] [--kind K] [--wide] [--cdx FILE]",
 		detail: `
+A report page and the PDF or DOCX attachment carrying the same report are
+one report in every format (internal/publication): one record, one set of
+rows, one WACZ page entry per version, with the page's metadata, the
+tables of the file that has them, and the files named (JSONL: files,
+tables_url, conflicts; CSV --wide and panel: tables_url, files, conflicts
+at the end of each row).
+
 jsonl: one record per report version (distinct bytes of one URL), with every
        capture time of those bytes in captured_at.
 csv:   long format, one row per report version × table cell: url, agency,
@@ -31,12 +38,13 @@ csv:   long format, one row per report version × table cell: url, agency,
        report-level table, one row per report version (kind report unless
        --kind says otherwise): title, region, published date, template,
        tables_source, the key figures, the 总计 of every requests row, every
-       review/litigation cell, every proactive cell, and the failed checks
-       ";"-separated.
+       review/litigation cell, every proactive cell, the failed checks
+       ";"-separated, then tables_url, files and conflicts.
 panel: one row per agency × year (reports only): the key figures of the
        year's newest version, which version that is, its failed checks, and
        the across-year checks against the year before (carried_in = last
-       year's carried_out; in_force continuity under 2021).
+       year's carried_out; in_force continuity under 2021), then
+       tables_source, tables_url, files and conflicts.
 codebook: every table/row/column id with its official Chinese labels in the
        2019 and 2021 templates, the templates it exists in, its unit and an
        English gloss (the same file as docs/codebook.csv); needs no archive.

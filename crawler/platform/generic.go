@@ -35,10 +35,8 @@ var pageParams = map[string]bool{
 
 var (
 	siblingRe   = regexp.MustCompile(`^(.+?)_(\d+)\.(s?html?|jsp|php|aspx?)$`)
-	objectRe    = regexp.MustCompile(`\{[^{}]{0,1000}\}`)
 	objURLRe    = regexp.MustCompile(`["']?\b(?i:url|href|link|linkurl|docurl|fileurl|path|src)["']?\s*:\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')`)
 	objTitleRe  = regexp.MustCompile(`["']?\b(?i:title|name|text|doctitle|filename)["']?\s*:\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')`)
-	arrayLitRe  = regexp.MustCompile(`[\[,]\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')`)
 	pathShapeRe = regexp.MustCompile(`^(?:https?://[^/\s]+)?[\w./%~-]*/[\w./%~-]*\.(?i:s?html?|pdf|docx?|wps|xlsx?|jsp|php|aspx?)(?:\?[^\s]*)?$`)
 )
 
@@ -227,7 +225,7 @@ func scriptLinks(s string, vars map[string]string) []Link {
 		}
 	}
 	taken := map[string]bool{}
-	for _, obj := range objectRe.FindAllString(s, -1) {
+	for _, obj := range objectLiterals(s) {
 		m := objURLRe.FindStringSubmatch(obj)
 		if m == nil {
 			continue
@@ -243,8 +241,8 @@ func scriptLinks(s string, vars map[string]string) []Link {
 		out = append(out, Link{Href: href, Anchor: title})
 		taken[href] = true
 	}
-	for _, m := range arrayLitRe.FindAllStringSubmatch(s, -1) {
-		if href := jsValue(m[1]); pathShapeRe.MatchString(href) && !taken[href] {
+	for _, lit := range arrayStrings(s) {
+		if href := jsValue(lit); pathShapeRe.MatchString(href) && !taken[href] {
 			out = append(out, Link{Href: href})
 			taken[href] = true
 		}

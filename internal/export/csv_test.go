@@ -142,12 +142,13 @@ func TestWideHeaderHasEveryFigureOnce(t *testing.T) {
 	}
 	// 26 requests rows' totals, 15 review cells, 29 proactive cells.
 	for _, c := range []string{"requests.other.other.total", "requests.other.total", "review_litigation.suit_after_review.total",
-		"proactive.fees.amount", "proactive.normative_docs.in_force", "tables_source", "published_date"} {
+		"proactive.fees.amount", "proactive.normative_docs.in_force", "tables_source", "published_date",
+		"tables_url", "files", "conflicts"} {
 		if !seen[c] {
 			t.Errorf("no column %s", c)
 		}
 	}
-	if n := len(h); n != 8+len(KeyFigures)+4+26+15+29 {
+	if n := len(h); n != 8+len(KeyFigures)+4+26+15+29+len(FileColumns) {
 		t.Errorf("%d columns", n)
 	}
 }

@@ -111,6 +111,12 @@ type ReportVersion struct {
 	// Publication is set when the page is grouped with attachments that
 	// carry the same report: Record is then the merged record.
 	Publication *publication.Info
+	// Key names the version (VersionRef.Key): the digest, or for a grouped
+	// publication the page's and attachments' digests.
+	Key string
+	// PageCapturedAt are the captures of the page itself in this version
+	// (Record.CapturedAt also holds the attachments' of a grouped one).
+	PageCapturedAt []string
 }
 
 // Counts is what a walk over the archive saw.
@@ -145,34 +151,34 @@ func EachVersion(ctx context.Context, src Source, f Filter, progress Progress, f
 		if progress != nil && c.URLs%200 == 0 {
 			progress(c)
 		}
-		versions, err := pendingVersions(src, ix, u)
+		versions, err := ReportVersions(src, ix, u)
 		if err != nil {
 			return err
 		}
 		for _, v := range versions {
 			c.Versions++
-			if v.page.Digest == "" {
+			if v.Page.Digest == "" {
 				continue
 			}
-			if !f.Since.IsZero() && v.start.Before(f.Since) {
+			if !f.Since.IsZero() && v.Start.Before(f.Since) {
 				continue
 			}
-			p, err := src.GetParsed(v.page.Digest)
+			p, err := src.GetParsed(v.Page.Digest)
 			if errors.Is(err, archive.ErrNotFound) {
 				c.Unparsed++
 				continue
 			}
 			if err != nil {
-				return fmt.Errorf("parsed record of %s (%s): %w", u, v.page.Digest, err)
+				return fmt.Errorf("parsed record of %s (%s): %w", u, v.Page.Digest, err)
 			}
-			if !v.grouped() && !f.matchParsed(p) {
+			if !v.Grouped() && !f.matchParsed(p) {
 				continue
 			}
 			rv, err := v.load(src, p)
 			if err != nil {
 				return err
 			}
-			if v.grouped() && !f.matchRecord(rv.Record) {
+			if v.Grouped() && !f.matchRecord(rv.Record) {
 				continue
 			}
 			if f.Region != "" && !strings.Contains(rv.Record.Region, f.Region) {

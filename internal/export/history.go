@@ -141,6 +141,12 @@ type FigureRow struct {
 	LastCaptured string   `json:"last_captured,omitempty"`
 	FailedChecks []string `json:"failed_checks,omitempty"`
 	Versions     int      `json:"versions,omitempty"`
+	// Where the figures were read: the version's tables_source and the
+	// FileColumns (the files of a grouped publication, page first).
+	TablesSource string   `json:"tables_source,omitempty"`
+	TablesURL    string   `json:"tables_url,omitempty"`
+	Files        []string `json:"files,omitempty"`
+	Conflicts    []string `json:"conflicts,omitempty"`
 }
 
 // AcrossYearCk is one check between two consecutive years.
@@ -176,6 +182,7 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 	}
 	type latest struct {
 		rec      *extract.Record
+		pub      *publication.Info
 		seen     string
 		versions int
 	}
@@ -193,15 +200,16 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 		}
 	}
 	for _, u := range sortedKeys(urls) {
-		versions, err := pendingVersions(a, ix, u)
+		versions, err := ReportVersions(a, ix, u)
 		if err != nil {
 			return nil, err
 		}
 		var rh ReportHistory
 		var prev *extract.Record
+		var prevPub *publication.Info
 		year := 0
 		for _, v := range versions {
-			p, err := a.GetParsed(v.page.Digest)
+			p, err := a.GetParsed(v.Page.Digest)
 			if errors.Is(err, archive.ErrNotFound) {
 				continue
 			}
@@ -219,15 +227,15 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 			if h.Region == "" {
 				h.Region = r.Region // the seed list's, when the page does not say
 			}
-			seq := v.page.Seq
-			if v.grouped() {
+			seq := v.Page.Seq
+			if v.Grouped() {
 				seq = len(rh.Versions) + 1 // states of the publication, not of the page
 			}
-			vh := VersionHistory{Seq: seq, SHA256: v.page.Digest, CapturedAt: r.CapturedAt,
+			vh := VersionHistory{Seq: seq, SHA256: v.Page.Digest, CapturedAt: r.CapturedAt,
 				Charset: r.Charset, TablesSource: r.TablesSource}
 			if rv.Publication != nil {
 				vh.Files = rv.Publication.Files
-				rh.Files = v.partURLs
+				rh.Files = v.PartURLs
 			}
 			if fc := FailedChecks(r); fc != "" {
 				vh.FailedChecks = strings.Fields(fc)
@@ -237,7 +245,7 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 			}
 			rh.URL, rh.Title, rh.Template = u, r.Title, r.Template
 			rh.Versions = append(rh.Versions, vh)
-			prev, year = r, r.Year
+			prev, prevPub, year = r, rv.Publication, r.Year
 		}
 		if prev == nil {
 			continue
@@ -249,7 +257,7 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 			seen = last[len(last)-1]
 		}
 		if cur, ok := newest[year]; !ok || seen > cur.seen {
-			newest[year] = latest{prev, seen, len(rh.Versions)}
+			newest[year] = latest{prev, prevPub, seen, len(rh.Versions)}
 		}
 	}
 	years := make([]int, 0, len(byYear))
@@ -266,6 +274,8 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 			c, _ := Value(r.Tables, k.Table, k.Row, k.Column)
 			row.Values[k.Name] = FormatValue(c.Value)
 		}
+		fs := filesOf(r, newest[y].pub)
+		row.TablesSource, row.TablesURL, row.Files, row.Conflicts = r.TablesSource, fs.TablesURL, fs.Files, fs.Conflicts
 		h.Figures = append(h.Figures, row)
 	}
 	for i := 1; i < len(years); i++ {

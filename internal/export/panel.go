@@ -16,8 +16,9 @@ func PanelHeader() []string {
 	for _, k := range KeyFigures {
 		h = append(h, k.Name)
 	}
-	return append(h, "failed_checks",
-		"check_carried_in", "check_carried_in_detail", "check_in_force", "check_in_force_detail")
+	h = append(h, "failed_checks",
+		"check_carried_in", "check_carried_in_detail", "check_in_force", "check_in_force_detail", "tables_source")
+	return append(h, FileColumns...)
 }
 
 // PanelCounts is what a panel export wrote.
@@ -33,8 +34,10 @@ type PanelCounts struct {
 // before (carried_in = last year's carried_out; under 2021, in_force
 // continuity); a check column is empty when there is no report for the
 // year before. Filters: Agency (exact), Region (part), Year (rows of that
-// year, still checked against the year before). One agency's history is in
-// memory at a time.
+// year, still checked against the year before). A report page and the
+// attachments carrying the same report are one report (BuildHistory): the
+// row says where its tables came from (tables_source, FileColumns). One
+// agency's history is in memory at a time.
 func Panel(ctx context.Context, a Archive, w io.Writer, f Filter, progress func(PanelCounts)) (PanelCounts, error) {
 	var n PanelCounts
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -107,6 +110,8 @@ func panelRows(h *History, f Filter) [][]string {
 			c := checks[id+" "+strconv.Itoa(fr.Year)]
 			row = append(row, c.Status, c.Detail)
 		}
+		row = append(row, fr.TablesSource)
+		row = append(row, reportFiles{fr.TablesURL, fr.Files, fr.Conflicts}.columns()...)
 		out = append(out, row)
 	}
 	return out

@@ -3,6 +3,7 @@ package export
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
@@ -14,21 +15,23 @@ import (
 // publication (internal/publication): the walks below give it once, as the
 // page's versions merged with the attachments' versions current with them.
 
-// pendingVersion is one version of the report at a URL, not yet loaded:
-// the URL's own version, or a state of a grouped publication.
-type pendingVersion struct {
-	url      string
-	page     archive.Version
-	start    time.Time // the version's FirstSeen, or the state's start
-	end      time.Time // zero: current (states only)
-	partURLs []string
-	parts    []archive.Version // grouped publications only
+// VersionRef is one version of a report as the exports give it, not yet
+// loaded: a URL's own version, or a state of a grouped publication (a page
+// with the attachments carrying the same report, internal/publication).
+type VersionRef struct {
+	URL      string
+	Page     archive.Version   // the version of the page (or of the file standing alone)
+	Start    time.Time         // the version's FirstSeen, or the state's start
+	End      time.Time         // zero: current (states only)
+	PartURLs []string          // grouped publications only: the attachments' URLs
+	Parts    []archive.Version // and their versions current in this state (zero when not archived)
 }
 
-// pendingVersions lists the report versions at URL u: nil when u is an
-// attachment grouped with its page, the publication's states when u is a
-// page with grouped attachments, else the URL's versions.
-func pendingVersions(src Source, ix *publication.Index, u string) ([]pendingVersion, error) {
+// ReportVersions lists the report versions at URL u as the exports give
+// them: nil when u is an attachment grouped with its page (ix.Owner), the
+// publication's states when u is a page with grouped attachments, else the
+// URL's versions. ix may be nil (nothing grouped).
+func ReportVersions(src Source, ix *publication.Index, u string) ([]VersionRef, error) {
 	if ix.Owner(u) != "" {
 		return nil, nil
 	}
@@ -38,9 +41,9 @@ func pendingVersions(src Source, ix *publication.Index, u string) ([]pendingVers
 	}
 	partURLs := ix.Parts(u)
 	if len(partURLs) == 0 {
-		out := make([]pendingVersion, len(versions))
+		out := make([]VersionRef, len(versions))
 		for i, v := range versions {
-			out[i] = pendingVersion{url: u, page: v, start: v.FirstSeen}
+			out[i] = VersionRef{URL: u, Page: v, Start: v.FirstSeen}
 		}
 		return out, nil
 	}
@@ -50,43 +53,95 @@ func pendingVersions(src Source, ix *publication.Index, u string) ([]pendingVers
 			return nil, fmt.Errorf("versions of %s: %w", pu, err)
 		}
 	}
-	var out []pendingVersion
+	var out []VersionRef
 	for _, st := range publication.States(versions, parts) {
-		out = append(out, pendingVersion{url: u, page: st.Page, start: st.Start, end: st.End,
-			partURLs: partURLs, parts: st.Parts})
+		out = append(out, VersionRef{URL: u, Page: st.Page, Start: st.Start, End: st.End,
+			PartURLs: partURLs, Parts: st.Parts})
 	}
 	return out, nil
 }
 
-// grouped says whether the version merges attachments.
-func (pv pendingVersion) grouped() bool { return len(pv.partURLs) > 0 }
+// Grouped says whether the version merges attachments.
+func (v VersionRef) Grouped() bool { return len(v.PartURLs) > 0 }
+
+// KeySep joins the digests of a version's files in its Key.
+const KeySep = "+"
+
+// Key names the version: the page's digest, then (grouped publications) the
+// digest of each archived attachment current with it, joined by KeySep. A
+// PDF revised under an unchanged page makes a new key; ParseKey reads it.
+func (v VersionRef) Key() string {
+	k := v.Page.Digest
+	for _, p := range v.Parts {
+		if p.Digest != "" {
+			k += KeySep + p.Digest
+		}
+	}
+	return k
+}
+
+// FindVersion picks, from refs, the version key names: the one with that
+// exact key, else (a bare page digest, as links made before grouping and
+// the page's own versions name it) the newest state of that page digest.
+func FindVersion(refs []VersionRef, key string) (VersionRef, bool) {
+	for i := len(refs) - 1; i >= 0; i-- {
+		if refs[i].Key() == key {
+			return refs[i], true
+		}
+	}
+	if strings.Contains(key, KeySep) {
+		return VersionRef{}, false
+	}
+	for i := len(refs) - 1; i >= 0; i-- {
+		if refs[i].Page.Digest == key {
+			return refs[i], true
+		}
+	}
+	return VersionRef{}, false
+}
+
+// Load reads the version's record: the page's, merged for a grouped
+// publication with the attachments' records current with it.
+func (v VersionRef) Load(src Source) (ReportVersion, error) {
+	p, err := src.GetParsed(v.Page.Digest)
+	if err != nil {
+		return ReportVersion{}, fmt.Errorf("parsed record of %s (%s): %w", v.URL, v.Page.Digest, err)
+	}
+	return v.load(src, p)
+}
 
 // load reads the page's record (p is its parsed record) and, for a grouped
 // publication, the attachments' records current with it, and merges them.
-func (pv pendingVersion) load(src Source, p archive.Parsed) (ReportVersion, error) {
-	rv, err := load(src, pv.url, pv.page, p)
-	if err != nil || !pv.grouped() {
+func (v VersionRef) load(src Source, p archive.Parsed) (ReportVersion, error) {
+	rv, err := load(src, v.URL, v.Page, p)
+	if err != nil {
 		return rv, err
 	}
+	rv.Key = v.Key()
+	rv.PageCapturedAt = rv.Record.CapturedAt
+	if !v.Grouped() {
+		return rv, nil
+	}
 	var atts []*extract.Record
-	times := within(rv.Record.CapturedAt, pv.start, pv.end)
-	for i, v := range pv.parts {
-		if v.Digest == "" {
+	times := within(rv.Record.CapturedAt, v.Start, v.End)
+	rv.PageCapturedAt = times
+	for i, pv := range v.Parts {
+		if pv.Digest == "" {
 			continue
 		}
-		ap, err := src.GetParsed(v.Digest)
+		ap, err := src.GetParsed(pv.Digest)
 		if errors.Is(err, archive.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return ReportVersion{}, fmt.Errorf("parsed record of %s (%s): %w", pv.partURLs[i], v.Digest, err)
+			return ReportVersion{}, fmt.Errorf("parsed record of %s (%s): %w", v.PartURLs[i], pv.Digest, err)
 		}
-		arv, err := load(src, pv.partURLs[i], v, ap)
+		arv, err := load(src, v.PartURLs[i], pv, ap)
 		if err != nil {
 			return ReportVersion{}, err
 		}
 		atts = append(atts, arv.Record)
-		times = append(times, within(arv.Record.CapturedAt, pv.start, pv.end)...)
+		times = append(times, within(arv.Record.CapturedAt, v.Start, v.End)...)
 	}
 	rv.Record, rv.Publication = publication.Merge(rv.Record, atts)
 	rv.Record.CapturedAt = sortedUnique(times)
@@ -137,33 +192,76 @@ type exportRecord struct {
 
 // ForPage is the record the export gives for the version of the page at
 // url whose payload is digest: merged with the attachments current with it
-// when the page is grouped with any (the newest such state), with info nil
-// and rec unchanged otherwise. rec is the page's own record, as decoded.
-func ForPage(src Source, url, digest string, rec *extract.Record) (*extract.Record, *publication.Info, error) {
-	ix := publication.NewIndex()
-	if err := ix.AddPage(src, url); err != nil {
-		return nil, nil, err
+// when ix groups the page with any (the newest such state), with info nil
+// and rec unchanged otherwise. rec is the page's own record, as decoded. A
+// nil ix groups the page with the attachments its records link (not the
+// files that name it as their Parent: those need the whole archive's
+// index, publication.BuildIndex).
+func ForPage(src Source, ix *publication.Index, url, digest string, rec *extract.Record) (*extract.Record, *publication.Info, error) {
+	if ix == nil {
+		ix = publication.NewIndex()
+		if err := ix.AddPage(src, url); err != nil {
+			return nil, nil, err
+		}
 	}
 	if len(ix.Parts(url)) == 0 {
 		return rec, nil, nil
 	}
-	pvs, err := pendingVersions(src, ix, url)
+	refs, err := ReportVersions(src, ix, url)
 	if err != nil {
 		return nil, nil, err
 	}
-	for i := len(pvs) - 1; i >= 0; i-- {
-		if pvs[i].page.Digest != digest {
-			continue
-		}
-		p, err := src.GetParsed(digest)
-		if err != nil {
-			return nil, nil, fmt.Errorf("parsed record of %s (%s): %w", url, digest, err)
-		}
-		rv, err := pvs[i].load(src, p)
-		if err != nil {
-			return nil, nil, err
-		}
-		return rv.Record, rv.Publication, nil
+	v, ok := FindVersion(refs, digest)
+	if !ok {
+		return rec, nil, nil
 	}
-	return rec, nil, nil
+	rv, err := v.Load(src)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rv.Record, rv.Publication, nil
+}
+
+// FileColumns are the columns the CSV formats (wide, panel) add to say
+// which files carry a report: tables_url, the file the tables were read
+// from (the report's own URL when it stands alone and has tables); files,
+// every file of a grouped publication, the page first, ";"-separated; and
+// conflicts, the cells those files publish differently, ";"-separated.
+var FileColumns = []string{"tables_url", "files", "conflicts"}
+
+// reportFiles is what FileColumns say of one report.
+type reportFiles struct {
+	TablesURL        string
+	Files, Conflicts []string
+}
+
+// filesOf reads the FileColumns of one record (info nil: not grouped).
+func filesOf(r *extract.Record, info *publication.Info) reportFiles {
+	if info == nil {
+		if r.TablesSource != "" && r.TablesSource != publication.TablesNone {
+			return reportFiles{TablesURL: r.URL}
+		}
+		return reportFiles{}
+	}
+	out := reportFiles{TablesURL: info.TablesURL}
+	for _, f := range info.Files {
+		out.Files = append(out.Files, f.URL)
+	}
+	for _, c := range info.Conflicts {
+		out.Conflicts = append(out.Conflicts, c.Cell)
+	}
+	return out
+}
+
+// attachments are the files after the page.
+func (f reportFiles) attachments() []string {
+	if len(f.Files) < 2 {
+		return nil
+	}
+	return f.Files[1:]
+}
+
+// columns are the FileColumns' values.
+func (f reportFiles) columns() []string {
+	return []string{f.TablesURL, strings.Join(f.Files, ";"), strings.Join(f.Conflicts, ";")}
 }

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/internal/corpus"
+	"github.com/gongkai/gongkai/internal/export/warctest"
 	"github.com/gongkai/gongkai/internal/fixture"
 )
 
@@ -263,8 +265,84 @@ func TestPublicationExport(t *testing.T) {
 					t.Fatalf("CSV row of another URL: %s", row)
 				}
 			}
+			// Stats: the parsed records of every file, but one report.
+			st, err := BuildStats(context.Background(), p.m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			withAtt := 0
+			if len(tc.files) > 0 {
+				withAtt = 1
+			}
+			if len(st.Publications) != 1 || st.Publications[0].Reports != 1 || st.Publications[0].Year != 2021 ||
+				st.Publications[0].WithAttachments != withAtt || st.Publications[0].TablesSource[tc.tablesSource] != 1 {
+				t.Errorf("stats publications %+v, want one 2021 report, %d with attachment, tables from %s", st.Publications, withAtt, tc.tablesSource)
+			}
+			parsed := 0
+			for _, r := range st.Reports {
+				parsed += r.Count
+			}
+			if want := 1 + withAtt; parsed != want {
+				t.Errorf("stats counts %d parsed records (%+v), want %d", parsed, st.Reports, want)
+			}
+			// Wide and panel CSV: one row, the same tables and the files.
+			wantFiles := ""
+			if len(tc.files) > 0 {
+				wantFiles = tc.url + ";" + got.Files[1].URL
+			}
+			wantTablesURL := tc.tablesURL
+			if wantTablesURL == "" {
+				wantTablesURL = tc.url // a report in one file read its own tables
+			}
+			wantConflicts := strings.Join(tc.conflicts, ";")
+			wide := csvRows(t, func(w *bytes.Buffer) error {
+				_, err := CSVWide(context.Background(), p.m, w, Filter{}, nil)
+				return err
+			})
+			if len(wide) != 1 {
+				t.Fatalf("%d wide rows, want one: %v", len(wide), wide)
+			}
+			for col, want := range map[string]string{"url": tc.url, "tables_source": tc.tablesSource, "received": tc.received,
+				"year": "2021", "tables_url": wantTablesURL, "files": wantFiles, "conflicts": wantConflicts} {
+				if g := wide[0][col]; g != want {
+					t.Errorf("wide %s = %q, want %q", col, g, want)
+				}
+			}
+			panel := csvRows(t, func(w *bytes.Buffer) error { _, err := Panel(context.Background(), p.m, w, Filter{}, nil); return err })
+			if len(panel) != 1 {
+				t.Fatalf("%d panel rows, want one: %v", len(panel), panel)
+			}
+			for col, want := range map[string]string{"url": tc.url, "tables_source": tc.tablesSource, "received": tc.received,
+				"year": "2021", "reports_that_year": "1", "versions": "1", "tables_url": wantTablesURL, "files": wantFiles,
+				"conflicts": wantConflicts} {
+				if g := panel[0][col]; g != want {
+					t.Errorf("panel %s = %q, want %q", col, g, want)
+				}
+			}
 		})
 	}
+}
+
+// csvRows runs a CSV writer and returns its rows as header → value.
+func csvRows(t *testing.T, write func(w *bytes.Buffer) error) []map[string]string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), utf8BOM))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, rec := range recs[1:] {
+		row := map[string]string{}
+		for i, h := range recs[0] {
+			row[h] = rec[i]
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 // A PDF revised under an unchanged wrapper page is a new version of the
@@ -318,5 +396,43 @@ func TestPublicationRevision(t *testing.T) {
 	}
 	if h.Figures[0].Values["received"] != "60" {
 		t.Errorf("key figures %v, want received 60 from the revised PDF", h.Figures[0].Values)
+	}
+
+	// Wide: the two versions; panel: the one report, its newest version.
+	wide := csvRows(t, func(w *bytes.Buffer) error {
+		_, err := CSVWide(context.Background(), p.m, w, Filter{}, nil)
+		return err
+	})
+	if len(wide) != 2 || wide[0]["received"] != "59" || wide[1]["received"] != "60" || wide[1]["url"] != pubPage ||
+		wide[1]["tables_url"] != pubPDF || wide[0]["sha256"] != wide[1]["sha256"] {
+		t.Errorf("wide rows %v, want the page twice, received 59 then 60 from the PDF", wide)
+	}
+	panel := csvRows(t, func(w *bytes.Buffer) error { _, err := Panel(context.Background(), p.m, w, Filter{}, nil); return err })
+	if len(panel) != 1 || panel[0]["received"] != "60" || panel[0]["versions"] != "2" || panel[0]["tables_source"] != "pdf" ||
+		panel[0]["files"] != pubPage+";"+pubPDF {
+		t.Errorf("panel rows %v, want one: received 60, 2 versions, from the PDF", panel)
+	}
+
+	// WACZ: one page entry per version of the publication, each opening the
+	// page's own record (the second state began with the PDF alone) and
+	// naming the PDF.
+	var buf bytes.Buffer
+	if _, err := WACZ(context.Background(), p.m, &buf, WACZOptions{TempDir: t.TempDir()}, nil); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warctest.ReadWACZ(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, pg := range w.Pages {
+		ids[pg["id"].(string)] = true
+		files, _ := pg["files"].([]any)
+		if pg["url"] != pubPage || pg["ts"] != t0.Format(time.RFC3339) || len(files) != 1 || files[0] != pubPDF {
+			t.Errorf("WACZ page %v, want the page at its first capture with the PDF", pg)
+		}
+	}
+	if len(w.Pages) != 2 || len(ids) != 2 {
+		t.Errorf("%d WACZ pages with %d ids, want two versions of one report", len(w.Pages), len(ids))
 	}
 }

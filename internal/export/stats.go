@@ -9,26 +9,30 @@ import (
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/publication"
 )
 
 // Stats are the archive's counts (`crawl stats`).
 type Stats struct {
-	Captures       int            `json:"captures"`
-	URLs           int            `json:"urls"`
-	FailedCaptures int            `json:"failed_captures"` // no usable response
-	NotModified    int            `json:"not_modified"`    // 304 answers to conditional requests
-	UniquePayloads int            `json:"unique_payloads"`
-	FetchedBytes   int64          `json:"fetched_bytes"` // body bytes of every capture with a body
-	UniqueBytes    int64          `json:"unique_bytes"`  // payload bytes stored once each (before compression)
-	StoredBytes    int64          `json:"stored_bytes"`  // the same payloads as stored, compressed
-	FileBytes      int64          `json:"file_bytes"`    // the archive file on disk
-	Runs           int            `json:"runs"`
-	UnknownPagers  int            `json:"unknown_pagers"` // hosts of the last run whose list pager no adapter follows
-	LastRunNotes   []string       `json:"last_run_notes"` // moved seeds, unfollowed pagers (archive.Run.Notes)
-	Reports        []ReportCount  `json:"reports"`        // parsed records by year × template × kind
-	FailedChecks   map[string]int `json:"failed_checks"`  // check id → records failing it
-	ErrorsByKind   map[string]int `json:"errors_by_kind"`
-	Seeds          []SeedReach    `json:"seeds"`
+	Captures       int           `json:"captures"`
+	URLs           int           `json:"urls"`
+	FailedCaptures int           `json:"failed_captures"` // no usable response
+	NotModified    int           `json:"not_modified"`    // 304 answers to conditional requests
+	UniquePayloads int           `json:"unique_payloads"`
+	FetchedBytes   int64         `json:"fetched_bytes"` // body bytes of every capture with a body
+	UniqueBytes    int64         `json:"unique_bytes"`  // payload bytes stored once each (before compression)
+	StoredBytes    int64         `json:"stored_bytes"`  // the same payloads as stored, compressed
+	FileBytes      int64         `json:"file_bytes"`    // the archive file on disk
+	Runs           int           `json:"runs"`
+	UnknownPagers  int           `json:"unknown_pagers"` // hosts of the last run whose list pager no adapter follows
+	LastRunNotes   []string      `json:"last_run_notes"` // moved seeds, unfollowed pagers (archive.Run.Notes)
+	Reports        []ReportCount `json:"reports"`        // parsed records by year × template × kind
+	// Publications counts reports as the exports give them: a report page
+	// and the attachments carrying the same report once (internal/publication).
+	Publications []PublicationCount `json:"publications"`
+	FailedChecks map[string]int     `json:"failed_checks"` // check id → records failing it
+	ErrorsByKind map[string]int     `json:"errors_by_kind"`
+	Seeds        []SeedReach        `json:"seeds"`
 }
 
 // ReportCount is how many parsed payloads share a year, template and kind.
@@ -37,6 +41,20 @@ type ReportCount struct {
 	Template string `json:"template"`
 	Kind     string `json:"kind"`
 	Count    int    `json:"count"`
+}
+
+// PublicationCount is how many reports (kinds report and copy) share a
+// year, template and kind, counted once per publication at its newest
+// version: a wrapper page and its PDF are one report here, two parsed
+// records in Reports.
+type PublicationCount struct {
+	Year            int            `json:"year"`
+	Template        string         `json:"template"`
+	Kind            string         `json:"kind"`
+	Reports         int            `json:"reports"`
+	Versions        int            `json:"versions"`         // their versions, as the exports give them
+	WithAttachments int            `json:"with_attachments"` // reports given with an attachment carrying them
+	TablesSource    map[string]int `json:"tables_source"`    // reports by where their tables came from
 }
 
 // SeedReach is what one seed led to.
@@ -73,6 +91,9 @@ func BuildStats(ctx context.Context, a Archive) (*Stats, error) {
 	}
 	for _, p := range base.Parsed {
 		st.Reports = append(st.Reports, ReportCount{p.Year, p.Template, p.Kind, p.Count})
+	}
+	if st.Publications, err = countPublications(ctx, a); err != nil {
+		return nil, err
 	}
 	runs, err := a.Runs()
 	if err != nil {
@@ -143,4 +164,67 @@ func BuildStats(ctx context.Context, a Archive) (*Stats, error) {
 	}
 	sort.Slice(st.Seeds, func(i, j int) bool { return st.Seeds[i].Seed < st.Seeds[j].Seed })
 	return st, nil
+}
+
+// countPublications counts the reports EachVersion gives (default kinds),
+// each at its newest version: the walk gives a URL's versions together and
+// in order, so the last one seen before the URL changes is its newest.
+func countPublications(ctx context.Context, a Archive) ([]PublicationCount, error) {
+	type key struct {
+		year           int
+		template, kind string
+	}
+	counts := map[key]*PublicationCount{}
+	var last *ReportVersion
+	versions := 0
+	flush := func() {
+		if last == nil {
+			return
+		}
+		r := last.Record
+		k := key{r.Year, r.Template, r.Kind}
+		c := counts[k]
+		if c == nil {
+			c = &PublicationCount{Year: r.Year, Template: r.Template, Kind: r.Kind, TablesSource: map[string]int{}}
+			counts[k] = c
+		}
+		c.Reports++
+		c.Versions += versions
+		if last.Publication != nil {
+			c.WithAttachments++
+		}
+		src := r.TablesSource
+		if src == "" {
+			src = publication.TablesNone
+		}
+		c.TablesSource[src]++
+		last, versions = nil, 0
+	}
+	_, err := EachVersion(ctx, a, Filter{}, nil, func(rv ReportVersion) error {
+		if last != nil && last.Record.URL != rv.Record.URL {
+			flush()
+		}
+		last = &rv
+		versions++
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("publications: %w", err)
+	}
+	flush()
+	out := make([]PublicationCount, 0, len(counts))
+	for _, c := range counts {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Year != b.Year {
+			return a.Year < b.Year
+		}
+		if a.Template != b.Template {
+			return a.Template < b.Template
+		}
+		return a.Kind < b.Kind
+	})
+	return out, nil
 }

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -36,6 +37,16 @@ func TestStats(t *testing.T) {
 	}
 	if got := strings.Join(counts, " "); got != "0//not_report/1 2019/2019/report/1 2020/2019/copy/1 2020/2019/report/2" {
 		t.Errorf("reports %s", got)
+	}
+	// Publications: each report URL once at its newest version (a's two
+	// versions are one report, the mirror at its own URL another), nothing
+	// grouped in this archive; its records say no tables_source.
+	counts = nil
+	for _, p := range st.Publications {
+		counts = append(counts, fmt.Sprintf("%d/%s/%s/%d/%d/%d/%v", p.Year, p.Template, p.Kind, p.Reports, p.Versions, p.WithAttachments, p.TablesSource))
+	}
+	if got := strings.Join(counts, " "); got != "2019/2019/report/1/1/0/map[none:1] 2020/2019/copy/1/1/0/map[none:1] 2020/2019/report/2/3/0/map[none:2]" {
+		t.Errorf("publications %s", got)
 	}
 	seeds := map[string]SeedReach{}
 	for _, s := range st.Seeds {

@@ -104,17 +104,22 @@ func WriteStats(w io.Writer, st *Stats) error {
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  year\ttemplate\tkind\tcount")
 	for _, r := range st.Reports {
-		year := "-"
-		if r.Year != 0 {
-			year = fmt.Sprint(r.Year)
-		}
-		tmpl := r.Template
-		if tmpl == "" {
-			tmpl = "-"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\n", year, tmpl, r.Kind, r.Count)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\n", yearOrDash(r.Year), orDash(r.Template), r.Kind, r.Count)
 	}
 	tw.Flush()
+	if len(st.Publications) > 0 {
+		ew.printf("\nreports by year × template × kind (a page and its PDF/DOCX attachment once)\n")
+		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  year\ttemplate\tkind\treports\tversions\twith attachment\ttables from")
+		for _, p := range st.Publications {
+			var from []string
+			for _, s := range sortedKeys(p.TablesSource) {
+				from = append(from, fmt.Sprintf("%s %d", s, p.TablesSource[s]))
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%s\n", yearOrDash(p.Year), orDash(p.Template), p.Kind, p.Reports, p.Versions, p.WithAttachments, strings.Join(from, ", "))
+		}
+		tw.Flush()
+	}
 	writeCounts(ew, "failed checks", st.FailedChecks)
 	writeCounts(ew, "fetch errors by kind", st.ErrorsByKind)
 	if len(st.Seeds) > 0 {
@@ -180,4 +185,13 @@ func (e *errWriter) Write(p []byte) (int, error) {
 
 func (e *errWriter) printf(format string, args ...any) {
 	fmt.Fprintf(e, format, args...)
+}
+
+func yearOrDash(y int) string { return orDash(yearString(y)) }
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

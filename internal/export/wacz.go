@@ -91,12 +91,15 @@ type WACZDigest struct {
 type WACZPage struct {
 	ID    string `json:"id"`
 	URL   string `json:"url"`
-	TS    string `json:"ts"` // RFC 3339: the first capture of the version
+	TS    string `json:"ts"` // RFC 3339: the version's first capture of URL
 	Title string `json:"title,omitempty"`
 	// Beyond the required fields, what a reader of the list wants to see.
 	Agency string `json:"agency,omitempty"`
 	Year   int    `json:"year,omitempty"`
 	Kind   string `json:"kind,omitempty"`
+	// Files are the attachments carrying the same report, given with
+	// the page (internal/publication); absent for a report in one file.
+	Files []string `json:"files,omitempty"`
 }
 
 // WACZ writes the archive (or what opts selects) as a WACZ package to w.
@@ -202,16 +205,32 @@ func waczPageList(ctx context.Context, src Source, w io.Writer, opts WACZOptions
 	n := 0
 	_, err := EachVersion(ctx, src, f, nil, func(rv ReportVersion) error {
 		r := rv.Record
-		if len(r.CapturedAt) == 0 {
+		// The page's own capture: a grouped publication's captured_at
+		// also holds its attachments'. A state that began with a revised
+		// attachment may have none of the page: then the page version's
+		// first, still the record the replay opens.
+		ts := ""
+		switch {
+		case len(rv.PageCapturedAt) > 0:
+			ts = rv.PageCapturedAt[0]
+		case !rv.First.FetchedAt.IsZero():
+			ts = rv.First.FetchedAt.UTC().Format(time.RFC3339)
+		case len(r.CapturedAt) > 0:
+			ts = r.CapturedAt[0]
+		default:
 			return nil // no capture time: nothing in the WARC to open
 		}
 		u := r.URL
 		if rv.First.URL != "" {
 			u = targetURI(rv.First) // the record's WARC-Target-URI
 		}
-		id := sha256.Sum256([]byte(u + " " + r.SHA256))
-		p := WACZPage{ID: hex.EncodeToString(id[:8]), URL: u, TS: r.CapturedAt[0], Title: r.Title,
-			Agency: r.Agency, Year: r.Year, Kind: r.Kind}
+		key := rv.Key
+		if key == "" {
+			key = r.SHA256
+		}
+		id := sha256.Sum256([]byte(u + " " + key))
+		p := WACZPage{ID: hex.EncodeToString(id[:8]), URL: u, TS: ts, Title: r.Title,
+			Agency: r.Agency, Year: r.Year, Kind: r.Kind, Files: filesOf(r, rv.Publication).attachments()}
 		if first.URL == "" {
 			first = p
 		}

@@ -33,7 +33,7 @@ func wideCells() []tables.CellID {
 
 // WideHeader is the header of the wide CSV: the leading columns, the key
 // figures and failed_checks (as before), then title, published_date,
-// tables_source and one column per figure of wideCells.
+// tables_source, one column per figure of wideCells, and FileColumns.
 func WideHeader() []string {
 	h := append([]string(nil), wideHead...)
 	for _, k := range KeyFigures {
@@ -43,7 +43,7 @@ func WideHeader() []string {
 	for _, c := range wideCells() {
 		h = append(h, c.Table+"."+c.Row+"."+c.Column)
 	}
-	return h
+	return append(h, FileColumns...)
 }
 
 // CSVWide writes the report-level table: one row per report version with
@@ -51,7 +51,9 @@ func WideHeader() []string {
 // published values; blank when the report left the cell blank, integers
 // without a decimal point) and its failed checks, ";"-separated. Without a
 // --kind filter only kind report is written: copies on other sites would
-// count one report twice.
+// count one report twice. A report page and the attachments carrying the
+// same report are one row (EachVersion), its tables from the file that
+// has them and the files named in FileColumns.
 func CSVWide(ctx context.Context, src Source, w io.Writer, f Filter, progress Progress) (Counts, error) {
 	if len(f.Kinds) == 0 {
 		f.Kinds = []string{extract.KindReport}
@@ -81,6 +83,7 @@ func CSVWide(ctx context.Context, src Source, w io.Writer, f Filter, progress Pr
 			cell, _ := Value(r.Tables, id.Table, id.Row, id.Column)
 			row = append(row, FormatValue(cell.Value))
 		}
+		row = append(row, filesOf(r, rv.Publication).columns()...)
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write csv: %w", err)
 		}

@@ -114,7 +114,7 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A page and the attachments carrying the same report show as one.
-	rec, pub, err := export.ForPage(s.store, p.URL, digest, rec)
+	rec, pub, err := export.ForPage(s.store, nil, p.URL, digest, rec)
 	if err != nil {
 		s.fail(w, r, err)
 		return
