@@ -65,7 +65,7 @@ func ReportVersions(src Source, ix *publication.Index, u string) ([]VersionRef, 
 func (v VersionRef) Grouped() bool { return len(v.PartURLs) > 0 }
 
 // KeySep joins the digests of a version's files in its Key.
-const KeySep = "+"
+const KeySep = "."
 
 // Key names the version: the page's digest, then (grouped publications) the
 // digest of each archived attachment current with it, joined by KeySep. A
