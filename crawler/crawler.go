@@ -50,7 +50,7 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 	if fs == nil {
 		fs = frontier.Bolt(store)
 	}
-	return &Crawler{store: store, fs: fs, cfg: cfg, tr: &transport{base: base, cfg: cfg, clock: fs.Clock()}}, nil
+	return &Crawler{store: store, fs: fs, cfg: cfg, tr: &transport{base: base, cfg: cfg, clock: fs.Clock(), bodies: newBodyBudget(cfg.MemoryBudget / bodyShare)}}, nil
 }
 
 // collector builds the colly collector of one run. colly's defaults are set
@@ -369,6 +369,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 				setErr(err)
 				return
 			}
+			defer f.hold.release()
 			if f.out.canceled {
 				h.mu.Lock()
 				h.putBack(it)
@@ -400,6 +401,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			w := int64(len(f.payload))
 			archivers.acquire(w)
 			defer archivers.release(w)
+			f.hold.release() // the archivers count the body now
 			freeSlot()
 			switch {
 			case q != nil:
