@@ -50,7 +50,10 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 	if fs == nil {
 		fs = frontier.Bolt(store)
 	}
-	return &Crawler{store: store, fs: fs, cfg: cfg, tr: &transport{base: base, cfg: cfg, clock: fs.Clock(), bodies: newBodyBudget(cfg.MemoryBudget / bodyShare)}}, nil
+	tr := &transport{base: base, cfg: cfg, clock: fs.Clock(), bodies: newBodyBudget(cfg.MemoryBudget / bodyShare)}
+	tr.keeper, _ = fs.(frontier.RobotsKeeper)
+	tr.parker, _ = fs.(frontier.Parker)
+	return &Crawler{store: store, fs: fs, cfg: cfg, tr: tr}, nil
 }
 
 // collector builds the colly collector of one run. colly's defaults are set
@@ -344,6 +347,19 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			reads.Wait() // their links may still come
 			continue
 		}
+		if sp, ok := fr.(frontier.Spender); ok {
+			// The budget is the seed's across every worker.
+			more, shared, err := sp.Spend(ctx, c.cfg.MaxPages)
+			if err != nil || !more {
+				h.mu.Unlock()
+				<-slots
+				if err != nil && ctx.Err() == nil {
+					return fail(fmt.Errorf("budget of %s: %w", sd.URL, err))
+				}
+				break
+			}
+			left = min(left, shared+1)
+		}
 		it := h.next(ctx, left-1)
 		h.mu.Unlock()
 		pages++
@@ -454,6 +470,9 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	}
 	if parked != "" {
 		// Its frontier stays as it is: the next run resumes it.
+		if err := suspend(ctx, fr); err != nil {
+			return st, fmt.Errorf("suspend frontier of %s: %w", sd.URL, err)
+		}
 		if st.Status == StatusOK {
 			st.Status, st.Err = StatusParked, "host "+seedURL.Host+" parked: "+parked
 		}

@@ -1,9 +1,12 @@
 package crawler
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/gongkai/gongkai/frontier"
 )
 
 // A host that keeps failing is slowed, then parked: after two fetches in a
@@ -31,19 +34,60 @@ func hostFailed(kind string, status int) bool {
 // backs it off, or parks it.
 func (g *hostGate) note(t *transport, failed bool, what string) {
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	if !failed {
 		g.fails = 0
+		g.mu.Unlock()
 		return
 	}
 	g.fails++
 	if g.parked == "" && t.cfg.ParkAfter > 0 && g.fails >= t.cfg.ParkAfter {
 		g.parked = fmt.Sprintf("%d requests in a row failed (last: %s)", g.fails, what)
+		why := g.parked
+		g.mu.Unlock()
+		if t.parker != nil {
+			// Every worker of a shared crawl parks it too; a lost write
+			// only means each finds out for itself.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			_ = t.parker.Park(ctx, g.host, why)
+			cancel()
+		}
 		return
 	}
 	if g.fails >= 2 {
 		g.pushBack(time.Now().Add(t.backoff(g.fails - 2)))
 	}
+	g.mu.Unlock()
+}
+
+// learnParked parks the host here because another worker of a shared
+// crawl parked it (frontier.Parker).
+func (g *hostGate) learnParked(why string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.parked == "" {
+		g.parked = why
+	}
+}
+
+// sharedParked asks a shared frontier whether another worker has parked
+// the host (before this worker begins its seeds) and parks it here too.
+func (t *transport) sharedParked(ctx context.Context, g *hostGate) string {
+	if t.parker != nil && g.parkedWhy() == "" {
+		if why, err := t.parker.Parked(ctx, g.host); err == nil && why != "" {
+			g.learnParked(why)
+		}
+	}
+	return g.parkedWhy()
+}
+
+// suspend ends a parked seed's crawl for every worker of a shared
+// frontier (frontier.Suspender), keeping its frontier for the next
+// generation; the archive's own frontier just stays as it is.
+func suspend(ctx context.Context, q frontier.Queue) error {
+	if s, ok := q.(frontier.Suspender); ok {
+		return s.Suspend(context.WithoutCancel(ctx))
+	}
+	return nil
 }
 
 // parkedWhy is why the host is parked, or "".

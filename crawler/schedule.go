@@ -203,6 +203,7 @@ func (c *Crawler) crawlHost(ctx context.Context, r *runShared, job hostJob) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, c.seedsPerHost())
 	g := c.tr.gate(job.host)
+	c.tr.sharedParked(ctx, g)
 	for _, i := range job.seeds {
 		if !acquire(ctx, sem) {
 			r.record(i, SeedStatus{Seed: r.list[i], Status: StatusInterrupted}, nil)
@@ -210,7 +211,7 @@ func (c *Crawler) crawlHost(ctx context.Context, r *runShared, job hostJob) {
 		}
 		if why := g.parkedWhy(); why != "" {
 			<-sem
-			r.record(i, SeedStatus{Seed: r.list[i], Status: StatusParked, Err: "host " + job.host + " parked: " + why}, nil)
+			r.record(i, SeedStatus{Seed: r.list[i], Status: StatusParked, Err: "host " + job.host + " parked: " + why}, suspend(ctx, c.fs.Queue(seedKey(r.list[i].URL))))
 			continue
 		}
 		if !acquire(ctx, r.fetching) {

@@ -65,6 +65,11 @@ type transport struct {
 	next   atomic.Uint64
 	bodies *bodyBudget // bodies from the wire to the archivers
 
+	// Shared with the other workers of a crawl (--frontier); nil: this
+	// process's own.
+	keeper frontier.RobotsKeeper // robots.txt
+	parker frontier.Parker       // parked hosts
+
 	requests atomic.Int64 // requests sent, every attempt and hop
 	bytes    atomic.Int64 // body bytes received on the wire
 
@@ -108,6 +113,10 @@ func (g *hostGate) acquire(ctx context.Context, interval time.Duration) (time.Ti
 		at, wait, err := g.clock.Start(ctx, g.host, interval)
 		if err == nil && wait <= 0 {
 			return at, nil
+		}
+		var pe *frontier.ParkedError
+		if errors.As(err, &pe) {
+			g.learnParked(pe.Reason) // another worker parked it
 		}
 		if err == nil {
 			err = sleepCtx(ctx, wait)
@@ -180,13 +189,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &fetchError{kind: "canceled", err: req.Context().Err()}
 		}
 	} else {
-		resp, err := t.roundTrip(req)
-		if err == nil {
-			call.body, err = io.ReadAll(resp.Body) // a bytes.Reader: cannot fail
-			resp.Body.Close()
-			call.resp = resp
-		}
-		call.err = err
+		call.resp, call.body, call.err = t.fetchRobots(req)
 		close(call.done)
 		t.robots.Delete(key)
 	}
@@ -196,6 +199,43 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := *call.resp
 	r.Body, r.Request = io.NopCloser(bytes.NewReader(call.body)), req
 	return &r, nil
+}
+
+// fetchRobots fetches a robots.txt, or with a shared frontier
+// (frontier.RobotsKeeper) takes the answer another worker fetched: one
+// fetch per host across the workers, under the host's shared clock.
+func (t *transport) fetchRobots(req *http.Request) (*http.Response, []byte, error) {
+	get := func() (*http.Response, []byte, error) {
+		resp, err := t.roundTrip(req)
+		if err != nil {
+			return nil, nil, err
+		}
+		body, _ := io.ReadAll(resp.Body) // a bytes.Reader: cannot fail
+		resp.Body.Close()
+		return resp, body, nil
+	}
+	if t.keeper == nil {
+		return get()
+	}
+	ans, err := t.keeper.Robots(req.Context(), req.URL.Scheme+"://"+req.URL.Host, func(context.Context) (frontier.RobotsAnswer, error) {
+		resp, body, err := get()
+		if err != nil {
+			return frontier.RobotsAnswer{}, err
+		}
+		return frontier.RobotsAnswer{Status: resp.StatusCode, Body: body}, nil
+	})
+	if err != nil {
+		var fe *fetchError
+		if !errors.As(err, &fe) {
+			err = &fetchError{kind: "network", err: fmt.Errorf("robots.txt of %s: %w", req.URL.Host, err)}
+		}
+		return nil, nil, err
+	}
+	return &http.Response{
+		Status: fmt.Sprintf("%d %s", ans.Status, http.StatusText(ans.Status)), StatusCode: ans.Status,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: http.Header{},
+		ContentLength: int64(len(ans.Body)), Request: req,
+	}, ans.Body, nil
 }
 
 // sharedFetch is one robots.txt fetch and its waiters.
@@ -238,6 +278,9 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		}
 		at, err := g.acquire(req.Context(), t.interval())
 		if err != nil {
+			if why := g.parkedWhy(); why != "" {
+				return nil, &fetchError{kind: "parked", err: fmt.Errorf("%s: host parked: %s", req.URL, why)}
+			}
 			return nil, &fetchError{kind: "canceled", err: err}
 		}
 		if t.onStart != nil {

@@ -134,6 +134,13 @@ func (v *visitor) fetch(ctx context.Context, d item) (*fetched, error) {
 		out.canceled = true
 		return &fetched{out: out}, nil
 	}
+	if sl.hops == 0 && classify(err) == "parked" {
+		// Refused unsent: the host was parked meanwhile (by another seed
+		// or worker). The item goes back to its frontier, which the next
+		// run resumes.
+		out.canceled = true
+		return &fetched{out: out}, nil
+	}
 
 	capt := archive.Capture{
 		RunID: v.runID, URL: d.URL, FinalURL: sl.finalURL, Seed: v.seed.URL, Agency: v.seed.Agency,

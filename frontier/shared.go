@@ -32,3 +32,59 @@ type Joiner interface {
 type Spreader interface {
 	Busy(ctx context.Context, seed string) (bool, error)
 }
+
+// RobotsAnswer is a host's robots.txt as fetched: what a robots.txt
+// parser reads of the response.
+type RobotsAnswer struct {
+	Status int
+	Body   []byte
+}
+
+// RobotsKeeper is implemented by a Store that several workers share: it
+// keeps each host's robots.txt for the crawl (one generation), so one
+// worker fetches it and every worker obeys the same rules. Robots returns
+// the answer kept under key (scheme://host:port). When none is kept, it
+// calls fetch, once across all workers: the others wait for that answer,
+// and should the worker fetching it die, another takes over. What fetch
+// returns is kept; a fetch error is returned and not kept, so the next
+// caller tries again.
+type RobotsKeeper interface {
+	Robots(ctx context.Context, key string, fetch func(context.Context) (RobotsAnswer, error)) (RobotsAnswer, error)
+}
+
+// Parker is implemented by a Store that several workers share. A host
+// that one worker parks (it failed too many requests in a row, see
+// crawler/park.go) is parked for every worker, with the reason, until the
+// crawl's next generation. The shared Clock's Start then answers with a
+// *ParkedError for the host, so a worker learns of it at its next request.
+type Parker interface {
+	// Park records host as parked, and why. The first reason stays.
+	Park(ctx context.Context, host, reason string) error
+	// Parked returns why host is parked, or "".
+	Parked(ctx context.Context, host string) (reason string, err error)
+}
+
+// ParkedError is a shared Clock's answer for a host that a worker parked.
+type ParkedError struct {
+	Host, Reason string
+}
+
+func (e *ParkedError) Error() string { return "host " + e.Host + " parked: " + e.Reason }
+
+// Suspender is implemented by the Queue of a store that several workers
+// share. A seed that stops because its host is parked is over for this
+// generation, for every worker, and keeps its frontier: the next
+// generation resumes it, as the next run resumes a parked seed's frontier
+// in the archive.
+type Suspender interface {
+	Suspend(ctx context.Context) error
+}
+
+// Spender is implemented by the Queue of a store that several workers
+// share, so a seed's page budget (--max-pages) holds across them. Spend
+// takes one page of a budget of max for the seed in this generation: ok
+// is false once max pages have been taken, by any worker; left is how
+// many are left after this one.
+type Spender interface {
+	Spend(ctx context.Context, max int) (ok bool, left int, err error)
+}

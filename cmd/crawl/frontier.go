@@ -64,7 +64,10 @@ Reads the shared frontier of a crawl run by several workers (crawl run
 --frontier) without joining it: the crawl's generation (one per crawl of
 the seed lists), the seeds not finished yet with their pending and claimed
 items, how many hosts have items queued or in flight and which hosts wait
-more than a minute for their next request (Retry-After, backoff), every
+more than a minute for their next request (Retry-After, backoff), the
+hosts parked (a worker saw too many failures in a row: no worker sends them
+a request until the next generation) with the reason, the seeds suspended
+because their host is parked (their frontiers resume next generation), every
 worker with its pages finished and whether its lease is current (a worker
 that is not alive has been killed or cut off: its claims go back to the
 others when its lease runs out), and the claim held longest.`,
@@ -109,9 +112,15 @@ func runStatus(ctx context.Context, e *env, fs *flagSet) error {
 		state = "in progress"
 	}
 	fmt.Fprintf(w, "crawl %q, generation %d: %s; %d of %d seeds open\n", st.Crawl, st.Generation, state, len(st.Open), st.Seeds)
-	fmt.Fprintf(w, "hosts: %d queued, %d in flight, %d waiting over a minute\n", st.Hosts.Queued, st.Hosts.InFlight, len(st.Hosts.Waiting))
+	fmt.Fprintf(w, "hosts: %d queued, %d in flight, %d waiting over a minute, %d parked\n", st.Hosts.Queued, st.Hosts.InFlight, len(st.Hosts.Waiting), len(st.Hosts.Parked))
 	for _, h := range st.Hosts.Waiting {
 		fmt.Fprintf(w, "  waiting: %s\n", h)
+	}
+	for _, h := range st.Hosts.Parked {
+		fmt.Fprintf(w, "  parked: %s by %s: %s\n", h.Host, h.Worker, h.Reason)
+	}
+	for _, s := range st.Suspended {
+		fmt.Fprintf(w, "  suspended seed (host parked; resumes next generation): %s\n", s)
 	}
 	fmt.Fprintf(w, "workers: %d\n", len(st.Workers))
 	for _, wk := range st.Workers {

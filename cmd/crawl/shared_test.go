@@ -185,14 +185,14 @@ func TestSharedCrawl(t *testing.T) {
 	t.Logf("1 worker: %s, %d requests; 3 workers: %s, %d requests; ratio %.2f (machine shared with other jobs)",
 		one.Round(time.Millisecond), len(singleLog), three.Round(time.Millisecond), len(log), three.Seconds()/one.Seconds())
 
-	// No URL fetched twice across workers (robots.txt is each worker's own).
+	// No URL fetched twice across workers, robots.txt included (Redis
+	// keeps it: one worker fetches it, all obey it).
 	seen := map[string]string{}
 	workersOf := map[string]map[string]bool{}
 	robots := 0
 	for _, h := range log {
 		if h.path == "/robots.txt" {
 			robots++
-			continue
 		}
 		u := h.host + h.path
 		if w, ok := seen[u]; ok {
@@ -206,14 +206,14 @@ func TestSharedCrawl(t *testing.T) {
 	}
 	want := map[string]bool{}
 	for _, h := range singleLog {
-		if h.path != "/robots.txt" {
-			want[h.host+h.path] = true
-		}
+		want[h.host+h.path] = true
 	}
-	if len(seen) != len(want) || len(want) < 18*6 {
-		t.Errorf("3 workers fetched %d distinct pages, 1 worker %d (at least 18 hosts × home, column, 4 reports)", len(seen), len(want))
+	if len(seen) != len(want) || len(want) < 18*7 {
+		t.Errorf("3 workers fetched %d distinct URLs, 1 worker %d (at least 18 hosts × robots.txt, home, column, 4 reports)", len(seen), len(want))
 	}
-	t.Logf("robots.txt fetched %d times (once per worker per host it served)", robots)
+	if robots != 18 {
+		t.Errorf("3 workers fetched robots.txt %d times, want once per host (18)", robots)
+	}
 	// The per-host rate holds across workers.
 	checkSpacing(t, log, 200*time.Millisecond)
 	shared := 0
@@ -256,10 +256,8 @@ func TestSharedCrawl(t *testing.T) {
 	again := 0
 	counts := map[string]int{}
 	for _, h := range killLog {
-		if h.path != "/robots.txt" {
-			if counts[h.host+h.path]++; counts[h.host+h.path] == 2 {
-				again++
-			}
+		if counts[h.host+h.path]++; counts[h.host+h.path] == 2 {
+			again++
 		}
 	}
 	t.Logf("kill run: %d requests, %d pages fetched again (the killed worker's in flight)", len(killLog), again)
@@ -269,6 +267,33 @@ func TestSharedCrawl(t *testing.T) {
 	killMerged := filepath.Join(dir, "kill-merged.db")
 	mustCrawl(t, dir, append([]string{"merge", "--db", killMerged}, killShards...)...)
 	sameExport(t, dir, single, killMerged)
+
+	// --max-pages is each seed's budget across the workers: 3 pages per
+	// host (home, column, one report), however the workers split it.
+	cmds, outs = nil, nil
+	for k := range 3 {
+		c, out := startWorker(t, dir, seeds, filepath.Join(dir, fmt.Sprintf("budget-%d.db", k+1)), srv.URL("crawl=budget&lease=2s"), k+1, "--max-pages", "3")
+		cmds, outs = append(cmds, c), append(outs, out)
+	}
+	for k, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("worker %d with --max-pages 3: %v\n%s", k+1, err, outs[k])
+		}
+	}
+	pagesOf := map[string]int{}
+	for _, h := range portal.takeLog() {
+		if h.path != "/robots.txt" {
+			pagesOf[h.host]++
+		}
+	}
+	for host, n := range pagesOf {
+		if n != 3 {
+			t.Errorf("--max-pages 3 with 3 workers: %s got %d page requests, want 3", host, n)
+		}
+	}
+	if len(pagesOf) != 18 {
+		t.Errorf("--max-pages 3: %d hosts crawled, want 18", len(pagesOf))
+	}
 
 	// Three workers on two hosts of 24 reports each: they share each
 	// host, and its rate.
@@ -290,9 +315,6 @@ func TestSharedCrawl(t *testing.T) {
 	checkSpacing(t, twoLog, 200*time.Millisecond)
 	by := map[string]map[string]int{}
 	for _, h := range twoLog {
-		if h.path == "/robots.txt" {
-			continue
-		}
 		if by[h.host] == nil {
 			by[h.host] = map[string]int{}
 		}
@@ -322,14 +344,13 @@ func TestSharedCrawl(t *testing.T) {
 // that). A single gap may be shorter than interval: the clock grants
 // starts interval apart, and the arrival adds the worker's delay between
 // the grant and the send, tens of ms on a machine shared by many jobs.
-// robots.txt is left out: colly fetches it itself, outside the limit.
+// robots.txt counts like any request: it is fetched under the host's
+// clock too.
 func checkSpacing(t *testing.T, log []hit, interval time.Duration) {
 	t.Helper()
 	byHost := map[string][]time.Time{}
 	for _, h := range log {
-		if h.path != "/robots.txt" {
-			byHost[h.host] = append(byHost[h.host], h.at)
-		}
+		byHost[h.host] = append(byHost[h.host], h.at)
 	}
 	closest, lowestMean := time.Hour, time.Hour
 	for host, ts := range byHost {

@@ -660,7 +660,7 @@ func (c *clock) key(host string) string { return c.s.prefix + "clock:" + host }
 func (c *clock) Start(ctx context.Context, host string, interval time.Duration) (time.Time, time.Duration, error) {
 	var r []any
 	err := c.s.retry(ctx, "clock of "+host, func() error {
-		v, err := scriptStart.Run(ctx, c.s.rdb, nil, c.key(host), interval.Microseconds()).Result()
+		v, err := scriptStart.Run(ctx, c.s.rdb, nil, c.key(host), interval.Microseconds(), c.s.prefix+"parked", host).Result()
 		r, _ = v.([]any)
 		return err
 	})
@@ -671,6 +671,10 @@ func (c *clock) Start(ctx context.Context, host string, interval time.Duration) 
 		return time.Time{}, 0, fmt.Errorf("redis frontier: clock of %s: unexpected answer %v", host, r)
 	}
 	ok, _ := r[0].(int64)
+	if ok == 2 {
+		by, _ := r[1].(string)
+		return time.Time{}, 0, parkedError(host, by)
+	}
 	v, _ := r[1].(int64)
 	if ok == 1 {
 		return time.UnixMicro(v), 0, nil

@@ -15,11 +15,15 @@ import "github.com/redis/go-redis/v9"
 //	P workers        hash worker id → "host pid start-time"
 //	P alive:<w>      exists while worker w is alive (a lease its heartbeat renews)
 //	P pages          hash worker id → items it finished
-//	P clock:<host>   the host's next start, Redis time in ms (the politeness clock)
+//	P clock:<host>   the host's next start, Redis time in µs (the politeness clock)
+//	P parked         hash host → worker id "|" reason: hosts parked in this generation
+//	P robots:<sh>    hash gen, status, body: robots.txt of scheme://host <sh>, kept for the generation
+//	P robotsby:<sh>  the worker fetching that robots.txt now (others wait for its answer)
 //
 // Seed keys (Q = P "q:<seed id>:"):
 //
-//	Q meta   hash gen, state (a active, f finished), seed URL
+//	Q meta   hash gen, state (a active, f finished, p parked: over in this
+//	         generation, its frontier kept for the next), seed URL
 //	Q pend   zset of pending items: score −priority, member seq(16 hex) ‖ key,
 //	         so equal priorities pop in push order
 //	Q state  hash key → p pending, c claimed, d done (Known, and the seen set)
@@ -29,6 +33,7 @@ import "github.com/redis/go-redis/v9"
 //	Q seq    push counter
 //	Q rc     exists for 2 s after a sweep of lapsed claims (rate-limits sweeps)
 //	Q on     set of the workers that began the seed (Busy)
+//	Q spent  pages of the seed's budget taken by all workers (Spend)
 
 // luaCommon is prepended to every queue script. ARGV[1] = P, ARGV[2] = Q,
 // ARGV[3] = worker id.
@@ -160,7 +165,16 @@ if redis.call('HGET', Q..'meta', 'gen') == gen then
   if redis.call('HGET', Q..'meta', 'state') == 'a' then redis.call('SADD', Q..'on', W) end
   return 1
 end
-redis.call('DEL', Q..'pend', Q..'state', Q..'item', Q..'pos', Q..'claim', Q..'seq', Q..'rc', Q..'on')
+if redis.call('HGET', Q..'meta', 'state') == 'p' then
+  -- parked in an earlier generation: its frontier resumes
+  sweep()
+  redis.call('DEL', Q..'on', Q..'spent')
+  redis.call('SADD', Q..'on', W)
+  redis.call('HSET', Q..'meta', 'gen', gen, 'state', 'a')
+  redis.call('SADD', P..'open', ARGV[4])
+  return 1
+end
+redis.call('DEL', Q..'pend', Q..'state', Q..'item', Q..'pos', Q..'claim', Q..'seq', Q..'rc', Q..'on', Q..'spent')
 redis.call('SADD', Q..'on', W)
 redis.call('HSET', Q..'meta', 'gen', gen, 'state', 'a', 'seed', ARGV[5])
 redis.call('SADD', P..'open', ARGV[4])
@@ -193,6 +207,7 @@ return {redis.call('ZCARD', Q..'pend'), others}
 // generation: its keys go, a finished mark stays (a worker that begins it
 // later finds nothing to do) and it leaves the open set.
 var scriptFinish = redis.NewScript(luaCommon + `
+-- spent stays: a worker still on the seed must not find a fresh budget
 redis.call('DEL', Q..'pend', Q..'state', Q..'item', Q..'pos', Q..'claim', Q..'seq', Q..'rc', Q..'on')
 redis.call('HSET', Q..'meta', 'gen', redis.call('GET', P..'gen'), 'state', 'f')
 redis.call('SREM', P..'open', ARGV[4])
@@ -224,7 +239,7 @@ if gen == 0 or redis.call('SCARD', P..'open') == 0 then
   gen = gen + 1
   redis.call('SET', P..'gen', gen)
   -- a new crawl: count pages afresh, forget workers that have gone
-  redis.call('DEL', P..'pages', P..'joined')
+  redis.call('DEL', P..'pages', P..'joined', P..'parked')
   local ws = redis.call('HKEYS', P..'workers')
   for _, w in ipairs(ws) do
     if w ~= W and redis.call('EXISTS', P..'alive:'..w) == 0 then redis.call('HDEL', P..'workers', w) end
@@ -235,7 +250,8 @@ redis.call('HSET', P..'workers', W, ARGV[3])
 redis.call('SET', P..'alive:'..W, '1', 'PX', ARGV[4])
 for i = 5, #ARGV - 1, 2 do
   local Q = P..'q:'..ARGV[i]..':'
-  if redis.call('HGET', Q..'meta', 'gen') ~= tostring(gen) or redis.call('HGET', Q..'meta', 'state') ~= 'f' then
+  local st = redis.call('HGET', Q..'meta', 'state')
+  if redis.call('HGET', Q..'meta', 'gen') ~= tostring(gen) or (st ~= 'f' and st ~= 'p') then
     redis.call('SADD', P..'open', ARGV[i])
     redis.call('HSET', P..'seeds', ARGV[i], ARGV[i + 1])
   end
@@ -250,10 +266,13 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 `
 
-// scriptStart: ARGV[1] = clock key, ARGV[2] interval µs. Takes the
-// host's slot if it has come: returns {1, now µs} and moves the slot to
-// now + interval; otherwise {0, µs to wait}.
+// scriptStart: ARGV[1] = clock key, ARGV[2] interval µs, ARGV[3] the
+// parked hash, ARGV[4] the host. Takes the host's slot if it has come:
+// returns {1, now µs} and moves the slot to now + interval; otherwise
+// {0, µs to wait}; {2, "worker|reason"} if a worker parked the host.
 var scriptStart = redis.NewScript(luaNowUS + `
+local parked = redis.call('HGET', ARGV[3], ARGV[4])
+if parked then return {2, parked} end
 local next = tonumber(redis.call('GET', ARGV[1]) or '0')
 if next > now then return {0, next - now} end
 local iv = tonumber(ARGV[2])
@@ -271,5 +290,71 @@ local next = tonumber(redis.call('GET', ARGV[1]) or '0')
 if now + d > next then
   redis.call('SET', ARGV[1], string.format('%d', now + d), 'PX', math.floor(d / 1000) + 60000)
 end
+return 0
+`)
+
+// scriptSpend: ARGV[4] the budget. Takes one page of the seed's budget
+// for this generation. Returns {1, pages left} or {0, 0} once spent.
+var scriptSpend = redis.NewScript(luaCommon + `
+local max = tonumber(ARGV[4])
+local spent = tonumber(redis.call('GET', Q..'spent') or '0')
+if spent >= max then return {0, 0} end
+spent = redis.call('INCR', Q..'spent')
+return {1, max - spent}
+`)
+
+// scriptSuspend: ARGV[4] seed id. The seed stops because its host is
+// parked: begun in this generation, it is over for now and keeps its
+// frontier for the next (state p); not begun, it is simply over (f).
+var scriptSuspend = redis.NewScript(luaCommon + `
+local gen = redis.call('GET', P..'gen')
+if redis.call('HGET', Q..'meta', 'gen') == gen and redis.call('HGET', Q..'meta', 'state') == 'a' then
+  redis.call('HSET', Q..'meta', 'state', 'p')
+elseif redis.call('HGET', Q..'meta', 'gen') ~= gen then
+  redis.call('HSET', Q..'meta', 'gen', gen, 'state', 'f')
+end
+redis.call('SREM', P..'open', ARGV[4])
+return 0
+`)
+
+// scriptPark: ARGV[1] = P, ARGV[2] worker, ARGV[3] host, ARGV[4] reason.
+// The first worker to park a host names the reason.
+var scriptPark = redis.NewScript(`
+if redis.call('EXISTS', ARGV[1]..'gen') == 0 then
+  return redis.error_reply('GONGKAI_LOST crawl state missing')
+end
+redis.call('HSETNX', ARGV[1]..'parked', ARGV[3], ARGV[2]..'|'..ARGV[4])
+return 0
+`)
+
+// scriptRobots: ARGV[1] = P, ARGV[2] worker, ARGV[3] scheme://host.
+// Returns {1, status, body} when the generation's robots.txt is kept;
+// {2} when the caller is to fetch it (nobody alive is fetching it);
+// {0} when a live worker (this one too, on another goroutine) is
+// fetching it.
+var scriptRobots = redis.NewScript(`
+local P, W = ARGV[1], ARGV[2]
+local gen = redis.call('GET', P..'gen')
+if not gen then return redis.error_reply('GONGKAI_LOST crawl state missing') end
+local R, L = P..'robots:'..ARGV[3], P..'robotsby:'..ARGV[3]
+if redis.call('HGET', R, 'gen') == gen then
+  return {1, redis.call('HGET', R, 'status'), redis.call('HGET', R, 'body')}
+end
+local by = redis.call('GET', L)
+if by and redis.call('EXISTS', P..'alive:'..by) == 1 then return {0} end
+redis.call('SET', L, W, 'PX', 600000)
+return {2}
+`)
+
+// scriptRobotsPut: ARGV[1] = P, ARGV[2] worker, ARGV[3] scheme://host,
+// ARGV[4] status ("" for a failed fetch: nothing is kept), ARGV[5] body.
+// Keeps the answer for the generation and lets the waiters have it.
+var scriptRobotsPut = redis.NewScript(`
+local P, W = ARGV[1], ARGV[2]
+local R, L = P..'robots:'..ARGV[3], P..'robotsby:'..ARGV[3]
+if ARGV[4] ~= '' then
+  redis.call('HSET', R, 'gen', redis.call('GET', P..'gen'), 'status', ARGV[4], 'body', ARGV[5])
+end
+if redis.call('GET', L) == W then redis.call('DEL', L) end
 return 0
 `)

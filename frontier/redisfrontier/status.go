@@ -13,12 +13,15 @@ import (
 
 // Status is a shared crawl as Redis holds it, for `crawl status`.
 type Status struct {
-	Crawl      string        `json:"crawl"`
-	Generation int64         `json:"generation"` // 0: no crawl has started
-	Seeds      int           `json:"seeds"`      // seeds registered by any worker, ever
-	Open       []SeedStatus  `json:"open"`       // seeds not finished in this generation
-	Hosts      HostCounts    `json:"hosts"`
-	Workers    []WorkerState `json:"workers"`
+	Crawl      string       `json:"crawl"`
+	Generation int64        `json:"generation"` // 0: no crawl has started
+	Seeds      int          `json:"seeds"`      // seeds registered by any worker, ever
+	Open       []SeedStatus `json:"open"`       // seeds not finished in this generation
+	// Suspended are seeds stopped by their parked host: over in this
+	// generation, their frontiers kept for the next.
+	Suspended []string      `json:"suspended,omitempty"`
+	Hosts     HostCounts    `json:"hosts"`
+	Workers   []WorkerState `json:"workers"`
 	// OldestClaim is the claim held longest (zero if none): a worker
 	// stuck on one fetch, or a dead one whose lease has not run out.
 	OldestClaim *Claim `json:"oldest_claim,omitempty"`
@@ -38,6 +41,16 @@ type HostCounts struct {
 	// Waiting are hosts whose next start is more than a minute away
 	// (Retry-After, or backed off after failures): parked for now.
 	Waiting []string `json:"waiting,omitempty"`
+	// Parked are hosts a worker parked (too many failures in a row): no
+	// worker sends them a request until the next generation.
+	Parked []ParkedHost `json:"parked,omitempty"`
+}
+
+// ParkedHost is a host parked in this generation, why, and by whom.
+type ParkedHost struct {
+	Host   string `json:"host"`
+	Reason string `json:"reason"`
+	Worker string `json:"worker"`
 }
 
 // WorkerState is one worker that has joined the crawl.
@@ -130,6 +143,25 @@ func Inspect(ctx context.Context, c Config) (Status, error) {
 		st.Open = append(st.Open, ss)
 	}
 	sort.Slice(st.Open, func(i, j int) bool { return st.Open[i].Seed < st.Open[j].Seed })
+	for id, seed := range seeds {
+		m, err := rdb.HMGet(ctx, p+"q:"+id+":meta", "gen", "state").Result()
+		if err != nil {
+			return st, err
+		}
+		if m[0] == strconv.FormatInt(gen, 10) && m[1] == "p" {
+			st.Suspended = append(st.Suspended, seed)
+		}
+	}
+	sort.Strings(st.Suspended)
+	parked, err := rdb.HGetAll(ctx, p+"parked").Result()
+	if err != nil {
+		return st, err
+	}
+	for host, v := range parked {
+		w, why, _ := strings.Cut(v, "|")
+		st.Hosts.Parked = append(st.Hosts.Parked, ParkedHost{Host: host, Reason: why, Worker: w})
+	}
+	sort.Slice(st.Hosts.Parked, func(i, j int) bool { return st.Hosts.Parked[i].Host < st.Hosts.Parked[j].Host })
 	st.Hosts.Queued, st.Hosts.InFlight = len(queued), len(inFlight)
 
 	var cursor uint64

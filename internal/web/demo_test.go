@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -84,6 +86,15 @@ func TestDemoArchive(t *testing.T) {
 		}
 
 		res, body = get(t, s, "/report/"+latest)
+		if sv.InAttachment {
+			// The attachment's own digest leads to its page's report,
+			// the version with this attachment.
+			loc := res.Header.Get("Location")
+			if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/report/"+link+".") || !strings.HasSuffix(loc, "."+latest) {
+				t.Errorf("report of attachment %s: %d to %q, want its page's version %s.…%s", u, res.StatusCode, loc, link, latest)
+			}
+			res, body = get(t, s, loc)
+		}
 		if res.StatusCode != 200 {
 			t.Fatalf("report %s: %d", u, res.StatusCode)
 		}
@@ -122,6 +133,12 @@ func TestDemoArchive(t *testing.T) {
 			if !strings.Contains(body, `href="/raw/`+latest+`"`) {
 				t.Errorf("notice page %s does not link the archived attachment %s", sv.URL, u)
 			}
+			// One report in two files: both listed, the tables marked as
+			// the attachment's.
+			if !strings.Contains(body, `id="files"`) || !strings.Contains(body, "page <small>"+sv.URL+"</small>") ||
+				!strings.Contains(body, "attachment <small>"+u+"</small>") || strings.Count(body, `<span class="tag">tables</span>`) != 1 {
+				t.Errorf("report page of %s does not list its page and %s as its files", sv.URL, u)
+			}
 			linked++
 		}
 
@@ -149,6 +166,17 @@ func TestDemoArchive(t *testing.T) {
 		if sv.Kind == demoportal.KindReport && !sv.Disallowed && sv.InAttachment {
 			inAttachment++
 		}
+	}
+	// The home page counts each report once: a page and its attachment
+	// are one (this crawl's reports, the revised one with two versions).
+	reports := map[string]bool{}
+	for _, sv := range dp.Truth() {
+		if sv.Kind == demoportal.KindReport && !sv.Disallowed {
+			reports[sv.URL] = true
+		}
+	}
+	if _, home := get(t, s, "/"); !strings.Contains(home, fmt.Sprintf("<dt>Reports 年度报告</dt><dd>%d (", len(reports))) {
+		t.Errorf("the home page does not count the %d reports the portal published once each", len(reports))
 	}
 	if linked != inAttachment || linked == 0 {
 		t.Errorf("%d archived attachments linked, want the %d reports published only as attachments", linked, inAttachment)

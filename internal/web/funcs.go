@@ -7,7 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gongkai/gongkai/internal/export"
 )
+
+// short is the first 12 characters of a digest.
+func short(d string) string { return d[:min(12, len(d))] }
 
 // funcs are the helpers the page templates use.
 var funcs = template.FuncMap{
@@ -29,7 +34,15 @@ var funcs = template.FuncMap{
 		}
 		return strconv.FormatFloat(*v, 'f', -1, 64)
 	},
-	"short": func(d string) string { return d[:min(12, len(d))] },
+	"short": short,
+	// shortKey shortens each digest of a version key (page + attachments).
+	"shortKey": func(key string) string {
+		parts := strings.Split(key, export.KeySep)
+		for i, d := range parts {
+			parts[i] = short(d)
+		}
+		return strings.Join(parts, " + ")
+	},
 	// fileExt names a file by its extension ("PDF"), "file" when it has none.
 	"fileExt": func(u string) string {
 		if p, err := url.Parse(u); err == nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/archive"
@@ -53,7 +54,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	sort.Strings(page.Regions)
 	sort.Slice(page.Agencies, func(i, j int) bool { return page.Agencies[i].Agency < page.Agencies[j].Agency })
 	if q == "" && region == "" {
-		if page.Overview, err = s.home.get(r.Context(), s.store); err != nil {
+		if page.Overview, err = s.overview(r.Context()); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -88,52 +89,80 @@ func (s *Server) handleAgency(w http.ResponseWriter, r *http.Request) {
 
 type reportPage struct {
 	Rec      *extract.Record
-	Digest   string
+	Digest   string // the page's (or the file's) payload: the archived page and text links
 	Tables   []tableView
 	Failed   []checkView // failed checks in words; their cells are highlighted in Tables
 	Versions []versionView
 	Pub      *publication.Info // the files of a page grouped with attachments carrying the same report
 }
 
+// versionView is one version of a report: of its one file, or of a page
+// and the attachments carrying the same report (a new one whenever any of
+// the files changed).
 type versionView struct {
-	archive.Version
-	Current  bool
-	Previous string // digest of the version before, for a diff link
+	Seq                 int
+	Key                 string // names it in /report and /diff links
+	FirstSeen, LastSeen time.Time
+	Captures            int
+	Current             bool
+	Previous            string // key of the version before, for a diff link
 }
 
 func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
-	digest := r.PathValue("digest")
-	rec, p, err := s.loadRecord(digest)
+	sv, err := s.loadVersion(r.Context(), r.PathValue("digest"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	// Only this page shows attachments, so only it looks up their archived bytes.
-	if err := export.FillAttachments(s.store, rec); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// A page and the attachments carrying the same report show as one.
-	rec, pub, err := export.ForPage(s.store, nil, p.URL, digest, rec)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	versions, err := s.store.Versions(p.URL)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	failed, cells := explainChecks(rec)
-	page := reportPage{Rec: rec, Digest: digest, Tables: tableViews(rec, cells), Pub: pub, Failed: failed}
-	for i, v := range versions {
-		vv := versionView{Version: v, Current: v.Digest == digest}
-		if i > 0 {
-			vv.Previous = versions[i-1].Digest
+	if sv.Owner != "" {
+		// An attachment carrying its page's report is shown with the page.
+		if key := versionOf(sv.Refs, sv.Key); key != "" {
+			http.Redirect(w, r, "/report/"+key, http.StatusSeeOther)
+			return
 		}
-		page.Versions = append(page.Versions, vv)
+		sv.Refs = nil
+	}
+	failed, cells := explainChecks(sv.Rec)
+	page := reportPage{Rec: sv.Rec, Digest: sv.Parsed.Digest, Tables: tableViews(sv.Rec, cells), Pub: sv.Pub, Failed: failed}
+	if page.Versions, err = s.versionViews(sv); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.render(w, "report.html", page)
+}
+
+// versionViews lists the report's versions, marking the one shown.
+func (s *Server) versionViews(sv shownVersion) ([]versionView, error) {
+	refs := sv.Refs
+	if refs == nil {
+		vs, err := s.store.Versions(sv.Parsed.URL)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			refs = append(refs, export.VersionRef{URL: sv.Parsed.URL, Page: v, Start: v.FirstSeen})
+		}
+	}
+	var out []versionView
+	for i, ref := range refs {
+		vv := versionView{Seq: i + 1, Key: ref.Key(), FirstSeen: ref.Page.FirstSeen, LastSeen: ref.Page.LastSeen,
+			Captures: len(ref.Page.CaptureIDs)}
+		if ref.Grouped() {
+			// The captures of every file in the version's time span.
+			rv, err := ref.Load(s.store)
+			if err != nil {
+				return nil, err
+			}
+			vv.Captures, vv.FirstSeen = len(rv.Record.CapturedAt), ref.Start
+			vv.LastSeen = capturedAt(rv.Record.CapturedAt, -1)
+		}
+		vv.Current = vv.Key == sv.Key
+		if i > 0 {
+			vv.Previous = out[i-1].Key
+		}
+		out = append(out, vv)
+	}
+	return out, nil
 }
 
 // handleRaw serves the archived page decoded to UTF-8 under a sandboxing
@@ -181,12 +210,20 @@ func (s *Server) handleText(w http.ResponseWriter, r *http.Request) {
 
 type diffPage struct {
 	A, B       *extract.Record
-	DigestA    string
+	DigestA    string // the versions' keys
 	DigestB    string
+	Files      []fileChange     // a grouped publication's files that changed
 	Cells      []cellChangeView // in the official table order
 	Lines      []diffLine       // unchanged runs collapsed
 	TextSame   bool
 	LinesTrunc bool
+}
+
+// fileChange is one file of a publication whose payload differs between
+// the two versions ("" where the version has no such file).
+type fileChange struct {
+	Role, URL string
+	Old, New  string
 }
 
 // cellChangeView is one changed cell named by its official labels, with
@@ -197,21 +234,24 @@ type cellChangeView struct {
 	Spans        []span
 }
 
+// handleDiff compares two versions of a report: of its one file, or of a
+// page with the attachments carrying the same report (the merged records,
+// so a cell corrected in the PDF under an unchanged page shows).
 func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
-	da, db := r.PathValue("a"), r.PathValue("b")
-	a, _, err := s.loadRecord(da)
+	va, err := s.loadVersion(r.Context(), r.PathValue("a"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	b, _, err := s.loadRecord(db)
+	vb, err := s.loadVersion(r.Context(), r.PathValue("b"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	a, b := va.Rec, vb.Rec
 	lines, trunc := diffText(a.Text, b.Text)
-	page := diffPage{A: a, B: b, DigestA: da, DigestB: db, Lines: collapseSame(lines, 2),
-		TextSame: a.Text == b.Text, LinesTrunc: trunc}
+	page := diffPage{A: a, B: b, DigestA: va.Key, DigestB: vb.Key, Lines: collapseSame(lines, 2),
+		TextSame: a.Text == b.Text, LinesTrunc: trunc, Files: changedFiles(va, vb)}
 	for _, c := range export.Diff(a, b).Cells {
 		table, row, col := splitCellID(c.Cell)
 		l, _ := tables.LayoutOf(b.Template, table)
@@ -219,6 +259,36 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 			Label: export.LabelZH(b.Template, table, row, col), Spans: charDiff(c.Old, c.New)})
 	}
 	s.render(w, "diff.html", page)
+}
+
+// changedFiles lists the files of grouped versions whose payload differs.
+func changedFiles(a, b shownVersion) []fileChange {
+	if a.Pub == nil && b.Pub == nil {
+		return nil
+	}
+	files := func(v shownVersion) []publication.File {
+		if v.Pub != nil {
+			return v.Pub.Files
+		}
+		return []publication.File{{Role: publication.RolePage, URL: v.Rec.URL, SHA256: v.Parsed.Digest}}
+	}
+	old := map[string]string{}
+	for _, f := range files(a) {
+		old[f.URL] = f.SHA256
+	}
+	var out []fileChange
+	for _, f := range files(b) {
+		if o, ok := old[f.URL]; !ok || o != f.SHA256 {
+			out = append(out, fileChange{Role: f.Role, URL: f.URL, Old: o, New: f.SHA256})
+		}
+		delete(old, f.URL)
+	}
+	for _, f := range files(a) {
+		if _, gone := old[f.URL]; gone {
+			out = append(out, fileChange{Role: f.Role, URL: f.URL, Old: f.SHA256})
+		}
+	}
+	return out
 }
 
 // splitCellID splits "requests.denied.state_secret.total" into table, row

@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/export"
+	"github.com/gongkai/gongkai/internal/publication"
 )
 
 // overview is what the home page says the archive holds.
@@ -43,34 +44,10 @@ type changedReport struct {
 // maxChanged is how many recently changed reports the home page lists.
 const maxChanged = 10
 
-// overviewTTL is how long a computed overview is reused: it reads every
-// report's versions and latest record, which takes seconds on a large
-// archive, and the archive only grows between crawls.
-const overviewTTL = time.Minute
-
-// overviewCache keeps the last overview for overviewTTL.
-type overviewCache struct {
-	mu sync.Mutex
-	v  *overview
-}
-
-func (c *overviewCache) get(ctx context.Context, store *archive.Store) (*overview, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.v != nil && time.Since(c.v.Built) < overviewTTL {
-		return c.v, nil
-	}
-	v, err := buildOverview(ctx, store)
-	if err != nil {
-		return nil, err
-	}
-	c.v = v
-	return v, nil
-}
-
-// buildOverview walks the report records once: every report URL's
-// versions and the checks of its latest version.
-func buildOverview(ctx context.Context, store *archive.Store) (*overview, error) {
+// buildOverview walks the reports once as the exports give them (ix
+// groups a report page with the attachments carrying the same report):
+// every report's versions and the checks of its newest version.
+func buildOverview(ctx context.Context, store *archive.Store, ix *publication.Index) (*overview, error) {
 	o := &overview{Built: time.Now()}
 	urls := map[string]bool{}
 	agencies := map[string]bool{}
@@ -90,37 +67,30 @@ func buildOverview(ctx context.Context, store *archive.Store) (*overview, error)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		vs, err := store.Versions(u)
-		if err != nil || len(vs) == 0 {
-			continue // a URL whose versions cannot be read is left out of the counts
+		refs, err := export.ReportVersions(store, ix, u)
+		if err != nil || len(refs) == 0 {
+			continue // an attachment given with its page, or a URL whose versions cannot be read
 		}
-		last := vs[len(vs)-1]
-		p, err := store.GetParsed(last.Digest)
-		if errors.Is(err, archive.ErrNotFound) || err == nil && p.Kind != extract.KindReport {
-			continue
-		}
+		last := refs[len(refs)-1]
+		r, err := newestReport(store, last)
 		if err != nil {
 			return nil, fmt.Errorf("overview: %s: %w", u, err)
 		}
-		var rec struct {
-			Title  string          `json:"title"`
-			Checks []extract.Check `json:"checks"`
-		}
-		if err := json.Unmarshal(p.JSON, &rec); err != nil {
-			return nil, fmt.Errorf("overview: record of %s: %w", u, err)
+		if r == nil || r.Kind != extract.KindReport {
+			continue
 		}
 		o.Reports++
-		o.Versions += len(vs)
-		years[p.Year]++
-		for _, c := range rec.Checks {
+		o.Versions += len(refs)
+		years[r.Year]++
+		for _, c := range r.Checks {
 			if c.Status == extract.CheckFailed {
 				o.Failed++
 				break
 			}
 		}
-		if len(vs) > 1 {
-			o.Changed = append(o.Changed, changedReport{Agency: p.Agency, Title: rec.Title, Year: p.Year,
-				Digest: last.Digest, Before: vs[len(vs)-2].Digest, Versions: len(vs), At: last.FirstSeen})
+		if len(refs) > 1 {
+			o.Changed = append(o.Changed, changedReport{Agency: r.Agency, Title: r.Title, Year: r.Year,
+				Digest: last.Key(), Before: refs[len(refs)-2].Key(), Versions: len(refs), At: last.Start})
 		}
 	}
 	for y, n := range years {
@@ -142,4 +112,49 @@ func buildOverview(ctx context.Context, store *archive.Store) (*overview, error)
 		}
 	}
 	return o, nil
+}
+
+// overviewRecord is what the overview reads of a report's newest version.
+type overviewRecord struct {
+	Kind, Title, Agency string
+	Year                int
+	Checks              []extract.Check
+}
+
+// newestReport reads the version v of a report: only the fields the
+// overview needs of a report in one file (no capture list), the merged
+// record of a grouped publication (its year and checks may be the
+// attachment's). nil when the version has no record yet.
+func newestReport(store *archive.Store, v export.VersionRef) (*overviewRecord, error) {
+	if v.Grouped() {
+		rv, err := v.Load(store)
+		if errors.Is(err, archive.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		r := rv.Record
+		return &overviewRecord{Kind: r.Kind, Title: r.Title, Agency: r.Agency, Year: r.Year, Checks: r.Checks}, nil
+	}
+	p, err := store.GetParsed(v.Page.Digest)
+	if errors.Is(err, archive.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := &overviewRecord{Kind: p.Kind, Agency: p.Agency, Year: p.Year}
+	if p.Kind != extract.KindReport {
+		return r, nil
+	}
+	var rec struct {
+		Title  string          `json:"title"`
+		Checks []extract.Check `json:"checks"`
+	}
+	if err := json.Unmarshal(p.JSON, &rec); err != nil {
+		return nil, fmt.Errorf("record %s: %w", v.Page.Digest, err)
+	}
+	r.Title, r.Checks = rec.Title, rec.Checks
+	return r, nil
 }

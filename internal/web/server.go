@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/internal/publication"
 )
 
 //go:embed templates/*.html templates/*.css
@@ -28,8 +29,9 @@ type Server struct {
 	log   *log.Logger
 	mux   *http.ServeMux
 	bufs  bufferPool
-	home  overviewCache      // what the home page says the archive holds
-	crawl func() CrawlStatus // the crawls this process runs (status.go); nil for none
+	home  cached[*overview]          // what the home page says the archive holds
+	pubs  cached[*publication.Index] // which attachments carry the same report as which page
+	crawl func() CrawlStatus         // the crawls this process runs (status.go); nil for none
 }
 
 // New returns a Server over store. logger may be nil.
@@ -142,3 +144,21 @@ const rawCSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// index groups the archive's report pages with the attachments carrying
+// the same report (linked, or naming the page as their Parent), as the
+// exports do; rebuilt at most every cacheTTL.
+func (s *Server) index(ctx context.Context) (*publication.Index, error) {
+	return s.pubs.get(func() (*publication.Index, error) { return publication.BuildIndex(ctx, s.store) })
+}
+
+// overview is what the home page says the archive holds.
+func (s *Server) overview(ctx context.Context) (*overview, error) {
+	return s.home.get(func() (*overview, error) {
+		ix, err := s.index(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return buildOverview(ctx, s.store, ix)
+	})
+}
