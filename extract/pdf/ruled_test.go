@@ -61,6 +61,14 @@ func tableHTML(t *testing.T, doc *Document) string {
 	return h[i : j+len("</table>")]
 }
 
+// checkTable requires the document's tables to be written as want.
+func checkTable(t *testing.T, doc *Document, want string) {
+	t.Helper()
+	if got := tableHTML(t, doc); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
 func TestRuledGrid(t *testing.T) {
 	xs, ys := []float64{50, 200, 300, 400}, []float64{100, 120, 140, 160}
 	tests := []struct {
@@ -99,10 +107,7 @@ func TestRuledGrid(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := &Document{PageCount: 1, Pages: []Page{page(1, tc.rules, glyphs...)}}
-			if got := tableHTML(t, doc); got != "<table>\n"+tc.want+"</table>" {
-				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
-			}
+			checkTable(t, &Document{PageCount: 1, Pages: []Page{page(1, tc.rules, glyphs...)}}, "<table>\n"+tc.want+"</table>")
 		})
 	}
 }
@@ -133,9 +138,7 @@ func TestRuledSpans(t *testing.T) {
 		"<tr><td>不予公开</td><td>0</td><td>1</td></tr>\n" +
 		"<tr><td>其他</td><td>2</td><td>0</td></tr>\n" +
 		"</table>"
-	if got := tableHTML(t, doc); got != want {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
+	checkTable(t, doc, want)
 }
 
 // TestRuledWrappedLabel: LibreOffice's narrow label column wraps a label
@@ -147,9 +150,7 @@ func TestRuledWrappedLabel(t *testing.T) {
 		text("总计", 55, 145, 10), text("3", 150, 145, 12),
 	)}}
 	want := "<table>\n<tr><td>其他处理决定</td><td>3</td></tr>\n<tr><td>总计</td><td>3</td></tr>\n</table>"
-	if got := tableHTML(t, doc); got != want {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
+	checkTable(t, doc, want)
 }
 
 // TestRuledAcrossPages: a table broken by the page: its parts are one
@@ -179,9 +180,7 @@ func TestRuledAcrossPages(t *testing.T) {
 		"<tr><td>2.其他法律行政法规禁止公开</td><td>0</td><td>1</td></tr>\n" +
 		"<tr><td>3.三安全一稳定</td><td>2</td><td>3</td></tr>\n" +
 		"</table>"
-	if got := tableHTML(t, doc); got != want {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
+	checkTable(t, doc, want)
 }
 
 // TestRuledFallback: tables without a grid of rules (borderless, or a
@@ -353,4 +352,20 @@ func TestRotatedAndCropped(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRuledRepeatedHeader: header rows repeated at the top of the next
+// page are written once.
+func TestRuledRepeatedHeader(t *testing.T) {
+	xs := []float64{50, 200, 300}
+	p1 := page(1, grid(xs, []float64{700, 720, 740, 760}),
+		text("信息内容", 60, 705, 0), text("数量", 210, 705, 10),
+		text("规章", 60, 725, 20), text("1", 210, 725, 30),
+		text("规范性文件", 60, 745, 40), text("2", 210, 745, 50))
+	p2 := page(2, grid(xs, []float64{60, 80, 100}),
+		text("信息内容", 60, 65, 0), text("数量", 210, 65, 10),
+		text("行政许可", 60, 85, 20), text("3", 210, 85, 30))
+	want := "<table>\n<tr><td>信息内容</td><td>数量</td></tr>\n<tr><td>规章</td><td>1</td></tr>\n" +
+		"<tr><td>规范性文件</td><td>2</td></tr>\n<tr><td>行政许可</td><td>3</td></tr>\n</table>"
+	checkTable(t, &Document{PageCount: 2, Pages: []Page{p1, p2}}, want)
 }
