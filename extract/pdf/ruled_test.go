@@ -1,7 +1,10 @@
 package pdf
 
 import (
+	"bytes"
+	"compress/zlib"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -368,4 +371,37 @@ func TestRuledRepeatedHeader(t *testing.T) {
 	want := "<table>\n<tr><td>信息内容</td><td>数量</td></tr>\n<tr><td>规章</td><td>1</td></tr>\n" +
 		"<tr><td>规范性文件</td><td>2</td></tr>\n<tr><td>行政许可</td><td>3</td></tr>\n</table>"
 	checkTable(t, &Document{PageCount: 2, Pages: []Page{p1, p2}}, want)
+}
+
+// TestAddRulesContentCap: a form whose stream inflates to 8 MB, drawn
+// 200 times, is not decoded 200 times: the document's decoded-bytes cap
+// stops the scan with an error.
+func TestAddRulesContentCap(t *testing.T) {
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(bytes.Repeat([]byte(" "), 8<<20))
+	zw.Close()
+	var b bytes.Buffer
+	var offs []int
+	obj := func(s string) {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offs), s)
+	}
+	b.WriteString("%PDF-1.4\n")
+	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /X0 5 0 R >> >> >>")
+	content := strings.Repeat("/X0 Do ", 200)
+	obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
+	obj(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", z.Len(), z.String()))
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
+	doc := &Document{PageCount: 1, Pages: []Page{{Number: 1, Width: 595, Height: 842}}}
+	if err := AddRules(context.Background(), b.Bytes(), doc); !errors.Is(err, errContentBudget) {
+		t.Errorf("AddRules: %v, want the content cap", err)
+	}
 }
