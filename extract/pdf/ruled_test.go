@@ -405,3 +405,27 @@ func TestAddRulesContentCap(t *testing.T) {
 		t.Errorf("AddRules: %v, want the content cap", err)
 	}
 }
+
+// BenchmarkAddRules: the path scan of the two corpus PDFs (5 pages each),
+// per document: go test -run '^$' -bench AddRules ./extract/pdf
+func BenchmarkAddRules(b *testing.B) {
+	type input struct {
+		data []byte
+		doc  *Document
+	}
+	var ins []input
+	for _, p := range corpusPDFs(b) {
+		doc, err := testEngine(b).Read(context.Background(), p.Bytes, Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ins = append(ins, input{p.Bytes, doc})
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		in := ins[i%len(ins)]
+		if err := AddRules(context.Background(), in.data, in.doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
