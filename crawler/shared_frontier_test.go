@@ -155,15 +155,7 @@ func TestSharedBudget(t *testing.T) {
 func TestSharedPark(t *testing.T) {
 	m := miniredis.RunT(t)
 	bad := reportSite(t)
-	var failing atomic.Int32
-	bad.wrap(func(w http.ResponseWriter, r *http.Request, next http.HandlerFunc) {
-		if strings.HasPrefix(r.URL.Path, "/xxgk/") {
-			failing.Add(1)
-			http.Error(w, "upstream down", http.StatusServiceUnavailable)
-			return
-		}
-		next(w, r)
-	})
+	failing := failUnder(bad, "/xxgk/")
 	cfg := testConfig()
 	cfg.Rate = 200
 	cfg.ParkAfter = 4
@@ -207,4 +199,19 @@ func TestSharedPark(t *testing.T) {
 	if len(got) != 31-int(failing.Load()) {
 		t.Errorf("%d distinct pages after the resumed crawl and %d failed, want 31 in all", len(got), failing.Load())
 	}
+}
+
+// failUnder makes p answer 503 to every request under prefix (the portal's
+// log does not see them) and counts them.
+func failUnder(p *portal, prefix string) *atomic.Int32 {
+	var failing atomic.Int32
+	p.wrap(func(w http.ResponseWriter, r *http.Request, next http.HandlerFunc) {
+		if strings.HasPrefix(r.URL.Path, prefix) {
+			failing.Add(1)
+			http.Error(w, "upstream down", http.StatusServiceUnavailable)
+			return
+		}
+		next(w, r)
+	})
+	return &failing
 }
