@@ -253,20 +253,24 @@ func demoPublications(t *testing.T, dir string) {
 		Publications []struct {
 			Year, Reports, Versions int
 			Template, Kind          string
-			WithAttachments         int            `json:"with_attachments"`
+			WithAttachments         int `json:"with_attachments"`
+			Failed                  int
 			TablesSource            map[string]int `json:"tables_source"`
 		}
 	}
 	if err := json.Unmarshal([]byte(mustCrawl(t, dir, "stats", "--json").stdout), &st); err != nil {
 		t.Fatal(err)
 	}
-	parsed, reports, with, pdf := 0, 0, 0, 0
+	parsed, reports, with, pdf, failed23 := 0, 0, 0, 0, 0
 	for _, r := range st.Reports {
 		if r.Year == 2024 {
 			parsed += r.Count
 		}
 	}
 	for _, p := range st.Publications {
+		if p.Year == 2023 {
+			failed23 += p.Failed
+		}
 		if p.Year == 2024 {
 			reports += p.Reports
 			with += p.WithAttachments
@@ -275,6 +279,9 @@ func demoPublications(t *testing.T, dir string) {
 	}
 	if reports != 1 || with != 1 || pdf != 1 {
 		t.Errorf("stats 2024: %d reports, %d with attachments, %d from PDF; want the wrapper and its PDF once: %+v", reports, with, pdf, st.Publications)
+	}
+	if failed23 < 1 {
+		t.Errorf("stats 2023: %d reports failing a check, want 洪泽区's PDF (review_litigation.totals as published)", failed23)
 	}
 	if parsed < 2 {
 		t.Errorf("stats 2024: %d parsed records, want the page's and the PDF's", parsed)

@@ -26,15 +26,18 @@ A report page and the PDF or DOCX attachment carrying the same report are
 one report in every format (internal/publication): one record, one set of
 rows, one WACZ page entry per version, with the page's metadata, the
 tables of the file that has them, and the files named (JSONL: files,
-tables_url, conflicts; CSV --wide and panel: tables_url, files, conflicts
-at the end of each row).
+tables_url, conflicts; long CSV: tables_source, tables_url and the cell's
+conflict; CSV --wide and panel: tables_url, files, conflicts at the end of
+each row).
 
 jsonl: one record per report version (distinct bytes of one URL), with every
        capture time of those bytes in captured_at.
 csv:   long format, one row per report version × table cell: url, agency,
        year, template, table, row, column, raw, value, sha256, region, kind,
        title, published_date, label_zh (the official row / column label),
-       unit; UTF-8 with a BOM so Excel opens it right. --wide: the
+       unit, tables_source, tables_url, conflict (what the report's other
+       file publishes in this cell when it differs, e.g. "pdf 58"); UTF-8
+       with a BOM so Excel opens it right. --wide: the
        report-level table, one row per report version (kind report unless
        --kind says otherwise): title, region, published date, template,
        tables_source, the key figures, the 总计 of every requests row, every

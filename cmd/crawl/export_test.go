@@ -201,7 +201,7 @@ func TestExportCSV(t *testing.T) {
 	out := filepath.Join(ta.dir, "cells.csv")
 	mustCrawl(t, ta.dir, "export", "--db", ta.db, "--format", "csv", "--agency", "新前街道", "--out", out)
 	rows := readCSVFile(t, out)
-	if strings.Join(rows[0], ",") != "url,agency,year,template,table,row,column,raw,value,sha256,region,kind,title,published_date,label_zh,unit" {
+	if strings.Join(rows[0], ",") != "url,agency,year,template,table,row,column,raw,value,sha256,region,kind,title,published_date,label_zh,unit,tables_source,tables_url,conflict" {
 		t.Fatalf("header %v", rows[0])
 	}
 	// Rebuild each version's tables from the rows and compare with the truth.

@@ -1,8 +1,10 @@
 // Package pdf reads the text layer of a PDF report: every glyph with its
-// position on its page, the document information dictionary, and a layout
-// of lines and table grids rebuilt from those positions (layout.go,
-// grid.go), rendered as a plain HTML page so that a PDF report is read by
-// the same table and metadata stages as a web page or a DOCX attachment.
+// position on its page, the ruling lines drawn on it (rules.go), the
+// document information dictionary, and a layout of lines and tables:
+// tables drawn with borders get their cells from the borders (ruled.go),
+// the others are rebuilt from glyph positions (layout.go, grid.go). The
+// result is a plain HTML page, so that a PDF report is read by the same
+// table and metadata stages as a web page or a DOCX attachment.
 //
 // The glyphs come from an Engine. The one used in production is PDFium
 // compiled to WebAssembly and run inside the process by wazero
@@ -34,6 +36,9 @@ type Page struct {
 	Number        int // 1-based
 	Width, Height float64
 	Glyphs        []Glyph
+	// Rules are the ruling lines drawn on the page (AddRules): table
+	// borders, from which ruled tables get their cells.
+	Rules []Rule
 }
 
 // Info is the document information dictionary (PDF 1.7 §14.3.3).

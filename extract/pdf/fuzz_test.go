@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	lpdf "github.com/ledongthuc/pdf"
 )
 
 // FuzzLayout feeds arbitrary glyph positions to the layout and the table
@@ -72,5 +74,31 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("%d pages read, cap 20", len(doc.Pages))
 		}
 		_ = HTML(doc)
+	})
+}
+
+// FuzzRules feeds arbitrary content streams to the path scanner and the
+// rules it keeps to the ruled-table stage, with a few glyphs on the page:
+// any stream ends within the operator cap, never a panic or a hang.
+func FuzzRules(f *testing.F) {
+	f.Add([]byte("0 0 0 RG q 0.5 w 84.35 709.24 m 500.15 709.24 l S Q q 0.5 w 84.6 709.49 m 84.6 413.09 l S Q"))
+	f.Add([]byte(".24 0 0 -.24 0 842 cm q 3.125 0 0 3.125 0 0 cm 8 971 208 1 re f 8 971 1 26 re f 216 971 1 26 re f 8 997 208 1 re f Q"))
+	f.Add([]byte("q 1 0 0 -1 0 842 cm 0.96 w 230.8 80.1 m 517.6 80.1 l S 0.8 g 74.3 79.6 444.2 27 re f* Q"))
+	f.Add([]byte("BI /W 1 /H 1 ID \x00EI q ((nested) \\) string) <41> [1 2] << /A 1 >> % comment\n 1 2 3 4 re S /Im0 Do"))
+	f.Add([]byte("100 100 m 300 100 l 300 200 l 100 200 l h 200 100 m 200 200 l 100 150 m 300 150 l S"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s := &pathScanner{width: 595, height: 842}
+		s.gs.ctm = identity
+		s.scan(b, lpdf.Value{}, 0)
+		if s.ops > maxPathOps || len(s.rules) > maxPageRules {
+			t.Fatalf("%d operators, %d rules: past the caps", s.ops, len(s.rules))
+		}
+		var gs []Glyph
+		for i, r := range "规章12总计3" {
+			x, y := 110+float64(i%4)*90, 110+float64(i/4)*40
+			gs = append(gs, Glyph{Rune: r, X0: x, Y0: y, X1: x + 8, Y1: y + 10, Seq: i})
+		}
+		p := Page{Number: 1, Width: 595, Height: 842, Glyphs: gs, Rules: s.rules}
+		_ = HTML(&Document{PageCount: 2, Pages: []Page{p, {Number: 2, Width: 595, Height: 842, Glyphs: gs, Rules: s.rules}}})
 	})
 }

@@ -8,7 +8,8 @@ import (
 	"github.com/gongkai/gongkai/extract/tables"
 )
 
-// Tables are rebuilt from positions alone. A value line is a line whose
+// Tables without a grid of borders (three-line tables, borderless ones;
+// ruled.go takes the others) are rebuilt from positions alone. A value line is a line whose
 // last run is a figure (or a blank mark such as — or /). Lines with two runs
 // far apart, and value lines, are tabular; a zone of the document runs
 // from one tabular line to the next until a wide line of running text ends

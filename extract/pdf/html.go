@@ -12,22 +12,44 @@ import (
 // as a <table> (grid.go). The information dictionary's title is the
 // page's <title>, the fallback of the title stage.
 func HTML(doc *Document) string {
-	lines := Lines(doc)
+	lines, tabs := layout(doc)
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
 	b.WriteString(html.EscapeString(strings.TrimSpace(doc.Info.Title)))
 	b.WriteString("</title></head><body>\n")
-	zs := zones(lines)
 	width := textWidth(lines)
 	next := 0
-	for _, z := range zs {
-		writeText(&b, lines[next:z[0]], width, next == 0)
-		writeZone(&b, lines[z[0]:z[1]])
-		next = z[1]
+	for ti := 0; ti < len(tabs); {
+		j := next
+		for j < len(lines) && tabs[ti].after(lines[j]) {
+			j++
+		}
+		writeLines(&b, lines[next:j], width, next == 0)
+		next = j
+		// A table continued on the next page, nothing but page furniture
+		// between the parts, is one table.
+		k := ti + 1
+		for k < len(tabs) && tabs[k].continues(tabs[k-1]) && (next == len(lines) || !tabs[k].after(lines[next])) {
+			k++
+		}
+		writeRuled(&b, tabs[ti:k])
+		ti = k
 	}
-	writeText(&b, lines[next:], width, next == 0)
+	writeLines(&b, lines[next:], width, next == 0)
 	b.WriteString("</body></html>\n")
 	return b.String()
+}
+
+// writeLines writes lines outside ruled tables: running text as
+// paragraphs, tabular zones as tables rebuilt from positions (grid.go).
+func writeLines(b *strings.Builder, lines []Line, width float64, top bool) {
+	next := 0
+	for _, z := range zones(lines) {
+		writeText(b, lines[next:z[0]], width, top && next == 0)
+		writeZone(b, lines[z[0]:z[1]])
+		next = z[1]
+	}
+	writeText(b, lines[next:], width, top && next == 0)
 }
 
 // writeText writes running text as paragraphs. A line that fills the text

@@ -68,11 +68,25 @@ func (l Line) em() float64 {
 }
 
 // Lines lays the glyphs of doc out as lines, pages in order, page numbers
-// printed in the margins left out.
+// printed in the margins left out; the glyphs inside ruled tables
+// (ruled.go) are not in them.
 func Lines(doc *Document) []Line {
+	lines, _ := layout(doc)
+	return lines
+}
+
+// layout finds the ruled tables of every page and lays out the glyphs
+// outside them as lines. Lines and tables are in document space: pages
+// stacked top to bottom.
+func layout(doc *Document) ([]Line, []*docTable) {
 	var out []Line
+	var tabs []*docTable
 	offset := 0.0
 	for _, p := range doc.Pages {
+		for _, t := range ruledTables(p) {
+			p.Glyphs = t.place(p.Glyphs)
+			tabs = append(tabs, &docTable{ruledTable: t, offset: offset})
+		}
 		for _, l := range pageLines(p) {
 			for i := range l.Runs {
 				l.Runs[i].Y0 += offset
@@ -84,7 +98,7 @@ func Lines(doc *Document) []Line {
 		}
 		offset += max(p.Height, 1)
 	}
-	return out
+	return out, tabs
 }
 
 // glyphEm is the size of one glyph: its height, or its width for a CJK

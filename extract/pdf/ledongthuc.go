@@ -59,5 +59,6 @@ func (Ledongthuc) Read(ctx context.Context, data []byte, lim Limits) (doc *Docum
 		}
 		doc.Pages = append(doc.Pages, page)
 	}
+	_ = AddRules(ctx, data, doc)
 	return doc, nil
 }

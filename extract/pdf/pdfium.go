@@ -194,6 +194,11 @@ func (e *PDFium) Read(ctx context.Context, data []byte, lim Limits) (*Document, 
 		if r.err == nil && ctx.Err() != nil {
 			return nil, fmt.Errorf("pdf: read: %w", ctx.Err())
 		}
+		if r.err == nil {
+			// Borders, in Go outside the instance; a file the scanner
+			// cannot follow keeps its text and loses only its rules.
+			_ = AddRules(ctx, data, r.doc)
+		}
 		return r.doc, r.err
 	case <-ctx.Done():
 		return nil, fmt.Errorf("pdf: read: %w", ctx.Err())

@@ -16,9 +16,13 @@ const utf8BOM = "\ufeff"
 // interface spec, then sha256 so two versions of one URL can be told apart,
 // then what a researcher needs without a join: the report's region, kind,
 // title and published date, the cell's official label (docs/codebook.csv)
-// and its unit. Columns are only ever added at the end.
+// and its unit; then where the cell was read: the report's tables_source
+// and tables_url (the attachment's, for a page given with the PDF or DOCX
+// carrying its report) and conflict, what the report's other files publish
+// in this cell when they differ ("pdf 58"; ";"-separated). Columns are only
+// ever added at the end.
 var LongHeader = []string{"url", "agency", "year", "template", "table", "row", "column", "raw", "value", "sha256",
-	"region", "kind", "title", "published_date", "label_zh", "unit"}
+	"region", "kind", "title", "published_date", "label_zh", "unit", "tables_source", "tables_url", "conflict"}
 
 // CSV writes the long format: one row per report version × table cell,
 // UTF-8 with a BOM.
@@ -34,11 +38,14 @@ func CSV(ctx context.Context, src Source, w io.Writer, f Filter, progress Progre
 	c, err := EachVersion(ctx, src, f, progress, func(rv ReportVersion) error {
 		r := rv.Record
 		year := yearString(r.Year)
+		tablesURL := filesOf(r, rv.Publication).TablesURL
+		conflicts := cellConflicts(rv.Publication)
 		for _, cell := range Cells(r.Tables, r.Template) {
 			row := []string{r.URL, r.Agency, year, r.Template, cell.Table, cell.Row, cell.Column,
 				cell.Cell.Raw, FormatValue(cell.Cell.Value), r.SHA256,
 				r.Region, r.Kind, r.Title, r.Meta.PublishedDate,
-				LabelZH(r.Template, cell.Table, cell.Row, cell.Column), Unit(cell.Table, cell.Row, cell.Column)}
+				LabelZH(r.Template, cell.Table, cell.Row, cell.Column), Unit(cell.Table, cell.Row, cell.Column),
+				r.TablesSource, tablesURL, conflicts[cell.Table+"."+cell.Row+"."+cell.Column]}
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("write csv: %w", err)
 			}

@@ -27,7 +27,7 @@ func TestCSVLongFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := readCSV(t, buf.Bytes())
-	if strings.Join(rows[0], ",") != "url,agency,year,template,table,row,column,raw,value,sha256,region,kind,title,published_date,label_zh,unit" {
+	if strings.Join(rows[0], ",") != "url,agency,year,template,table,row,column,raw,value,sha256,region,kind,title,published_date,label_zh,unit,tables_source,tables_url,conflict" {
 		t.Fatalf("header %v", rows[0])
 	}
 	// Versions a v1, a v2 and the mirror of v1; each has 2 proactive cells,

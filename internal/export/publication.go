@@ -193,17 +193,9 @@ type exportRecord struct {
 // ForPage is the record the export gives for the version of the page at
 // url whose payload is digest: merged with the attachments current with it
 // when ix groups the page with any (the newest such state), with info nil
-// and rec unchanged otherwise. rec is the page's own record, as decoded. A
-// nil ix groups the page with the attachments its records link (not the
-// files that name it as their Parent: those need the whole archive's
-// index, publication.BuildIndex).
+// and rec unchanged otherwise (ix nil groups nothing). rec is the page's
+// own record, as decoded.
 func ForPage(src Source, ix *publication.Index, url, digest string, rec *extract.Record) (*extract.Record, *publication.Info, error) {
-	if ix == nil {
-		ix = publication.NewIndex()
-		if err := ix.AddPage(src, url); err != nil {
-			return nil, nil, err
-		}
-	}
 	if len(ix.Parts(url)) == 0 {
 		return rec, nil, nil
 	}
@@ -264,4 +256,28 @@ func (f reportFiles) attachments() []string {
 // columns are the FileColumns' values.
 func (f reportFiles) columns() []string {
 	return []string{f.TablesURL, strings.Join(f.Files, ";"), strings.Join(f.Conflicts, ";")}
+}
+
+// cellConflicts gives, for each conflicting cell id, what the files the
+// tables were not read from publish there ("pdf 58", "docx (blank)").
+func cellConflicts(info *publication.Info) map[string]string {
+	if info == nil || len(info.Conflicts) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for _, c := range info.Conflicts {
+		var others []string
+		for _, v := range c.Values {
+			if v.URL == info.TablesURL {
+				continue
+			}
+			raw := v.Raw
+			if strings.TrimSpace(raw) == "" {
+				raw = "(blank)"
+			}
+			others = append(others, v.TablesSource+" "+raw)
+		}
+		out[c.Cell] = strings.Join(others, ";")
+	}
+	return out
 }

@@ -251,6 +251,10 @@ func TestPublicationExport(t *testing.T) {
 					t.Errorf("attachments %+v", got.Attachments)
 				}
 			}
+			wantTablesURL := tc.tablesURL
+			if wantTablesURL == "" {
+				wantTablesURL = tc.url // a report in one file read its own tables
+			}
 			// CSV: one set of rows, all from the given record's URL.
 			var buf bytes.Buffer
 			if _, err := CSV(context.Background(), p.m, &buf, Filter{}, nil); err != nil {
@@ -263,6 +267,18 @@ func TestPublicationExport(t *testing.T) {
 			for _, row := range rows {
 				if !strings.HasPrefix(row, tc.url+",") {
 					t.Fatalf("CSV row of another URL: %s", row)
+				}
+			}
+			long := csvRows(t, func(w *bytes.Buffer) error { _, err := CSV(context.Background(), p.m, w, Filter{}, nil); return err })
+			for _, row := range long {
+				want := ""
+				if len(tc.conflicts) > 0 {
+					want = map[string]string{"requests.received.total": "pdf 58",
+						"proactive.licensing.decisions": "pdf 1286"}[row["table"]+"."+row["row"]+"."+row["column"]]
+				}
+				if row["tables_source"] != tc.tablesSource || row["tables_url"] != wantTablesURL || row["conflict"] != want {
+					t.Errorf("long CSV row %v: want tables_source %s, tables_url %s, conflict %q", row, tc.tablesSource, wantTablesURL, want)
+					break
 				}
 			}
 			// Stats: the parsed records of every file, but one report.
@@ -289,10 +305,6 @@ func TestPublicationExport(t *testing.T) {
 			wantFiles := ""
 			if len(tc.files) > 0 {
 				wantFiles = tc.url + ";" + got.Files[1].URL
-			}
-			wantTablesURL := tc.tablesURL
-			if wantTablesURL == "" {
-				wantTablesURL = tc.url // a report in one file read its own tables
 			}
 			wantConflicts := strings.Join(tc.conflicts, ";")
 			wide := csvRows(t, func(w *bytes.Buffer) error {

@@ -54,6 +54,7 @@ type PublicationCount struct {
 	Reports         int            `json:"reports"`
 	Versions        int            `json:"versions"`         // their versions, as the exports give them
 	WithAttachments int            `json:"with_attachments"` // reports given with an attachment carrying them
+	Failed          int            `json:"failed"`           // reports whose newest version fails a check
 	TablesSource    map[string]int `json:"tables_source"`    // reports by where their tables came from
 }
 
@@ -192,6 +193,9 @@ func countPublications(ctx context.Context, a Archive) ([]PublicationCount, erro
 		c.Versions += versions
 		if last.Publication != nil {
 			c.WithAttachments++
+		}
+		if len(FailedCheckIDs(r)) > 0 {
+			c.Failed++
 		}
 		src := r.TablesSource
 		if src == "" {

@@ -43,9 +43,9 @@ func TestStats(t *testing.T) {
 	// grouped in this archive; its records say no tables_source.
 	counts = nil
 	for _, p := range st.Publications {
-		counts = append(counts, fmt.Sprintf("%d/%s/%s/%d/%d/%d/%v", p.Year, p.Template, p.Kind, p.Reports, p.Versions, p.WithAttachments, p.TablesSource))
+		counts = append(counts, fmt.Sprintf("%d/%s/%s/%d/%d/%d/%d/%v", p.Year, p.Template, p.Kind, p.Reports, p.Versions, p.WithAttachments, p.Failed, p.TablesSource))
 	}
-	if got := strings.Join(counts, " "); got != "2019/2019/report/1/1/0/map[none:1] 2020/2019/copy/1/1/0/map[none:1] 2020/2019/report/2/3/0/map[none:2]" {
+	if got := strings.Join(counts, " "); got != "2019/2019/report/1/1/0/1/map[none:1] 2020/2019/copy/1/1/0/0/map[none:1] 2020/2019/report/2/3/0/2/map[none:2]" {
 		t.Errorf("publications %s", got)
 	}
 	seeds := map[string]SeedReach{}

@@ -110,13 +110,14 @@ func WriteStats(w io.Writer, st *Stats) error {
 	if len(st.Publications) > 0 {
 		ew.printf("\nreports by year × template × kind (a page and its PDF/DOCX attachment once)\n")
 		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  year\ttemplate\tkind\treports\tversions\twith attachment\ttables from")
+		fmt.Fprintln(tw, "  year\ttemplate\tkind\treports\tversions\twith attachment\tfailing a check\ttables from")
 		for _, p := range st.Publications {
 			var from []string
 			for _, s := range sortedKeys(p.TablesSource) {
 				from = append(from, fmt.Sprintf("%s %d", s, p.TablesSource[s]))
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%s\n", yearOrDash(p.Year), orDash(p.Template), p.Kind, p.Reports, p.Versions, p.WithAttachments, strings.Join(from, ", "))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", yearOrDash(p.Year), orDash(p.Template), p.Kind,
+				p.Reports, p.Versions, p.WithAttachments, p.Failed, strings.Join(from, ", "))
 		}
 		tw.Flush()
 	}

@@ -21,9 +21,16 @@ const maxQuery = 200
 type searchPage struct {
 	Query, Region string
 	Regions       []string
-	Agencies      []archive.AgencyCount
+	Agencies      []agencyRow
 	Total         int       // agencies in the archive
 	Overview      *overview // on the home page (no search yet)
+}
+
+// agencyRow is one agency found, with its reports counted as the exports
+// give them (a page and the attachment carrying its report once).
+type agencyRow struct {
+	archive.AgencyCount
+	Reports int
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
@@ -35,6 +42,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := searchPage{Query: q, Region: region, Total: len(all)}
+	ov, err := s.overview(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	regions := map[string]bool{}
 	for _, a := range all {
 		if a.Region != "" {
@@ -46,7 +58,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		if region != "" && a.Region != region {
 			continue
 		}
-		page.Agencies = append(page.Agencies, a)
+		page.Agencies = append(page.Agencies, agencyRow{AgencyCount: a, Reports: ov.ByAgency[a.Agency]})
 	}
 	for reg := range regions {
 		page.Regions = append(page.Regions, reg)
@@ -54,10 +66,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	sort.Strings(page.Regions)
 	sort.Slice(page.Agencies, func(i, j int) bool { return page.Agencies[i].Agency < page.Agencies[j].Agency })
 	if q == "" && region == "" {
-		if page.Overview, err = s.overview(r.Context()); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		page.Overview = ov
 	}
 	s.render(w, "search.html", page)
 }

@@ -24,7 +24,8 @@ type overview struct {
 	LastCrawl archive.Run // the newest run (zero when none)
 	Failed    int         // reports whose latest version fails a check
 	Changed   []changedReport
-	Built     time.Time // when this overview was computed
+	Built     time.Time      // when this overview was computed
+	ByAgency  map[string]int // reports per agency (a page and its attachment once)
 }
 
 type yearCount struct {
@@ -48,7 +49,7 @@ const maxChanged = 10
 // groups a report page with the attachments carrying the same report):
 // every report's versions and the checks of its newest version.
 func buildOverview(ctx context.Context, store *archive.Store, ix *publication.Index) (*overview, error) {
-	o := &overview{Built: time.Now()}
+	o := &overview{Built: time.Now(), ByAgency: map[string]int{}}
 	urls := map[string]bool{}
 	agencies := map[string]bool{}
 	err := store.ForEachParsed(ctx, archive.Filter{Kind: extract.KindReport}, func(p archive.Parsed) error {
@@ -80,6 +81,7 @@ func buildOverview(ctx context.Context, store *archive.Store, ix *publication.In
 			continue
 		}
 		o.Reports++
+		o.ByAgency[r.Agency]++
 		o.Versions += len(refs)
 		years[r.Year]++
 		for _, c := range r.Checks {

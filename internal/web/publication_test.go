@@ -124,7 +124,8 @@ func TestPublicationParentAndRevision(t *testing.T) {
 	k1, k2 := pd+"."+d1, pd+"."+d2
 
 	_, home := get(t, s, "/")
-	for _, want := range []string{"<dd>1 (2 versions)</dd>", "2021: 1", `href="/diff/` + k1 + "/" + k2 + `"`} {
+	for _, want := range []string{"<dd>1 (2 versions)</dd>", "2021: 1", `href="/diff/` + k1 + "/" + k2 + `"`,
+		agency + `</a></td><td></td><td class="n">1</td>`} {
 		if !strings.Contains(home, want) {
 			t.Errorf("home page lacks %q (the page and its PDF are one report with two versions)", want)
 		}
