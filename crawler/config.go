@@ -47,7 +47,9 @@ type Config struct {
 
 	// MemoryBudget bounds, by default, how many hosts are crawled at once:
 	// MemoryBudget / 256 KiB (default 512 MiB: 2,048 hosts). Concurrency,
-	// if set, overrides it.
+	// if set, overrides it. A quarter of it bounds the response bodies held
+	// from the wire to the archivers (downloads wait for room; the oldest
+	// always goes on).
 	MemoryBudget int64
 
 	// Frontier keeps the seeds' queues and the hosts' politeness clock;

@@ -50,7 +50,7 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 	if fs == nil {
 		fs = frontier.Bolt(store)
 	}
-	tr := &transport{base: base, cfg: cfg, clock: fs.Clock()}
+	tr := &transport{base: base, cfg: cfg, clock: fs.Clock(), bodies: newBodyBudget(cfg.MemoryBudget / bodyShare)}
 	tr.keeper, _ = fs.(frontier.RobotsKeeper)
 	tr.parker, _ = fs.(frontier.Parker)
 	return &Crawler{store: store, fs: fs, cfg: cfg, tr: tr}, nil
@@ -393,6 +393,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 				setErr(err)
 				return
 			}
+			defer f.hold.release()
 			if f.out.canceled {
 				h.mu.Lock()
 				h.putBack(it)
@@ -424,6 +425,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			w := int64(len(f.payload))
 			archivers.acquire(w)
 			defer archivers.release(w)
+			f.hold.release() // the archivers count the body now
 			freeSlot()
 			switch {
 			case q != nil:

@@ -44,6 +44,7 @@ type slot struct {
 	proto    string
 	header   http.Header
 	body     []byte
+	hold     *bodyHold // body's bytes in the budget, until the fetch takes them
 	kind     string
 	err      string
 	attempts int
@@ -62,6 +63,7 @@ type transport struct {
 	robots sync.Map       // scheme://host → *sharedFetch in progress
 	slots  sync.Map       // id → *slot
 	next   atomic.Uint64
+	bodies *bodyBudget // bodies from the wire to the archivers
 
 	// Shared with the other workers of a crawl (--frontier); nil: this
 	// process's own.
@@ -154,7 +156,13 @@ func (t *transport) newSlot(sc *scope, depth int) (string, *slot) {
 	return id, s
 }
 
-func (t *transport) dropSlot(id string) { t.slots.Delete(id) }
+// dropSlot forgets a slot, giving back its body's bytes unless the fetch
+// took them.
+func (t *transport) dropSlot(id string) {
+	if v, ok := t.slots.LoadAndDelete(id); ok {
+		v.(*slot).hold.release()
+	}
+}
 
 func (t *transport) interval() time.Duration {
 	if t.cfg.Rate <= 0 {
@@ -289,6 +297,7 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		if n >= t.cfg.Retries || !retryable(res) {
 			break
 		}
+		res.hold.release() // its body is dropped for the next attempt
 		wait := t.backoff(n)
 		if ra, ok := retryAfter(res.header); ok && (res.status == 429 || res.status == 503) {
 			if ra > t.cfg.MaxRetryWait {
@@ -309,11 +318,14 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		sl.hops++
 		sl.finalURL = req.URL.String()
 		sl.status, sl.proto, sl.header, sl.body, sl.kind = res.status, res.proto, res.header, res.body, res.kind
+		sl.hold.release() // an earlier hop's body
+		sl.hold, res.hold = res.hold, nil
 		sl.err = ""
 		if res.err != nil {
 			sl.err = res.err.Error()
 		}
 	}
+	res.hold.release() // colly's own fetch (robots.txt): a small body, copied below
 	if res.kind != "" {
 		return nil, &fetchError{kind: res.kind, err: res.err}
 	}
@@ -350,7 +362,8 @@ type attempt struct {
 	proto  string
 	header http.Header
 	body   []byte
-	kind   string // "" when the body was read whole
+	hold   *bodyHold // the body's bytes in the budget
+	kind   string    // "" when the body was read whole
 	err    error
 }
 
@@ -439,11 +452,30 @@ func (t *transport) once(req *http.Request, limit int64) attempt {
 	}
 	// The deadline moves with the decoded bytes (a compressed body that is
 	// slow on the wire but fast to decode is not a trickle).
-	r = &countingReader{r: r, progress: func(n int64) {
-		timer.Reset(time.Until(bodyStart.Add(t.cfg.Timeout + time.Duration(n)*time.Second/time.Duration(t.cfg.MinRate))))
-	}}
-	buf := bytes.NewBuffer(make([]byte, 0, min(max(resp.ContentLength, 0), limit)+512))
-	n, err := io.Copy(buf, io.LimitReader(r, limit+1))
+	deadline := func(n int64) time.Duration {
+		return time.Until(bodyStart.Add(t.cfg.Timeout + time.Duration(n)*time.Second/time.Duration(t.cfg.MinRate)))
+	}
+	decoded := &countingReader{r: r, progress: func(n int64) { timer.Reset(deadline(n)) }}
+	// The buffer grows within the body budget. A wait for it is no slow
+	// server: the deadline stops meanwhile and moves on by the wait.
+	wait := func(h *bodyHold, n int64) error {
+		if ok, _ := h.tryGrow(n); ok {
+			return nil
+		}
+		if !timer.Stop() {
+			<-ctx.Done() // the deadline has passed: its func cancels
+			return ctx.Err()
+		}
+		t0 := time.Now()
+		_, err := h.grow(ctx, n)
+		bodyStart = bodyStart.Add(time.Since(t0))
+		timer.Reset(deadline(decoded.n))
+		return err
+	}
+	hold := t.bodies.hold()
+	defer func() { hold.release() }() // unless the body is handed on
+	body, err := readBody(io.LimitReader(decoded, limit+1), min(max(resp.ContentLength, 0), limit)+512, hold, wait)
+	n := int64(len(body))
 	t.bytes.Add(wire.n)
 	switch {
 	case n > limit && enc != "" && enc != "identity":
@@ -460,7 +492,7 @@ func (t *transport) once(req *http.Request, limit int64) attempt {
 	case resp.ContentLength >= 0 && (enc == "" || enc == "identity") && n != resp.ContentLength:
 		a.kind, a.err = "truncated", fmt.Errorf("%s: body has %d bytes, Content-Length %d", req.URL, n, resp.ContentLength)
 	default:
-		a.body = buf.Bytes()
+		a.body, a.hold, hold = body, hold, nil
 	}
 	return a
 }

@@ -83,6 +83,7 @@ type fetched struct {
 	val     archive.Validators // what the request was conditional on
 	capt    archive.Capture
 	payload []byte
+	hold    *bodyHold // payload's bytes in the body budget, until an archiver takes it
 	ct      string
 	final   *url.URL
 }
@@ -126,7 +127,10 @@ func (v *visitor) fetch(ctx context.Context, d item) (*fetched, error) {
 	hdr.Set(hdrFetchID, id)
 	fetchedAt := time.Now().UTC()
 	err := v.col.Request(method, d.URL, body, nil, hdr)
+	hold := sl.hold // the fetch's now; dropSlot gives back none
+	sl.hold = nil
 	if ctx.Err() != nil && (sl.hops == 0 || sl.kind == "canceled") {
+		hold.release()
 		out.canceled = true
 		return &fetched{out: out}, nil
 	}
@@ -166,7 +170,7 @@ func (v *visitor) fetch(ctx context.Context, d item) (*fetched, error) {
 	if final == nil {
 		final, _ = url.Parse(d.URL)
 	}
-	return &fetched{d: d, method: method, out: out, val: val, capt: capt, payload: payload, ct: ct, final: final}, nil
+	return &fetched{d: d, method: method, out: out, val: val, capt: capt, payload: payload, hold: hold, ct: ct, final: final}, nil
 }
 
 // read decides what a fetched answer is, reads its links and returns them

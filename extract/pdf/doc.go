@@ -39,6 +39,24 @@ type Page struct {
 	// Rules are the ruling lines drawn on the page (AddRules): table
 	// borders, from which ruled tables get their cells.
 	Rules []Rule
+	// user maps PDF user space to these coordinates (crop box offset and
+	// /Rotate included); the zero value is the plain flip by Height.
+	user matrix
+}
+
+// userMatrix is the page's user-space transform.
+func (p *Page) userMatrix() matrix {
+	if p.user == (matrix{}) {
+		return matrix{1, 0, 0, -1, 0, p.Height}
+	}
+	return p.user
+}
+
+// box maps a user-space box (two opposite corners) to page coordinates.
+func (m matrix) box(x0, y0, x1, y1 float64) (float64, float64, float64, float64) {
+	ax, ay := m.apply(x0, y0)
+	bx, by := m.apply(x1, y1)
+	return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 }
 
 // Info is the document information dictionary (PDF 1.7 §14.3.3).

@@ -87,8 +87,7 @@ func FuzzRules(f *testing.F) {
 	f.Add([]byte("BI /W 1 /H 1 ID \x00EI q ((nested) \\) string) <41> [1 2] << /A 1 >> % comment\n 1 2 3 4 re S /Im0 Do"))
 	f.Add([]byte("100 100 m 300 100 l 300 200 l 100 200 l h 200 100 m 200 200 l 100 150 m 300 150 l S"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s := &pathScanner{width: 595, height: 842}
-		s.gs.ctm = identity
+		s := newPathScanner(&Page{Width: 595, Height: 842})
 		s.scan(b, lpdf.Value{}, 0)
 		if s.ops > maxPathOps || len(s.rules) > maxPageRules {
 			t.Fatalf("%d operators, %d rules: past the caps", s.ops, len(s.rules))

@@ -5,6 +5,7 @@ import (
 	"html"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // HTML renders the document as a plain HTML page: the title lines of the
@@ -90,7 +91,10 @@ func writeText(b *strings.Builder, lines []Line, width float64, top bool) {
 			prev := lines[i-1]
 			full := prev.x1() >= right-1.5*max(prev.em(), 4)
 			indented := l.x0() > left+1.2*em
-			if !full || indented {
+			// A sentence that happens to end at the margin, then a numbered
+			// heading (四、…, （二）…) set flush left: a new paragraph.
+			heading := endsSentence(prev.Text()) && startsNumbered(l.Text())
+			if !full || indented || heading {
 				flush()
 			}
 		}
@@ -100,6 +104,33 @@ func writeText(b *strings.Builder, lines []Line, width float64, top bool) {
 		para.WriteString(l.Text())
 	}
 	flush()
+}
+
+// endsSentence: the text ends with a full stop, question or exclamation mark.
+func endsSentence(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(s))
+	return strings.ContainsRune("。！？!?", r)
+}
+
+// startsNumbered: the text starts with a Chinese section number, 四、 or
+// （二） / (二).
+func startsNumbered(s string) bool {
+	rs := []rune(strings.TrimSpace(s))
+	i := 0
+	if i < len(rs) && (rs[i] == '（' || rs[i] == '(') {
+		i++
+	}
+	n := i
+	for i < len(rs) && i-n < 3 && strings.ContainsRune("一二三四五六七八九十", rs[i]) {
+		i++
+	}
+	if i == n || i >= len(rs) {
+		return false
+	}
+	if n > 0 {
+		return rs[i] == '）' || rs[i] == ')'
+	}
+	return rs[i] == '、'
 }
 
 func isLatinEnd(s string) bool {

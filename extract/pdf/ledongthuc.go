@@ -42,8 +42,11 @@ func (Ledongthuc) Read(ctx context.Context, data []byte, lim Limits) (doc *Docum
 		pg := r.Page(i)
 		page := Page{Number: i}
 		if mb := pg.V.Key("MediaBox"); mb.Len() == 4 {
-			page.Width, page.Height = mb.Index(2).Float64(), mb.Index(3).Float64()
+			x0, y0, x1, y1 := mb.Index(0).Float64(), mb.Index(1).Float64(), mb.Index(2).Float64(), mb.Index(3).Float64()
+			page.Width, page.Height = x1-x0, y1-y0
+			page.user = matrix{1, 0, 0, -1, -x0, y1} // no /Rotate: this engine is for comparison only
 		}
+		m := page.userMatrix()
 		for seq, t := range pg.Content().Text {
 			ru, _ := utf8.DecodeRuneInString(t.S)
 			if !isLayoutRune(ru) || utf8.RuneCountInString(t.S) != 1 {
@@ -55,7 +58,9 @@ func (Ledongthuc) Read(ctx context.Context, data []byte, lim Limits) (doc *Docum
 			if ru < 0x2E80 {
 				w = t.FontSize / 2
 			}
-			page.Glyphs = append(page.Glyphs, Glyph{Rune: ru, X0: t.X, X1: t.X + w, Y0: page.Height - t.Y - t.FontSize*0.85, Y1: page.Height - t.Y + t.FontSize*0.15, Seq: seq})
+			g := Glyph{Rune: ru, Seq: seq}
+			g.X0, g.Y0, g.X1, g.Y1 = m.box(t.X, t.Y-t.FontSize*0.15, t.X+w, t.Y+t.FontSize*0.85)
+			page.Glyphs = append(page.Glyphs, g)
 		}
 		doc.Pages = append(doc.Pages, page)
 	}

@@ -249,6 +249,8 @@ func pdfiumPage(inst pdfium.Pdfium, opened *responses.OpenDocument, i int) (Page
 		return Page{}, err
 	}
 	p := Page{Number: i + 1, Width: size.Width, Height: size.Height}
+	p.user = pdfiumDisplay(inst, opened, i, size.Width, size.Height)
+	m := p.userMatrix()
 	p.Glyphs = make([]Glyph, 0, len(text.Chars))
 	for seq, c := range text.Chars {
 		r, _ := utf8.DecodeRuneInString(c.Text)
@@ -256,19 +258,36 @@ func pdfiumPage(inst pdfium.Pdfium, opened *responses.OpenDocument, i int) (Page
 			continue
 		}
 		pos := c.PointPosition
-		g := Glyph{Rune: r, X0: pos.Left, X1: pos.Right, Y0: size.Height - pos.Top, Y1: size.Height - pos.Bottom, Seq: seq}
+		g := Glyph{Rune: r, Seq: seq}
+		g.X0, g.Y0, g.X1, g.Y1 = m.box(pos.Left, pos.Bottom, pos.Right, pos.Top)
 		if bad(g.X0) || bad(g.X1) || bad(g.Y0) || bad(g.Y1) {
 			continue
-		}
-		if g.X1 < g.X0 {
-			g.X0, g.X1 = g.X1, g.X0
-		}
-		if g.Y1 < g.Y0 {
-			g.Y0, g.Y1 = g.Y1, g.Y0
 		}
 		p.Glyphs = append(p.Glyphs, g)
 	}
 	return p, nil
+}
+
+// pdfiumDisplay is the transform PDFium displays page i with (crop box
+// offset, /Rotate), in points with y down: three points through
+// FPDF_PageToDevice on a display 64 times the page size, for precision
+// (device coordinates are integers). Zero when PDFium cannot say.
+func pdfiumDisplay(inst pdfium.Pdfium, opened *responses.OpenDocument, i int, w, h float64) matrix {
+	const k = 64.0
+	var out [3][2]float64
+	for n, pt := range [3][2]float64{{0, 0}, {1000, 0}, {0, 1000}} {
+		r, err := inst.FPDF_PageToDevice(&requests.FPDF_PageToDevice{
+			Page:  requests.Page{ByIndex: &requests.PageByIndex{Document: opened.Document, Index: i}},
+			SizeX: int(math.Round(w * k)), SizeY: int(math.Round(h * k)),
+			PageX: pt[0], PageY: pt[1],
+		})
+		if err != nil {
+			return matrix{}
+		}
+		out[n] = [2]float64{float64(r.DeviceX) / k, float64(r.DeviceY) / k}
+	}
+	e, f := out[0][0], out[0][1]
+	return matrix{(out[1][0] - e) / 1000, (out[1][1] - f) / 1000, (out[2][0] - e) / 1000, (out[2][1] - f) / 1000, e, f}
 }
 
 func bad(f float64) bool { return math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e6 }

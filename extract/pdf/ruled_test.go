@@ -241,8 +241,7 @@ func TestPathScanner(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &pathScanner{width: 595, height: 842}
-			s.gs.ctm = identity
+			s := newPathScanner(&Page{Width: 595, Height: 842})
 			s.scan([]byte(tc.stream), lpdf.Value{}, 0)
 			if len(s.rules) != len(tc.want) {
 				t.Fatalf("got %v, want %v", s.rules, tc.want)
@@ -259,8 +258,7 @@ func TestPathScanner(t *testing.T) {
 
 // TestPathScannerCap: a stream of millions of operators stops at the cap.
 func TestPathScannerCap(t *testing.T) {
-	s := &pathScanner{width: 595, height: 842}
-	s.gs.ctm = identity
+	s := newPathScanner(&Page{Width: 595, Height: 842})
 	s.scan([]byte(strings.Repeat("10 10 m 100 10 l S ", 1_000_000)), lpdf.Value{}, 0)
 	if s.ops > maxPathOps || len(s.rules) > maxPageRules {
 		t.Errorf("%d operators run, %d rules kept; caps %d and %d", s.ops, len(s.rules), maxPathOps, maxPageRules)
@@ -270,6 +268,12 @@ func TestPathScannerCap(t *testing.T) {
 // minimalPDF is a one-page PDF whose content stream is content, with the
 // trailer entries extra (e.g. a /Prev that points back at its own table).
 func minimalPDF(content, extra string) []byte {
+	return onePagePDF("/MediaBox [0 0 595 842]", content, extra)
+}
+
+// onePagePDF is minimalPDF with the page dictionary's entries page (boxes,
+// /Rotate) and Helvetica as /F1.
+func onePagePDF(page, content, extra string) []byte {
 	var b strings.Builder
 	b.WriteString("%PDF-1.4\n")
 	offs := []int{}
@@ -279,7 +283,7 @@ func minimalPDF(content, extra string) []byte {
 	}
 	obj("<< /Type /Catalog /Pages 2 0 R >>")
 	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>")
+	obj("<< /Type /Page /Parent 2 0 R " + page + " /Contents 4 0 R /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>")
 	obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
 	xref := b.Len()
 	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
@@ -317,5 +321,36 @@ func TestAddRules(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("AddRules still following a looping /Prev chain after 20 s")
+	}
+}
+
+// TestRotatedAndCropped: pages shown through a crop box off the origin or
+// turned by /Rotate (content drawn turned the other way, as scanners and
+// landscape converters do) give glyphs and rules in the same upright
+// coordinates, so the table reads the same.
+func TestRotatedAndCropped(t *testing.T) {
+	// The table in upright coordinates: two columns, two rows.
+	table := "0.5 w 100 440 m 300 440 l S 100 420 m 300 420 l S 100 400 m 300 400 l S " +
+		"100 440 m 100 400 l S 200 440 m 200 400 l S 300 440 m 300 400 l S " +
+		"BT /F1 10 Tf 110 426 Td (AA) Tj ET BT /F1 10 Tf 210 426 Td (12) Tj ET " +
+		"BT /F1 10 Tf 110 406 Td (BB) Tj ET BT /F1 10 Tf 210 406 Td (34) Tj ET"
+	for _, tc := range []struct{ name, page, cm string }{
+		{"upright", "/MediaBox [0 0 595 842]", "1 0 0 1 0 0"},
+		{"crop box off the origin", "/MediaBox [0 0 800 1000] /CropBox [100 50 695 892]", "1 0 0 1 100 50"},
+		{"rotate 90", "/MediaBox [0 0 595 842] /Rotate 90", "0 1 -1 0 595 0"},
+		{"rotate 180", "/MediaBox [0 0 595 842] /Rotate 180", "-1 0 0 -1 595 842"},
+		{"rotate 270", "/MediaBox [0 0 595 842] /Rotate 270", "0 -1 1 0 0 842"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := onePagePDF(tc.page, "q "+tc.cm+" cm "+table+" Q", "")
+			doc, err := testEngine(t).Read(context.Background(), data, Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "<table>\n<tr><td>AA</td><td>12</td></tr>\n<tr><td>BB</td><td>34</td></tr>\n</table>"
+			if got := tableHTML(t, doc); got != want {
+				t.Errorf("got\n%s\nwant\n%s\nrules %v", got, want, doc.Pages[0].Rules)
+			}
+		})
 	}
 }

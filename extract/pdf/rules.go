@@ -71,7 +71,7 @@ func AddRules(ctx context.Context, data []byte, doc *Document) (err error) {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("pdf rules: %w", err)
 		}
-		rules, err := pageRules(pages[i], doc.Pages[i].Width, doc.Pages[i].Height)
+		rules, err := pageRules(pages[i], &doc.Pages[i])
 		if err != nil {
 			return fmt.Errorf("pdf rules: page %d: %w", i+1, err)
 		}
@@ -133,13 +133,12 @@ func pageDicts(root lpdf.Value, n int) []pageDict {
 }
 
 // pageRules scans one page's content streams.
-func pageRules(p pageDict, width, height float64) ([]Rule, error) {
+func pageRules(p pageDict, pg *Page) ([]Rule, error) {
 	content, err := streamBytes(p.v.Key("Contents"))
 	if err != nil {
 		return nil, err
 	}
-	s := &pathScanner{width: width, height: height}
-	s.gs.ctm = identity
+	s := newPathScanner(pg)
 	s.scan(content, p.resources, 0)
 	return s.rules, nil
 }
@@ -214,6 +213,7 @@ type subpath struct {
 // pathScanner follows one page's content stream.
 type pathScanner struct {
 	width, height float64
+	user          matrix // user space to page coordinates
 	gs            gstate
 	stack         []gstate
 	path          []subpath
@@ -221,6 +221,13 @@ type pathScanner struct {
 	name          string // the last name operand (for Do)
 	ops           int
 	rules         []Rule
+}
+
+// newPathScanner starts a scan of page p's content.
+func newPathScanner(p *Page) *pathScanner {
+	s := &pathScanner{width: p.Width, height: p.Height, user: p.userMatrix()}
+	s.gs.ctm = identity
+	return s
 }
 
 // scan tokenizes a content stream and runs its operators.
@@ -493,10 +500,10 @@ func (s *pathScanner) form(name string, res lpdf.Value, depth int) {
 	s.gs, s.path, s.stack = saved, savedPath, s.stack[:min(stack, len(s.stack))]
 }
 
-// toPage maps a user-space point to page coordinates (y down).
+// toPage maps a point of the current space to page coordinates (y down).
 func (s *pathScanner) toPage(p point) point {
-	x, y := s.gs.ctm.apply(p.x, p.y)
-	return point{x, s.height - y}
+	x, y := s.user.apply(s.gs.ctm.apply(p.x, p.y))
+	return point{x, y}
 }
 
 func (s *pathScanner) add(r Rule) {

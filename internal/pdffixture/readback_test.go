@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/corpus"
 )
 
 // targetExact is the share of truth cells the PDF reader is to read
@@ -84,8 +85,28 @@ func readBack(t *testing.T, fixtures []Fixture) map[string]*readScore {
 		if rec.Template != f.Truth.Template || rec.Year != f.Truth.Year {
 			s.meta = append(s.meta, fmt.Sprintf("%s: template %q year %d, want %q %d", f.Name, rec.Template, rec.Year, f.Truth.Template, f.Truth.Year))
 		}
+		if got, want := legacyText(rec.LegacyFigures), legacyTruth(f.Truth.Legacy); got != want {
+			s.meta = append(s.meta, fmt.Sprintf("%s: legacy figures %s, want %s", f.Name, got, want))
+		}
 	}
 	return scores
+}
+
+// legacyText and legacyTruth write legacy figures as name=value lists.
+func legacyText(figs []extract.LegacyFigure) string {
+	var parts []string
+	for _, f := range figs {
+		parts = append(parts, fmt.Sprintf("%s=%g", f.Name, f.Value))
+	}
+	return strings.Join(parts, " ")
+}
+
+func legacyTruth(figs []corpus.LegacyFigure) string {
+	out := make([]extract.LegacyFigure, len(figs))
+	for i, f := range figs {
+		out[i] = extract.LegacyFigure(f)
+	}
+	return legacyText(out)
 }
 
 // readCheck requires, per renderer, the target share of exact cells, and
@@ -104,6 +125,9 @@ func readCheck(t *testing.T, fixtures []Fixture) {
 		t.Logf("%s: %d of %d cells exact (%.2f%%; target %.1f%%); %d fixtures with wrong metadata or no tables", r, s.exact, s.cells,
 			100*s.share(), 100*targetExact, len(s.meta))
 		want := targetExact
+		if len(s.meta) > 0 {
+			t.Errorf("%s: fixtures read with the wrong metadata, legacy figures or no tables:\n%s", r, strings.Join(s.meta, "\n"))
+		}
 		if s.share() < want {
 			t.Errorf("%s: %d of %d cells exact (%.2f%%), want ≥ %.1f%%; missed:\n%s\n%s", r, s.exact, s.cells,
 				100*s.share(), 100*want, strings.Join(s.missed, "\n"), strings.Join(s.meta, "\n"))
