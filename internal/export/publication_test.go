@@ -409,6 +409,17 @@ func TestPublicationRevision(t *testing.T) {
 	if h.Figures[0].Values["received"] != "60" {
 		t.Errorf("key figures %v, want received 60 from the revised PDF", h.Figures[0].Values)
 	}
+	var text bytes.Buffer
+	if err := WriteHistory(&text, h); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"  " + pubPage + "\n  + " + pubPDF + " (the same report)\n",
+		"files: none " + rep.Versions[1].Files[0].SHA256[:12] + "…, pdf " + rep.Versions[1].Files[1].SHA256[:12] + "…; tables from pdf",
+		`requests.received.total: "59" → "60"`} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("history text lacks %q:\n%s", want, text.String())
+		}
+	}
 
 	// Wide: the two versions; panel: the one report, its newest version.
 	wide := csvRows(t, func(w *bytes.Buffer) error {
