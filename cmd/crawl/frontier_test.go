@@ -73,7 +73,10 @@ func workersNight(t *testing.T, dir, seeds, fr string, shards []string) crawlCou
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := crawl(t, dir, "run", "--allow-private", "--rate", "0", "--seeds", seeds, "--db", db, "--frontier", fr)
+			// At 10 requests a second per host the night lasts long enough
+			// that both workers join it even on a loaded machine (one
+			// starting after the crawl is over would begin the next).
+			r := crawl(t, dir, "run", "--allow-private", "--rate", "10", "--seeds", seeds, "--db", db, "--frontier", fr)
 			if r.code != 0 {
 				t.Errorf("worker on %s: exit %d: %s", db, r.code, r.stderr)
 				return

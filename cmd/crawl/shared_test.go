@@ -295,6 +295,31 @@ func TestSharedCrawl(t *testing.T) {
 		t.Errorf("--max-pages 3: %d hosts crawled, want 18", len(pagesOf))
 	}
 
+	// With the default --concurrency (every host at once) one worker is
+	// already at the politeness bound (9 requests × 200 ms a host), so
+	// three cannot be faster: the figure shows they are not slower either.
+	bound := 9 * 200 * time.Millisecond
+	start = time.Now()
+	mustCrawl(t, dir, "run", "--seeds", seeds, "--db", filepath.Join(dir, "all-hosts.db"), "--allow-private", "--rate", "5", "--timeout", "10s")
+	oneAll := time.Since(start)
+	portal.takeLog()
+	cmds, outs = nil, nil
+	start = time.Now()
+	for k := range 3 {
+		c, out := startWorker(t, dir, seeds, filepath.Join(dir, fmt.Sprintf("all-hosts-%d.db", k+1)), srv.URL("crawl=allhosts&lease=2s"), k+1, "--concurrency", "0")
+		cmds, outs = append(cmds, c), append(outs, out)
+	}
+	for k, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("worker %d with --concurrency 0: %v\n%s", k+1, err, outs[k])
+		}
+	}
+	threeAll := time.Since(start)
+	allLog := portal.takeLog()
+	checkSpacing(t, allLog, 200*time.Millisecond)
+	t.Logf("--concurrency 0 (all hosts at once): politeness bound %s; 1 worker %s (%.2f× the bound), 3 workers %s, %d requests (ratio %.2f)",
+		bound, oneAll.Round(time.Millisecond), oneAll.Seconds()/bound.Seconds(), threeAll.Round(time.Millisecond), len(allLog), threeAll.Seconds()/oneAll.Seconds())
+
 	// Three workers on two hosts of 24 reports each: they share each
 	// host, and its rate.
 	big := startSharedPortal(t, 2, 24, 100*time.Millisecond)

@@ -222,11 +222,10 @@ func TestSpendShared(t *testing.T) {
 	m := miniredis.RunT(t)
 	w1, w2 := openMini(t, m, "w1", seedA), openMini(t, m, "w2", seedA)
 	q1, q2 := w1.Queue(seedA), w2.Queue(seedA)
-	if _, err := q1.Begin(ctx, it(seedA, 1000)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := q2.Begin(ctx, it(seedA, 1000)); err != nil {
-		t.Fatal(err)
+	for _, q := range []frontier.Queue{q1, q2} {
+		if _, err := q.Begin(ctx, it(seedA, 1000)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var granted, lefts []int
 	for i := range 8 {

@@ -157,8 +157,18 @@ type AcrossYearCk struct {
 	Detail string `json:"detail,omitempty"`
 }
 
-// BuildHistory reads every report (kind report) of agency.
+// BuildHistory reads every report (kind report) of agency, grouping report
+// pages with the attachments carrying the same report among the agency's
+// own files (an index of those files only: no pass over the archive).
 func BuildHistory(ctx context.Context, a Archive, agency string) (*History, error) {
+	return BuildHistoryIndexed(ctx, a, agency, nil)
+}
+
+// BuildHistoryIndexed is BuildHistory grouping by ix, the archive's whole
+// index (publication.BuildIndex), as the exports group: an attachment of
+// the agency given with a page of its own is found even when the page
+// names no agency. ix nil indexes the agency's files as BuildHistory does.
+func BuildHistoryIndexed(ctx context.Context, a Archive, agency string, ix *publication.Index) (*History, error) {
 	urls := map[string]bool{}
 	h := &History{Agency: agency}
 	err := a.ForEachParsed(ctx, archive.Filter{Agency: agency, Kind: extract.KindReport}, func(p archive.Parsed) error {
@@ -190,13 +200,20 @@ func BuildHistory(ctx context.Context, a Archive, agency string) (*History, erro
 	newest := map[int]latest{}
 	// A report page and its attachments carrying the same report are one
 	// report here, as in the export.
-	ix := publication.NewIndex()
-	for _, u := range sortedKeys(urls) {
-		if err := ix.AddPage(a, u); err != nil {
-			return nil, err
+	if ix == nil {
+		ix = publication.NewIndex()
+		for _, u := range sortedKeys(urls) {
+			if err := ix.AddPage(a, u); err != nil {
+				return nil, err
+			}
+			if err := ix.AddChild(a, u); err != nil {
+				return nil, err
+			}
 		}
-		if err := ix.AddChild(a, u); err != nil {
-			return nil, err
+	}
+	for _, u := range sortedKeys(urls) {
+		if owner := ix.Owner(u); owner != "" {
+			urls[owner] = true // given with its page; the merged record's agency decides
 		}
 	}
 	for _, u := range sortedKeys(urls) {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/gongkai/gongkai/internal/publication"
 )
 
 // PanelHeader is the header of the panel CSV.
@@ -52,6 +54,11 @@ func Panel(ctx context.Context, a Archive, w io.Writer, f Filter, progress func(
 	if err != nil {
 		return n, finishCSV(cw, bw, fmt.Errorf("list agencies: %w", err))
 	}
+	// One index for every agency: the rows group as the other exports do.
+	ix, err := publication.BuildIndex(ctx, a)
+	if err != nil {
+		return n, finishCSV(cw, bw, err)
+	}
 	seen := map[string]bool{}
 	for _, ac := range list {
 		if ac.Agency == "" || seen[ac.Agency] || ac.Count == 0 || f.Agency != "" && ac.Agency != f.Agency {
@@ -61,7 +68,7 @@ func Panel(ctx context.Context, a Archive, w io.Writer, f Filter, progress func(
 		if err := ctx.Err(); err != nil {
 			return n, finishCSV(cw, bw, err)
 		}
-		h, err := BuildHistory(ctx, a, ac.Agency)
+		h, err := BuildHistoryIndexed(ctx, a, ac.Agency, ix)
 		if err != nil {
 			return n, finishCSV(cw, bw, err)
 		}

@@ -409,6 +409,17 @@ func TestPublicationRevision(t *testing.T) {
 	if h.Figures[0].Values["received"] != "60" {
 		t.Errorf("key figures %v, want received 60 from the revised PDF", h.Figures[0].Values)
 	}
+	var text bytes.Buffer
+	if err := WriteHistory(&text, h); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"  " + pubPage + "\n  + " + pubPDF + " (the same report)\n",
+		"files: none " + rep.Versions[1].Files[0].SHA256[:12] + "…, pdf " + rep.Versions[1].Files[1].SHA256[:12] + "…; tables from pdf",
+		`requests.received.total: "59" → "60"`} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("history text lacks %q:\n%s", want, text.String())
+		}
+	}
 
 	// Wide: the two versions; panel: the one report, its newest version.
 	wide := csvRows(t, func(w *bytes.Buffer) error {
@@ -446,5 +457,42 @@ func TestPublicationRevision(t *testing.T) {
 	}
 	if len(w.Pages) != 2 || len(ids) != 2 {
 		t.Errorf("%d WACZ pages with %d ids, want two versions of one report", len(w.Pages), len(ids))
+	}
+}
+
+// A wrapper page that names no agency and frames its PDF (found through
+// the capture's Parent): the PDF's agency's history and panel give the
+// report once, at its page, with the PDF's tables. (Indexing the agency's
+// own files, the PDF went to its page and the page, of no agency, was not
+// read: the report was lost.)
+func TestPublicationHistoryPageWithoutAgency(t *testing.T) {
+	r := pubReport(t)
+	p := newPubArchive(t)
+	p.store(pubPage, []byte(`<html><iframe src="/files/ndbg2021.pdf"></iframe></html>`), "text/html", t0,
+		extract.Record{Kind: extract.KindReport, Title: r.Title, TablesSource: "none"})
+	pdf := []byte("%PDF framed")
+	p.m.add(archive.Capture{URL: pubPDF, Seed: "http://www.qh.gov.cn/", FetchedAt: t0.Add(time.Second), Status: 200,
+		Header: http.Header{"Content-Type": {"application/pdf"}}, Parent: pubPage}, pdf)
+	rec := pdfRecord(r)
+	rec.URL = pubPDF
+	p.m.parse(pdf, rec)
+
+	h, err := BuildHistory(context.Background(), p.m, r.Agency)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Years) != 1 || len(h.Years[0].Reports) != 1 {
+		t.Fatalf("history %+v, want one report", h.Years)
+	}
+	rep := h.Years[0].Reports[0]
+	if rep.URL != pubPage || len(rep.Files) != 1 || rep.Files[0] != pubPDF || rep.Versions[0].TablesSource != "pdf" ||
+		h.Figures[0].Values["received"] != "59" {
+		t.Errorf("report %s files %v tables_source %s figures %v, want the page with the PDF's tables",
+			rep.URL, rep.Files, rep.Versions[0].TablesSource, h.Figures[0].Values)
+	}
+	panel := csvRows(t, func(w *bytes.Buffer) error { _, err := Panel(context.Background(), p.m, w, Filter{}, nil); return err })
+	if len(panel) != 1 || panel[0]["url"] != pubPage || panel[0]["agency"] != r.Agency || panel[0]["received"] != "59" ||
+		panel[0]["files"] != pubPage+";"+pubPDF {
+		t.Errorf("panel %v, want one row at the page with the PDF's figures", panel)
 	}
 }

@@ -1,10 +1,12 @@
 package export
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 
 	"github.com/gongkai/gongkai/archive"
@@ -220,15 +222,8 @@ func countPublications(ctx context.Context, a Archive) ([]PublicationCount, erro
 	for _, c := range counts {
 		out = append(out, *c)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Year != b.Year {
-			return a.Year < b.Year
-		}
-		if a.Template != b.Template {
-			return a.Template < b.Template
-		}
-		return a.Kind < b.Kind
+	slices.SortFunc(out, func(a, b PublicationCount) int {
+		return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Template, b.Template), cmp.Compare(a.Kind, b.Kind))
 	})
 	return out, nil
 }

@@ -24,8 +24,18 @@ func WriteHistory(w io.Writer, h *History) error {
 		ew.printf("\n%d\n", y.Year)
 		for _, r := range y.Reports {
 			ew.printf("  %s [template %s]\n  %s\n", r.Title, r.Template, r.URL)
+			for _, f := range r.Files {
+				ew.printf("  + %s (the same report)\n", f)
+			}
 			for _, v := range r.Versions {
 				ew.printf("    v%d %s… %s, captured %s\n", v.Seq, short(v.SHA256), v.Charset, strings.Join(v.CapturedAt, ", "))
+				if len(v.Files) > 0 {
+					var files []string
+					for _, f := range v.Files {
+						files = append(files, f.TablesSource+" "+short(f.SHA256)+"…")
+					}
+					ew.printf("       files: %s; tables from %s\n", strings.Join(files, ", "), v.TablesSource)
+				}
 				if len(v.FailedChecks) > 0 {
 					ew.printf("       failed checks: %s\n", strings.Join(v.FailedChecks, ", "))
 				}

@@ -55,10 +55,15 @@ type yearGroup struct {
 	Granted  *float64 // requests.granted.total
 }
 
-// timeline is an agency's history (export.BuildHistory, the same model as
+// timeline is an agency's history (export.BuildHistoryIndexed with the
+// server's index, so grouped as the report pages are; the same model as
 // crawl history) shaped for the page: years newest first.
 func (s *Server) timeline(ctx context.Context, agency string) ([]yearGroup, []export.AcrossYearCk, error) {
-	h, err := export.BuildHistory(ctx, s.store, agency)
+	ix, err := s.index(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := export.BuildHistoryIndexed(ctx, s.store, agency, ix)
 	if err != nil {
 		return nil, nil, fmt.Errorf("timeline of %s: %w", agency, err)
 	}

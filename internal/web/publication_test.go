@@ -15,44 +15,61 @@ import (
 	"github.com/gongkai/gongkai/extract"
 )
 
-// A wrapper page and the PDF that carries its report show as one report:
-// once on the agency's timeline, marked with its PDF, and as one report
-// page with the page's metadata, the PDF's tables and both files.
-func TestPublicationView(t *testing.T) {
-	ctx := context.Background()
+// pubStore is an archive the publication tests write captures into.
+type pubStore struct {
+	t  *testing.T
+	st *archive.Store
+}
+
+func newPubStore(t *testing.T) *pubStore {
 	st, err := archive.Open(filepath.Join(t.TempDir(), "pub.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	const page, pdf = "http://qh.example.gov.cn/ndbg/t20220120_1.html", "http://qh.example.gov.cn/files/2021.pdf"
-	at := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
-	add := func(u, ct string, body []byte, rec extract.Record, parent string) string {
-		t.Helper()
-		added, err := st.AddCapture(ctx, archive.Capture{URL: u, FinalURL: u, FetchedAt: at, Status: 200, Proto: "HTTP/1.1",
-			Header: http.Header{"Content-Type": {ct}}, Parent: parent}, body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		at = at.Add(time.Second)
-		d := added.Capture.Digest
-		rec.URL, rec.SHA256, rec.ContentType = u, d, ct
-		js, _ := json.Marshal(rec)
-		if err := st.PutParsed(ctx, archive.Parsed{Digest: d, ParserVersion: extract.ParserVersion, URL: u, Kind: rec.Kind,
-			Agency: rec.Agency, Year: rec.Year, Template: rec.Template, JSON: js}); err != nil {
-			t.Fatal(err)
-		}
+	t.Cleanup(func() { st.Close() })
+	return &pubStore{t, st}
+}
+
+// add captures body at u (fetched from the page parent, when given) and,
+// when rec is not nil, stores it as the payload's record; it returns the
+// payload's digest.
+func (p *pubStore) add(u, ct string, at time.Time, body []byte, rec *extract.Record, parent string) string {
+	p.t.Helper()
+	ctx := context.Background()
+	added, err := p.st.AddCapture(ctx, archive.Capture{URL: u, FinalURL: u, FetchedAt: at, Status: 200, Proto: "HTTP/1.1",
+		Header: http.Header{"Content-Type": {ct}}, Parent: parent}, body)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	d := added.Capture.Digest
+	if rec == nil {
 		return d
 	}
+	rec.URL, rec.SHA256, rec.ContentType = u, d, ct
+	js, _ := json.Marshal(rec)
+	if err := p.st.PutParsed(ctx, archive.Parsed{Digest: d, ParserVersion: extract.ParserVersion, URL: u, Kind: rec.Kind,
+		Agency: rec.Agency, Year: rec.Year, Template: rec.Template, JSON: js}); err != nil {
+		p.t.Fatal(err)
+	}
+	return d
+}
+
+// A wrapper page and the PDF that carries its report show as one report:
+// once on the agency's timeline, marked with its PDF, and as one report
+// page with the page's metadata, the PDF's tables and both files.
+func TestPublicationView(t *testing.T) {
+	ps := newPubStore(t)
+	const page, pdf = "http://qh.example.gov.cn/ndbg/t20220120_1.html", "http://qh.example.gov.cn/files/2021.pdf"
+	at := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 	title := "清河市财政局2021年政府信息公开工作年度报告"
-	pd := add(page, "text/html; charset=utf-8", []byte("<html>详见附件</html>"), extract.Record{Kind: extract.KindReport,
+	pd := ps.add(page, "text/html; charset=utf-8", at, []byte("<html>详见附件</html>"), &extract.Record{Kind: extract.KindReport,
 		Agency: "清河市财政局", Title: title, TablesSource: "none", Meta: extract.Meta{IndexNo: "QH-2022-001"},
 		Attachments: []extract.Attachment{{URL: pdf, Text: title + ".pdf"}}}, "")
 	v := 59.0
-	add(pdf, "application/pdf", []byte("%PDF-1.7 report"), extract.Record{Kind: extract.KindReport, Agency: "清河市财政局",
+	ps.add(pdf, "application/pdf", at.Add(time.Second), []byte("%PDF-1.7 report"), &extract.Record{Kind: extract.KindReport, Agency: "清河市财政局",
 		Year: 2021, Template: "2021", Title: title, TablesSource: "pdf",
 		Tables: extract.Tables{"requests": {"received": {"total": {Raw: "59", Value: &v}}}}}, page)
-	s, err := New(st, nil)
+	s, err := New(ps.st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,32 +94,9 @@ func TestPublicationView(t *testing.T) {
 // versions, the PDF's own digest leads to its page, and the diff of the
 // two versions shows the cell the PDF corrected.
 func TestPublicationParentAndRevision(t *testing.T) {
-	ctx := context.Background()
-	st, err := archive.Open(filepath.Join(t.TempDir(), "pub.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	ps := newPubStore(t)
+	add := ps.add
 	const page, pdf = "http://qh.example.gov.cn/ndbg/t20220120_2.html", "http://qh.example.gov.cn/files/2021b.pdf"
-	add := func(u, ct string, at time.Time, body []byte, rec *extract.Record, parent string) string {
-		t.Helper()
-		added, err := st.AddCapture(ctx, archive.Capture{URL: u, FinalURL: u, FetchedAt: at, Status: 200, Proto: "HTTP/1.1",
-			Header: http.Header{"Content-Type": {ct}}, Parent: parent}, body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := added.Capture.Digest
-		if rec == nil {
-			return d
-		}
-		rec.URL, rec.SHA256, rec.ContentType = u, d, ct
-		js, _ := json.Marshal(rec)
-		if err := st.PutParsed(ctx, archive.Parsed{Digest: d, ParserVersion: extract.ParserVersion, URL: u, Kind: rec.Kind,
-			Agency: rec.Agency, Year: rec.Year, Template: rec.Template, JSON: js}); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
 	day := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 	const agency, title = "清河市审计局", "清河市审计局2021年政府信息公开工作年度报告"
 	wrapper := []byte(`<html><iframe src="/files/2021b.pdf"></iframe></html>`)
@@ -117,7 +111,7 @@ func TestPublicationParentAndRevision(t *testing.T) {
 	d1 := add(pdf, "application/pdf", day.Add(time.Second), []byte("%PDF-1.7 v1"), pdfRec("59"), page)
 	add(page, "text/html; charset=utf-8", day.Add(24*time.Hour), wrapper, nil, "") // next night: the page unchanged
 	d2 := add(pdf, "application/pdf", day.Add(24*time.Hour+time.Second), []byte("%PDF-1.7 v2"), pdfRec("60"), page)
-	s, err := New(st, nil)
+	s, err := New(ps.st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
