@@ -158,12 +158,24 @@ func inOrder(hosts []hostJob, order []int) []hostJob {
 	return hosts
 }
 
-// seedKey is a seed's URL in canonical form, which names its frontier.
+// canonicalSeed is a seed's URL in canonical form, which names its frontier
+// (shared ones too) and its host, or why it has none.
+func canonicalSeed(raw string) (*url.URL, string) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, err.Error()
+	}
+	cu, ok := canonical(u, raw)
+	if !ok {
+		return nil, "not an http(s) URL"
+	}
+	return cu, ""
+}
+
+// seedKey is canonicalSeed as a string (the raw URL if it has none).
 func seedKey(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		if cu, ok := canonical(u, raw); ok {
-			return cu.String()
-		}
+	if cu, why := canonicalSeed(raw); why == "" {
+		return cu.String()
 	}
 	return raw
 }
@@ -231,18 +243,14 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	fetched = sync.OnceFunc(fetched)
 	defer fetched()
 	st := SeedStatus{Seed: sd, Status: StatusOK}
-	su, err := url.Parse(sd.URL)
-	if err != nil {
-		st.Status, st.Err = StatusUnreachable, err.Error()
-		return st, nil
-	}
-	seedURL, ok := canonical(su, sd.URL)
-	if !ok {
-		st.Status, st.Err = StatusUnreachable, "not an http(s) URL"
+	seedURL, why := canonicalSeed(sd.URL)
+	if why != "" {
+		st.Status, st.Err = StatusUnreachable, why
 		return st, nil
 	}
 	fr := c.fs.Queue(seedURL.String())
 	data, _ := json.Marshal(item{Depth: 0, Kind: kindPage, Score: 100})
+	var err error
 	st.Resumed, err = fr.Begin(ctx, frontier.Item{Key: seedURL.String(), Host: seedURL.Host, Priority: 1000, Data: data})
 	if err != nil {
 		return st, fmt.Errorf("begin frontier of %s: %w", sd.URL, err)

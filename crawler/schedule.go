@@ -3,7 +3,6 @@ package crawler
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"sync"
 	"time"
 
@@ -39,14 +38,9 @@ func byHost(list []seeds.Seed, sum *Summary) []hostJob {
 	at := map[string]int{}
 	seen := map[string]bool{}
 	for i, sd := range list {
-		u, err := url.Parse(sd.URL)
-		if err != nil {
-			sum.Seeds[i] = SeedStatus{Seed: sd, Status: StatusUnreachable, Err: err.Error()}
-			continue
-		}
-		cu, ok := canonical(u, sd.URL)
-		if !ok {
-			sum.Seeds[i] = SeedStatus{Seed: sd, Status: StatusUnreachable, Err: "not an http(s) URL"}
+		cu, why := canonicalSeed(sd.URL)
+		if why != "" {
+			sum.Seeds[i] = SeedStatus{Seed: sd, Status: StatusUnreachable, Err: why}
 			continue
 		}
 		// Two seeds with one URL would share one frontier: crawl it once.

@@ -105,15 +105,7 @@ func TestFailingHostParked(t *testing.T) {
 		fmt.Fprintf(&links, `<a href="/xxgk/ndbg/t%d.html">%d年政府信息公开工作年度报告</a>`, i, 1990+i)
 	}
 	bad.set("/", htmlPage("某市人民政府", links.String()))
-	var failing atomic.Int32
-	bad.wrap(func(w http.ResponseWriter, r *http.Request, next http.HandlerFunc) {
-		if strings.HasPrefix(r.URL.Path, "/xxgk/") {
-			failing.Add(1)
-			http.Error(w, "upstream down", http.StatusServiceUnavailable)
-			return
-		}
-		next(w, r)
-	})
+	failing := failUnder(bad, "/xxgk/")
 	buildPortal(good, "plain", "http://192.0.2.1")
 
 	st := testStore(t)

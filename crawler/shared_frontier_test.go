@@ -31,6 +31,9 @@ func sharedWorkers(t *testing.T, m *miniredis.Miniredis, crawl string, n int, cf
 	sums := make([]Summary, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
+	// Every worker is set up before any runs, so they join one crawl (a
+	// worker joining after the crawl is over would start the next).
+	start := make(chan struct{})
 	for k := range n {
 		c, err := redisfrontier.ParseURL("redis://" + m.Addr() + "/0?lease=3s&crawl=" + crawl)
 		if err != nil {
@@ -53,9 +56,11 @@ func sharedWorkers(t *testing.T, m *miniredis.Miniredis, crawl string, n int, cf
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start
 			sums[k], errs[k] = cr.Run(ctx, list)
 		}()
 	}
+	close(start)
 	wg.Wait()
 	for k, err := range errs {
 		if err != nil {
@@ -88,7 +93,7 @@ func TestSharedRobots(t *testing.T) {
 	m := miniredis.RunT(t)
 	p := reportSite(t)
 	cfg := testConfig()
-	cfg.Rate = 200 // a shared clock the workers take turns on
+	cfg.Rate = 50 // a shared clock the workers take turns on (20 ms)
 	sums := sharedWorkers(t, m, "robots", 3, cfg, p.url("/"))
 	got := p.fetched()
 	p.mu.Lock()
@@ -129,7 +134,7 @@ func TestSharedBudget(t *testing.T) {
 	m := miniredis.RunT(t)
 	p := reportSite(t)
 	cfg := testConfig()
-	cfg.Rate = 200
+	cfg.Rate = 50
 	cfg.MaxPages = 7
 	sums := sharedWorkers(t, m, "budget", 3, cfg, p.url("/"))
 	got := p.fetched()
@@ -155,17 +160,9 @@ func TestSharedBudget(t *testing.T) {
 func TestSharedPark(t *testing.T) {
 	m := miniredis.RunT(t)
 	bad := reportSite(t)
-	var failing atomic.Int32
-	bad.wrap(func(w http.ResponseWriter, r *http.Request, next http.HandlerFunc) {
-		if strings.HasPrefix(r.URL.Path, "/xxgk/") {
-			failing.Add(1)
-			http.Error(w, "upstream down", http.StatusServiceUnavailable)
-			return
-		}
-		next(w, r)
-	})
+	failing := failUnder(bad, "/xxgk/")
 	cfg := testConfig()
-	cfg.Rate = 200
+	cfg.Rate = 50
 	cfg.ParkAfter = 4
 	cfg.RetryBase = time.Millisecond
 	sums := sharedWorkers(t, m, "park", 3, cfg, bad.url("/"))
@@ -207,4 +204,19 @@ func TestSharedPark(t *testing.T) {
 	if len(got) != 31-int(failing.Load()) {
 		t.Errorf("%d distinct pages after the resumed crawl and %d failed, want 31 in all", len(got), failing.Load())
 	}
+}
+
+// failUnder makes p answer 503 to every request under prefix (the portal's
+// log does not see them) and counts them.
+func failUnder(p *portal, prefix string) *atomic.Int32 {
+	var failing atomic.Int32
+	p.wrap(func(w http.ResponseWriter, r *http.Request, next http.HandlerFunc) {
+		if strings.HasPrefix(r.URL.Path, prefix) {
+			failing.Add(1)
+			http.Error(w, "upstream down", http.StatusServiceUnavailable)
+			return
+		}
+		next(w, r)
+	})
+	return &failing
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/gongkai/gongkai/frontier"
+	"github.com/gongkai/gongkai/frontier/redisfrontier"
 	"github.com/gongkai/gongkai/internal/demoportal"
 )
 
@@ -73,7 +76,10 @@ func workersNight(t *testing.T, dir, seeds, fr string, shards []string) crawlCou
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := crawl(t, dir, "run", "--allow-private", "--rate", "0", "--seeds", seeds, "--db", db, "--frontier", fr)
+			// At 10 requests a second per host the night lasts long enough
+			// that both workers join it even on a loaded machine (one
+			// starting after the crawl is over would begin the next).
+			r := crawl(t, dir, "run", "--allow-private", "--rate", "10", "--seeds", seeds, "--db", db, "--frontier", fr)
 			if r.code != 0 {
 				t.Errorf("worker on %s: exit %d: %s", db, r.code, r.stderr)
 				return
@@ -156,5 +162,57 @@ func TestSecondNightAcrossWorkers(t *testing.T) {
 	h := mustCrawl(t, dir, "history", "--db", merged, "--agency", revised.Agency, "--json").stdout
 	if n := strings.Count(h, revised.URL); n < 2 {
 		t.Errorf("history of %s names the revised %s %d times, want both versions", revised.Agency, revised.URL, n)
+	}
+}
+
+// TestStatusParked: crawl status names the hosts a worker parked, with the
+// reason and the worker, and the seeds suspended with them; --json too.
+func TestStatusParked(t *testing.T) {
+	m := miniredis.RunT(t)
+	fr := "redis://" + m.Addr() + "/0?crawl=parked"
+	c, err := redisfrontier.ParseURL(fr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Worker = "w1"
+	ctx := context.Background()
+	s, err := redisfrontier.Open(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const bad, good = "http://bad.gov.cn/", "http://good.gov.cn/"
+	if _, err := s.Join(ctx, []string{bad, good}); err != nil {
+		t.Fatal(err)
+	}
+	q := s.Queue(bad)
+	if _, err := q.Begin(ctx, frontier.Item{Key: bad, Host: "bad.gov.cn"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Park(ctx, "bad.gov.cn", "10 requests in a row failed (last: HTTP 503)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.(frontier.Suspender).Suspend(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out := mustCrawl(t, t.TempDir(), "status", "--frontier", fr).stdout
+	for _, want := range []string{
+		"in progress; 1 of 2 seeds open",
+		"0 waiting over a minute, 1 parked",
+		"  parked: bad.gov.cn by w1: 10 requests in a row failed (last: HTTP 503)\n",
+		"  suspended seed (host parked; resumes next generation): " + bad + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	var st redisfrontier.Status
+	js := mustCrawl(t, t.TempDir(), "status", "--frontier", fr, "--json").stdout
+	if err := json.Unmarshal([]byte(js), &st); err != nil {
+		t.Fatal(err)
+	}
+	want := []redisfrontier.ParkedHost{{Host: "bad.gov.cn", Reason: "10 requests in a row failed (last: HTTP 503)", Worker: "w1"}}
+	if !slices.Equal(st.Hosts.Parked, want) || !slices.Equal(st.Suspended, []string{bad}) {
+		t.Errorf("status --json: parked %+v, suspended %v", st.Hosts.Parked, st.Suspended)
 	}
 }

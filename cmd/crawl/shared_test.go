@@ -143,6 +143,25 @@ func startWorker(t *testing.T, dir, seeds, db, frontier string, k int, extra ...
 	return cmd, &out
 }
 
+// threeWorkers runs three workers of the crawl named crawl over seeds,
+// their shards named name-1.db..., and waits for them; it returns the
+// shards and each worker's output.
+func threeWorkers(t *testing.T, srv *redistest.Server, dir, seeds, name, crawl string, extra ...string) (shards []string, outs []*strings.Builder) {
+	t.Helper()
+	var cmds []*exec.Cmd
+	for k := range 3 {
+		db := filepath.Join(dir, fmt.Sprintf("%s-%d.db", name, k+1))
+		c, out := startWorker(t, dir, seeds, db, srv.URL("crawl="+crawl+"&lease=2s"), k+1, extra...)
+		shards, cmds, outs = append(shards, db), append(cmds, c), append(outs, out)
+	}
+	for k, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("%s: worker %d: %v\n%s", name, k+1, err, outs[k])
+		}
+	}
+	return shards, outs
+}
+
 // TestSharedCrawl: 18 hosts answering in 100 ms, politeness on (5
 // requests/s per host), each worker serving 2 hosts at once. One worker
 // crawls them alone; then three workers share the crawl through a real
@@ -165,21 +184,8 @@ func TestSharedCrawl(t *testing.T) {
 	checkSpacing(t, singleLog, 200*time.Millisecond)
 
 	// Three workers.
-	var shards []string
-	var cmds []*exec.Cmd
-	var outs []*strings.Builder
 	start = time.Now()
-	for k := range 3 {
-		db := filepath.Join(dir, fmt.Sprintf("shard-%d.db", k+1))
-		shards = append(shards, db)
-		c, out := startWorker(t, dir, seeds, db, srv.URL("crawl=three&lease=2s"), k+1)
-		cmds, outs = append(cmds, c), append(outs, out)
-	}
-	for k, c := range cmds {
-		if err := c.Wait(); err != nil {
-			t.Fatalf("worker %d: %v\n%s", k+1, err, outs[k])
-		}
-	}
+	shards, _ := threeWorkers(t, srv, dir, seeds, "shard", "three")
 	three := time.Since(start)
 	log := portal.takeLog()
 	t.Logf("1 worker: %s, %d requests; 3 workers: %s, %d requests; ratio %.2f (machine shared with other jobs)",
@@ -235,7 +241,8 @@ func TestSharedCrawl(t *testing.T) {
 
 	// Three workers, one killed mid-crawl.
 	var killShards []string
-	cmds, outs = nil, nil
+	var cmds []*exec.Cmd
+	var outs []*strings.Builder
 	for k := range 3 {
 		db := filepath.Join(dir, fmt.Sprintf("kill-%d.db", k+1))
 		killShards = append(killShards, db)
@@ -270,16 +277,7 @@ func TestSharedCrawl(t *testing.T) {
 
 	// --max-pages is each seed's budget across the workers: 3 pages per
 	// host (home, column, one report), however the workers split it.
-	cmds, outs = nil, nil
-	for k := range 3 {
-		c, out := startWorker(t, dir, seeds, filepath.Join(dir, fmt.Sprintf("budget-%d.db", k+1)), srv.URL("crawl=budget&lease=2s"), k+1, "--max-pages", "3")
-		cmds, outs = append(cmds, c), append(outs, out)
-	}
-	for k, c := range cmds {
-		if err := c.Wait(); err != nil {
-			t.Fatalf("worker %d with --max-pages 3: %v\n%s", k+1, err, outs[k])
-		}
-	}
+	threeWorkers(t, srv, dir, seeds, "budget", "budget", "--max-pages", "3")
 	pagesOf := map[string]int{}
 	for _, h := range portal.takeLog() {
 		if h.path != "/robots.txt" {
@@ -295,22 +293,29 @@ func TestSharedCrawl(t *testing.T) {
 		t.Errorf("--max-pages 3: %d hosts crawled, want 18", len(pagesOf))
 	}
 
+	// With the default --concurrency (every host at once) one worker is
+	// already at the politeness bound (9 requests × 200 ms a host), so
+	// three cannot be faster: the figure shows they are not slower either.
+	bound := 9 * 200 * time.Millisecond
+	start = time.Now()
+	mustCrawl(t, dir, "run", "--seeds", seeds, "--db", filepath.Join(dir, "all-hosts.db"), "--allow-private", "--rate", "5", "--timeout", "10s")
+	oneAll := time.Since(start)
+	portal.takeLog()
+	start = time.Now()
+	threeWorkers(t, srv, dir, seeds, "all-hosts", "allhosts", "--concurrency", "0")
+	threeAll := time.Since(start)
+	allLog := portal.takeLog()
+	checkSpacing(t, allLog, 200*time.Millisecond)
+	t.Logf("--concurrency 0 (all hosts at once): politeness bound %s; 1 worker %s (%.2f× the bound), 3 workers %s, %d requests (ratio %.2f)",
+		bound, oneAll.Round(time.Millisecond), oneAll.Seconds()/bound.Seconds(), threeAll.Round(time.Millisecond), len(allLog), threeAll.Seconds()/oneAll.Seconds())
+
 	// Three workers on two hosts of 24 reports each: they share each
 	// host, and its rate.
 	big := startSharedPortal(t, 2, 24, 100*time.Millisecond)
 	two := filepath.Join(dir, "two.txt")
 	big.seedFile(t, two)
 	portal = big
-	cmds, outs = nil, nil
-	for k := range 3 {
-		c, out := startWorker(t, dir, two, filepath.Join(dir, fmt.Sprintf("two-%d.db", k+1)), srv.URL("crawl=two&lease=2s"), k+1)
-		cmds, outs = append(cmds, c), append(outs, out)
-	}
-	for k, c := range cmds {
-		if err := c.Wait(); err != nil {
-			t.Fatalf("worker %d on two hosts: %v\n%s", k+1, err, outs[k])
-		}
-	}
+	_, outs = threeWorkers(t, srv, dir, two, "two", "two")
 	twoLog := portal.takeLog()
 	checkSpacing(t, twoLog, 200*time.Millisecond)
 	by := map[string]map[string]int{}

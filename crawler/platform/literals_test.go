@@ -37,15 +37,8 @@ var scriptMatcherCases = []string{
 func TestScriptMatchersMatchRegexps(t *testing.T) {
 	check := func(name, s string) {
 		t.Helper()
-		if got, want := objectLiterals(s), refObjectRe.FindAllString(s, -1); !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: objectLiterals = %q, want %q", name, got, want)
-		}
-		var want []string
-		for _, m := range refArrayLitRe.FindAllStringSubmatch(s, -1) {
-			want = append(want, m[1])
-		}
-		if got := arrayStrings(s); !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: arrayStrings = %q, want %q", name, got, want)
+		if diff := matcherDiff(s); diff != "" {
+			t.Errorf("%s: %s", name, diff)
 		}
 	}
 	for i, s := range scriptMatcherCases {
@@ -74,17 +67,26 @@ func FuzzScriptMatchers(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := objectLiterals(s), refObjectRe.FindAllString(s, -1); !reflect.DeepEqual(got, want) {
-			t.Fatalf("objectLiterals(%q) = %q, want %q", s, got, want)
-		}
-		var want []string
-		for _, m := range refArrayLitRe.FindAllStringSubmatch(s, -1) {
-			want = append(want, m[1])
-		}
-		if got := arrayStrings(s); !reflect.DeepEqual(got, want) {
-			t.Fatalf("arrayStrings(%q) = %q, want %q", s, got, want)
+		if diff := matcherDiff(s); diff != "" {
+			t.Fatalf("%q: %s", s, diff)
 		}
 	})
+}
+
+// matcherDiff says how the matchers' answer on s differs from the
+// regexps' ("" if it does not).
+func matcherDiff(s string) string {
+	if got, want := objectLiterals(s), refObjectRe.FindAllString(s, -1); !reflect.DeepEqual(got, want) {
+		return fmt.Sprintf("objectLiterals = %q, want %q", got, want)
+	}
+	var want []string
+	for _, m := range refArrayLitRe.FindAllStringSubmatch(s, -1) {
+		want = append(want, m[1])
+	}
+	if got := arrayStrings(s); !reflect.DeepEqual(got, want) {
+		return fmt.Sprintf("arrayStrings = %q, want %q", got, want)
+	}
+	return ""
 }
 
 // BenchmarkScriptLinks reads a menu script of the kind portals inline

@@ -1,7 +1,10 @@
 package pdf
 
 import (
+	"bytes"
+	"compress/zlib"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -61,6 +64,14 @@ func tableHTML(t *testing.T, doc *Document) string {
 	return h[i : j+len("</table>")]
 }
 
+// checkTable requires the document's tables to be written as want.
+func checkTable(t *testing.T, doc *Document, want string) {
+	t.Helper()
+	if got := tableHTML(t, doc); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
 func TestRuledGrid(t *testing.T) {
 	xs, ys := []float64{50, 200, 300, 400}, []float64{100, 120, 140, 160}
 	tests := []struct {
@@ -99,10 +110,7 @@ func TestRuledGrid(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := &Document{PageCount: 1, Pages: []Page{page(1, tc.rules, glyphs...)}}
-			if got := tableHTML(t, doc); got != "<table>\n"+tc.want+"</table>" {
-				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
-			}
+			checkTable(t, &Document{PageCount: 1, Pages: []Page{page(1, tc.rules, glyphs...)}}, "<table>\n"+tc.want+"</table>")
 		})
 	}
 }
@@ -133,9 +141,7 @@ func TestRuledSpans(t *testing.T) {
 		"<tr><td>不予公开</td><td>0</td><td>1</td></tr>\n" +
 		"<tr><td>其他</td><td>2</td><td>0</td></tr>\n" +
 		"</table>"
-	if got := tableHTML(t, doc); got != want {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
+	checkTable(t, doc, want)
 }
 
 // TestRuledWrappedLabel: LibreOffice's narrow label column wraps a label
@@ -147,9 +153,7 @@ func TestRuledWrappedLabel(t *testing.T) {
 		text("总计", 55, 145, 10), text("3", 150, 145, 12),
 	)}}
 	want := "<table>\n<tr><td>其他处理决定</td><td>3</td></tr>\n<tr><td>总计</td><td>3</td></tr>\n</table>"
-	if got := tableHTML(t, doc); got != want {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
+	checkTable(t, doc, want)
 }
 
 // TestRuledAcrossPages: a table broken by the page: its parts are one
@@ -165,6 +169,9 @@ func TestRuledAcrossPages(t *testing.T) {
 		text("2.其他法律行政", 110, 725, 30), text("0", 260, 725, 40), text("1", 310, 725, 41),
 	)
 	p1.Glyphs = append(p1.Glyphs, text("-1-", 280, 800, 90)...) // page number in the margin
+	// A running header and footer, the same on both pages.
+	running := append(text("年度报告", 60, 20, 95), text("某区人民政府办公室", 60, 780, 99)...)
+	p1.Glyphs = append(p1.Glyphs, running...)
 	var rules2 []Rule
 	rules2 = append(rules2, hrule(60, 100, 350), hrule(80, 100, 350), hrule(100, 100, 350))
 	rules2 = append(rules2, vrule(100, 60, 100), vrule(250, 60, 100), vrule(300, 60, 100), vrule(350, 60, 100))
@@ -172,6 +179,7 @@ func TestRuledAcrossPages(t *testing.T) {
 		text("法规禁止公开", 110, 65, 0),
 		text("3.三安全一稳定", 110, 85, 10), text("2", 260, 85, 20), text("3", 310, 85, 21),
 	)
+	p2.Glyphs = append(p2.Glyphs, running...)
 	doc := &Document{PageCount: 2, Pages: []Page{p1, p2}}
 	want := "<table>\n" +
 		"<tr><td colspan=\"4\">三、办理结果</td></tr>\n" +
@@ -179,8 +187,11 @@ func TestRuledAcrossPages(t *testing.T) {
 		"<tr><td>2.其他法律行政法规禁止公开</td><td>0</td><td>1</td></tr>\n" +
 		"<tr><td>3.三安全一稳定</td><td>2</td><td>3</td></tr>\n" +
 		"</table>"
-	if got := tableHTML(t, doc); got != want {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
+	checkTable(t, doc, want)
+	// The running footer and header between the parts are kept, after the table.
+	h := HTML(doc)
+	if i := strings.Index(h, "</table>"); strings.Count(h[i:], "某区人民政府办公室") != 2 || strings.Count(h[i:], "年度报告") != 1 {
+		t.Errorf("running footers and header not after the table:\n%s", h)
 	}
 }
 
@@ -352,5 +363,78 @@ func TestRotatedAndCropped(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s\nrules %v", got, want, doc.Pages[0].Rules)
 			}
 		})
+	}
+}
+
+// TestRuledRepeatedHeader: header rows repeated at the top of the next
+// page are written once.
+func TestRuledRepeatedHeader(t *testing.T) {
+	xs := []float64{50, 200, 300}
+	p1 := page(1, grid(xs, []float64{700, 720, 740, 760}),
+		text("信息内容", 60, 705, 0), text("数量", 210, 705, 10),
+		text("规章", 60, 725, 20), text("1", 210, 725, 30),
+		text("规范性文件", 60, 745, 40), text("2", 210, 745, 50))
+	p2 := page(2, grid(xs, []float64{60, 80, 100}),
+		text("信息内容", 60, 65, 0), text("数量", 210, 65, 10),
+		text("行政许可", 60, 85, 20), text("3", 210, 85, 30))
+	want := "<table>\n<tr><td>信息内容</td><td>数量</td></tr>\n<tr><td>规章</td><td>1</td></tr>\n" +
+		"<tr><td>规范性文件</td><td>2</td></tr>\n<tr><td>行政许可</td><td>3</td></tr>\n</table>"
+	checkTable(t, &Document{PageCount: 2, Pages: []Page{p1, p2}}, want)
+}
+
+// TestAddRulesContentCap: a form whose stream inflates to 8 MB, drawn
+// 200 times, is not decoded 200 times: the document's decoded-bytes cap
+// stops the scan with an error.
+func TestAddRulesContentCap(t *testing.T) {
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(bytes.Repeat([]byte(" "), 8<<20))
+	zw.Close()
+	var b bytes.Buffer
+	var offs []int
+	obj := func(s string) {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offs), s)
+	}
+	b.WriteString("%PDF-1.4\n")
+	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /X0 5 0 R >> >> >>")
+	content := strings.Repeat("/X0 Do ", 200)
+	obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
+	obj(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", z.Len(), z.String()))
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
+	doc := &Document{PageCount: 1, Pages: []Page{{Number: 1, Width: 595, Height: 842}}}
+	if err := AddRules(context.Background(), b.Bytes(), doc); !errors.Is(err, errContentBudget) {
+		t.Errorf("AddRules: %v, want the content cap", err)
+	}
+}
+
+// BenchmarkAddRules: the path scan of the two corpus PDFs (5 pages each),
+// per document: go test -run '^$' -bench AddRules ./extract/pdf
+func BenchmarkAddRules(b *testing.B) {
+	type input struct {
+		data []byte
+		doc  *Document
+	}
+	var ins []input
+	for _, p := range corpusPDFs(b) {
+		doc, err := testEngine(b).Read(context.Background(), p.Bytes, Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ins = append(ins, input{p.Bytes, doc})
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		in := ins[i%len(ins)]
+		if err := AddRules(context.Background(), in.data, in.doc); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

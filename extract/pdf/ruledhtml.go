@@ -63,19 +63,36 @@ func writeRuled(b *strings.Builder, parts []*docTable) {
 	}
 	var cells []*outCell
 	rows := 0
+	var head []*outCell // the first part's cells, for repeated header rows
 	for pi, p := range parts {
-		var top []*outCell // cells of the part's first row
+		own := make([]*outCell, 0, len(p.cells)) // rows counted from the part's top
 		for _, c := range p.cells {
-			oc := &outCell{row: rows + c.row, col: colOf(p.xs[c.col]), rowspan: c.rowspan, text: glyphText(c.glyphs, p.page)}
+			oc := &outCell{row: c.row, col: colOf(p.xs[c.col]), rowspan: c.rowspan, text: glyphText(c.glyphs, p.page)}
 			oc.colspan = max(colOf(p.xs[c.col+c.colspan])-oc.col, 1)
-			if c.row == 0 {
+			own = append(own, oc)
+		}
+		nr := len(p.ys) - 1
+		if pi == 0 {
+			head = own
+		} else if k := repeatedRows(head, own); k > 0 && k < nr {
+			// Header rows repeated at the top of the next page (Word's
+			// "repeat as header row") are the first part's, not new rows.
+			own = slices.DeleteFunc(own, func(c *outCell) bool { return c.row < k })
+			for _, c := range own {
+				c.row -= k
+			}
+			nr -= k
+		}
+		var top []*outCell // cells of the part's first row
+		for _, oc := range own {
+			if oc.row == 0 {
 				top = append(top, oc)
 			}
+			oc.row += rows
 			cells = append(cells, oc)
 		}
 		// Columns of the joined table this part does not reach: a group
 		// cell's part without borders, empty.
-		nr := len(p.ys) - 1
 		if k := colOf(p.x0()); k > 0 {
 			oc := &outCell{row: rows, col: 0, rowspan: nr, colspan: k}
 			top, cells = append(top, oc), append(cells, oc)
@@ -177,6 +194,47 @@ func joinBreak(cells, top []*outCell, rows int) int {
 		}
 	}
 	return 0
+}
+
+// repeatedRows is how many rows at the top of part are the top rows of
+// first again: the same cells with the same text, no figures, and no cell
+// reaching below them.
+func repeatedRows(first, part []*outCell) int {
+	rowOf := func(cs []*outCell, r int) []outCell {
+		var out []outCell
+		for _, c := range cs {
+			if c.row == r {
+				out = append(out, *c)
+			}
+		}
+		slices.SortFunc(out, func(a, b outCell) int { return cmp.Compare(a.col, b.col) })
+		return out
+	}
+	k := 0
+	for ; ; k++ {
+		a, b := rowOf(first, k), rowOf(part, k)
+		if len(a) == 0 || !slices.Equal(a, b) {
+			break
+		}
+		text := false
+		for _, c := range a {
+			if isValueText(c.text) {
+				return 0
+			}
+			text = text || c.text != ""
+		}
+		if !text {
+			break
+		}
+	}
+	for _, cs := range [][]*outCell{first, part} {
+		for _, c := range cs {
+			if c.row < k && c.row+c.rowspan > k {
+				return 0 // a header cell reaching into the rows below
+			}
+		}
+	}
+	return k
 }
 
 // coverAbove is the cell of above over the first column of c.

@@ -35,11 +35,13 @@ func (r Rule) Horizontal() bool { return r.X1-r.X0 >= r.Y1-r.Y0 }
 
 // Limits of the scan, against hostile files: operators per page (Form
 // XObjects included), rules kept per page, decoded bytes per content
-// stream, nesting of Form XObjects and of the page tree.
+// stream and per document (a form drawn a thousand times is decoded a
+// thousand times), nesting of Form XObjects and of the page tree.
 const (
 	maxPathOps    = 400_000
 	maxPageRules  = 20_000
 	maxStreamSize = 32 << 20
+	maxDocContent = 96 << 20
 	maxFormDepth  = 8
 	maxTreeDepth  = 32
 )
@@ -67,11 +69,12 @@ func AddRules(ctx context.Context, data []byte, doc *Document) (err error) {
 	if len(pages) < len(doc.Pages) {
 		return fmt.Errorf("pdf rules: page tree has %d pages, the engine read %d", len(pages), len(doc.Pages))
 	}
+	content := &contentBudget{left: maxDocContent}
 	for i := range doc.Pages {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("pdf rules: %w", err)
 		}
-		rules, err := pageRules(pages[i], &doc.Pages[i])
+		rules, err := pageRules(pages[i], &doc.Pages[i], content)
 		if err != nil {
 			return fmt.Errorf("pdf rules: page %d: %w", i+1, err)
 		}
@@ -133,43 +136,55 @@ func pageDicts(root lpdf.Value, n int) []pageDict {
 }
 
 // pageRules scans one page's content streams.
-func pageRules(p pageDict, pg *Page) ([]Rule, error) {
-	content, err := streamBytes(p.v.Key("Contents"))
+func pageRules(p pageDict, pg *Page, content *contentBudget) ([]Rule, error) {
+	b, err := content.decode(p.v.Key("Contents"))
 	if err != nil {
 		return nil, err
 	}
 	s := newPathScanner(pg)
-	s.scan(content, p.resources, 0)
+	s.content = content
+	s.scan(b, p.resources, 0)
+	if content.left <= 0 {
+		return s.rules, errContentBudget
+	}
 	return s.rules, nil
 }
 
-// streamBytes decodes a content stream, or an array of them joined.
-func streamBytes(v lpdf.Value) ([]byte, error) {
+// contentBudget is what is left of the decoded bytes a document may take.
+type contentBudget struct{ left int64 }
+
+var errContentBudget = errors.New("content streams past the decoded size cap")
+
+// decode decodes a content stream, or an array of them joined, within
+// maxStreamSize and the budget.
+func (c *contentBudget) decode(v lpdf.Value) ([]byte, error) {
 	var buf bytes.Buffer
 	add := func(s lpdf.Value) error {
 		if s.Kind() != lpdf.Stream {
 			return nil
 		}
+		limit := min(int64(maxStreamSize-buf.Len()), c.left)
+		if limit <= 0 {
+			return errContentBudget
+		}
 		rc := s.Reader()
 		defer rc.Close()
-		n, err := io.Copy(&buf, io.LimitReader(rc, int64(maxStreamSize-buf.Len())))
-		_ = n
+		n, err := io.Copy(&buf, io.LimitReader(rc, limit))
+		c.left -= n
 		buf.WriteByte('\n')
 		if err != nil && err != io.ErrUnexpectedEOF {
 			return err
 		}
 		return nil
 	}
-	if v.Kind() == lpdf.Array {
-		for i := 0; i < v.Len() && buf.Len() < maxStreamSize; i++ {
-			if err := add(v.Index(i)); err != nil {
-				return nil, err
-			}
-		}
-		return buf.Bytes(), nil
+	if v.Kind() != lpdf.Array {
+		err := add(v)
+		return buf.Bytes(), err
 	}
-	if err := add(v); err != nil {
-		return nil, err
+	for i := 0; i < v.Len() && buf.Len() < maxStreamSize; i++ {
+		if err := add(v.Index(i)); err != nil {
+			return nil, err
+		}
 	}
 	return buf.Bytes(), nil
 }
@@ -214,6 +229,7 @@ type subpath struct {
 type pathScanner struct {
 	width, height float64
 	user          matrix // user space to page coordinates
+	content       *contentBudget
 	gs            gstate
 	stack         []gstate
 	path          []subpath
@@ -225,7 +241,7 @@ type pathScanner struct {
 
 // newPathScanner starts a scan of page p's content.
 func newPathScanner(p *Page) *pathScanner {
-	s := &pathScanner{width: p.Width, height: p.Height, user: p.userMatrix()}
+	s := &pathScanner{width: p.Width, height: p.Height, user: p.userMatrix(), content: &contentBudget{left: maxDocContent}}
 	s.gs.ctm = identity
 	return s
 }
@@ -478,7 +494,7 @@ func (s *pathScanner) form(name string, res lpdf.Value, depth int) {
 	if x.Kind() != lpdf.Stream || x.Key("Subtype").Name() != "Form" {
 		return
 	}
-	b, err := streamBytes(x)
+	b, err := s.content.decode(x)
 	if err != nil {
 		return
 	}

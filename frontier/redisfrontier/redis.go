@@ -379,6 +379,13 @@ var (
 	_ frontier.Spreader = (*Store)(nil)
 )
 
+// maxPoll caps the wait between two looks at the shared state while a
+// worker waits on another (Settle: its claims; Robots: its fetch). The
+// last worker on a seed ends at most this long after the seed is over,
+// and a look is one short script, so it is kept well under a request's
+// time at the politeness limit.
+const maxPoll = 100 * time.Millisecond
+
 // maxClaim is the most items one Pop claims. The crawler pops a batch
 // ahead of its fetches to save round trips to the archive's writer; in a
 // shared queue a batch held by one worker would idle the others on the
@@ -631,7 +638,7 @@ func (q *Queue) Settle(ctx context.Context) (more bool, err error) {
 			return false, ctx.Err()
 		case <-t.C:
 		}
-		wait = min(2*wait, 500*time.Millisecond)
+		wait = min(2*wait, maxPoll)
 	}
 }
 

@@ -76,7 +76,7 @@ func (s *Store) Robots(ctx context.Context, key string, fetch func(context.Conte
 			return frontier.RobotsAnswer{}, ctx.Err()
 		case <-t.C:
 		}
-		wait = min(2*wait, 500*time.Millisecond)
+		wait = min(2*wait, maxPoll)
 	}
 }
 
