@@ -28,9 +28,10 @@ func HTML(doc *Document) string {
 		writeLines(&b, lines[next:j], width, next == 0)
 		next = j
 		// A table continued on the next page, nothing but page furniture
-		// between the parts, is one table.
+		// between the parts (a running footer or header: written after
+		// the table), is one table.
 		k := ti + 1
-		for k < len(tabs) && tabs[k].continues(tabs[k-1]) && (next == len(lines) || !tabs[k].after(lines[next])) {
+		for k < len(tabs) && tabs[k].continues(tabs[k-1]) && onlyRunning(lines[next:], tabs[k]) {
 			k++
 		}
 		writeRuled(&b, tabs[ti:k])
@@ -39,6 +40,21 @@ func HTML(doc *Document) string {
 	writeLines(&b, lines[next:], width, next == 0)
 	b.WriteString("</body></html>\n")
 	return b.String()
+}
+
+// onlyRunning reports whether every line before table b (lines start
+// after the part above it) is a running footer or header, not text
+// between two tables.
+func onlyRunning(lines []Line, b *docTable) bool {
+	for _, l := range lines {
+		if !b.after(l) {
+			return true
+		}
+		if !l.running {
+			return false
+		}
+	}
+	return true
 }
 
 // writeLines writes lines outside ruled tables: running text as

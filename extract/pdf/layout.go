@@ -34,6 +34,9 @@ type Line struct {
 	Runs   []Run
 	Y0, Y1 float64
 	Page   int
+	// running marks a running header or footer: the same text in the same
+	// place in the top or bottom margin of another page.
+	running bool
 }
 
 // Text is the line's runs joined: by a space where they are more than an
@@ -98,7 +101,46 @@ func layout(doc *Document) ([]Line, []*docTable) {
 		}
 		offset += max(p.Height, 1)
 	}
+	markRunning(out, doc.Pages)
 	return out, tabs
+}
+
+// markRunning marks the running headers and footers among lines (in
+// document space, pages in order).
+func markRunning(lines []Line, pages []Page) {
+	type place struct {
+		page int
+		y    float64
+	}
+	top := make(map[int]float64, len(pages)) // page number → its y in document space
+	height := make(map[int]float64, len(pages))
+	offset := 0.0
+	for _, p := range pages {
+		top[p.Number], height[p.Number] = offset, p.Height
+		offset += max(p.Height, 1)
+	}
+	margin := func(l Line) (float64, bool) {
+		y, h := l.Y0-top[l.Page], height[l.Page]
+		return y, h > 0 && (l.Y1-top[l.Page] < 0.15*h || y > 0.85*h)
+	}
+	seen := map[string][]place{}
+	for _, l := range lines {
+		if y, ok := margin(l); ok {
+			seen[l.Text()] = append(seen[l.Text()], place{l.Page, y})
+		}
+	}
+	for i, l := range lines {
+		y, ok := margin(l)
+		if !ok {
+			continue
+		}
+		for _, o := range seen[l.Text()] {
+			if o.page != l.Page && abs(o.y-y) < 6 {
+				lines[i].running = true
+				break
+			}
+		}
+	}
 }
 
 // glyphEm is the size of one glyph: its height, or its width for a CJK

@@ -169,6 +169,9 @@ func TestRuledAcrossPages(t *testing.T) {
 		text("2.其他法律行政", 110, 725, 30), text("0", 260, 725, 40), text("1", 310, 725, 41),
 	)
 	p1.Glyphs = append(p1.Glyphs, text("-1-", 280, 800, 90)...) // page number in the margin
+	// A running header and footer, the same on both pages.
+	running := append(text("年度报告", 60, 20, 95), text("某区人民政府办公室", 60, 780, 99)...)
+	p1.Glyphs = append(p1.Glyphs, running...)
 	var rules2 []Rule
 	rules2 = append(rules2, hrule(60, 100, 350), hrule(80, 100, 350), hrule(100, 100, 350))
 	rules2 = append(rules2, vrule(100, 60, 100), vrule(250, 60, 100), vrule(300, 60, 100), vrule(350, 60, 100))
@@ -176,6 +179,7 @@ func TestRuledAcrossPages(t *testing.T) {
 		text("法规禁止公开", 110, 65, 0),
 		text("3.三安全一稳定", 110, 85, 10), text("2", 260, 85, 20), text("3", 310, 85, 21),
 	)
+	p2.Glyphs = append(p2.Glyphs, running...)
 	doc := &Document{PageCount: 2, Pages: []Page{p1, p2}}
 	want := "<table>\n" +
 		"<tr><td colspan=\"4\">三、办理结果</td></tr>\n" +
@@ -184,6 +188,11 @@ func TestRuledAcrossPages(t *testing.T) {
 		"<tr><td>3.三安全一稳定</td><td>2</td><td>3</td></tr>\n" +
 		"</table>"
 	checkTable(t, doc, want)
+	// The running footer and header between the parts are kept, after the table.
+	h := HTML(doc)
+	if i := strings.Index(h, "</table>"); strings.Count(h[i:], "某区人民政府办公室") != 2 || strings.Count(h[i:], "年度报告") != 1 {
+		t.Errorf("running footers and header not after the table:\n%s", h)
+	}
 }
 
 // TestRuledFallback: tables without a grid of rules (borderless, or a

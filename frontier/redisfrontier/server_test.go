@@ -68,3 +68,15 @@ func TestRealRedisRestart(t *testing.T) {
 		t.Errorf("w1's claims came back after %v, before its 2s lease ran out", waited)
 	}
 }
+
+// TestRealShared runs the tests of what workers share besides the queues
+// (robots.txt, parked hosts, suspended seeds, the page budget) on a real
+// redis-server, each on a crawl of its own.
+func TestRealShared(t *testing.T) {
+	srv := redistest.Start(t, false)
+	for name, test := range map[string]func(*testing.T, backend){
+		"robots": testRobotsOnce, "park": testParkShared, "suspend": testSuspend, "spend": testSpendShared,
+	} {
+		t.Run(name, func(t *testing.T) { test(t, backend{url: srv.URL("lease=3s&crawl=" + name)}) })
+	}
+}

@@ -14,6 +14,19 @@ import (
 	"github.com/gongkai/gongkai/frontier"
 )
 
+// backend opens the workers of one crawl on a Redis: miniredis here, a
+// real redis-server in server_test.go, so the scripts run on both.
+type backend struct{ url string }
+
+func miniBackend(t *testing.T) backend {
+	return backend{url: "redis://" + miniredis.RunT(t).Addr() + "/0?lease=3s"}
+}
+
+func (b backend) open(t *testing.T, worker string, seeds ...string) *Store {
+	t.Helper()
+	return openWorker(t, b.url, worker, 50*time.Millisecond, seeds...)
+}
+
 // finishAll finishes every seed the workers' crawl has open, so the next
 // Join starts the next generation.
 func finishAll(t *testing.T, s *Store, seeds ...string) {
@@ -33,10 +46,11 @@ func finishAll(t *testing.T, s *Store, seeds ...string) {
 // TestRobotsOnce: workers asking for one host's robots.txt together get
 // one fetch's answer; a failed fetch is not kept; a dead worker's fetch
 // is taken over; the next generation fetches it again.
-func TestRobotsOnce(t *testing.T) {
+func TestRobotsOnce(t *testing.T) { testRobotsOnce(t, miniBackend(t)) }
+
+func testRobotsOnce(t *testing.T, b backend) {
 	ctx := context.Background()
-	m := miniredis.RunT(t)
-	w1, w2 := openMini(t, m, "w1", seedA), openMini(t, m, "w2", seedA)
+	w1, w2 := b.open(t, "w1", seedA), b.open(t, "w2", seedA)
 	const key = "http://a.gov.cn"
 	var fetches atomic.Int32
 	release := make(chan struct{})
@@ -103,7 +117,7 @@ func TestRobotsOnce(t *testing.T) {
 
 	// The next generation fetches robots.txt again.
 	finishAll(t, w1, seedA)
-	w3 := openMini(t, m, "w3", seedA)
+	w3 := b.open(t, "w3", seedA)
 	if w3.Generation() != w1.Generation()+1 {
 		t.Fatalf("generation %d, want %d", w3.Generation(), w1.Generation()+1)
 	}
@@ -118,10 +132,11 @@ func TestRobotsOnce(t *testing.T) {
 // TestParkShared: a host one worker parks is parked for the others (the
 // clock says so, with the reason and the worker), shows in Inspect, and is
 // unparked by the next generation.
-func TestParkShared(t *testing.T) {
+func TestParkShared(t *testing.T) { testParkShared(t, miniBackend(t)) }
+
+func testParkShared(t *testing.T, b backend) {
 	ctx := context.Background()
-	m := miniredis.RunT(t)
-	w1, w2 := openMini(t, m, "w1", seedA), openMini(t, m, "w2", seedA)
+	w1, w2 := b.open(t, "w1", seedA), b.open(t, "w2", seedA)
 	if err := w1.Park(ctx, "a.gov.cn", "10 requests in a row failed (last: timeout)"); err != nil {
 		t.Fatal(err)
 	}
@@ -143,14 +158,14 @@ func TestParkShared(t *testing.T) {
 	if _, wait, err := w2.Clock().Start(ctx, "b.gov.cn", time.Second); err != nil || wait != 0 {
 		t.Errorf("another host's clock: wait %s, %v", wait, err)
 	}
-	c, _ := ParseURL("redis://" + m.Addr() + "/0")
+	c, _ := ParseURL(b.url)
 	st, err := Inspect(ctx, c)
 	if err != nil || len(st.Hosts.Parked) != 1 || st.Hosts.Parked[0] != (ParkedHost{Host: "a.gov.cn", Reason: "10 requests in a row failed (last: timeout)", Worker: "w1"}) {
 		t.Errorf("status: %+v, %v", st.Hosts.Parked, err)
 	}
 
 	finishAll(t, w1, seedA)
-	w3 := openMini(t, m, "w3", seedA)
+	w3 := b.open(t, "w3", seedA)
 	if _, wait, err := w3.Clock().Start(ctx, "a.gov.cn", time.Second); err != nil || wait != 0 {
 		t.Errorf("next generation: clock of the host parked before: wait %s, %v", wait, err)
 	}
@@ -160,11 +175,12 @@ func TestParkShared(t *testing.T) {
 // seeds (the generation can end) and keeps its frontier; the next
 // generation resumes it where it stopped. A seed never begun starts
 // afresh.
-func TestSuspend(t *testing.T) {
+func TestSuspend(t *testing.T) { testSuspend(t, miniBackend(t)) }
+
+func testSuspend(t *testing.T, b backend) {
 	ctx := context.Background()
-	m := miniredis.RunT(t)
 	const seedB = "http://b.gov.cn/"
-	w1 := openMini(t, m, "w1", seedA, seedB)
+	w1 := b.open(t, "w1", seedA, seedB)
 	q := w1.Queue(seedA)
 	if _, err := q.Begin(ctx, it(seedA, 1000)); err != nil {
 		t.Fatal(err)
@@ -188,13 +204,13 @@ func TestSuspend(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c, _ := ParseURL("redis://" + m.Addr() + "/0")
+	c, _ := ParseURL(b.url)
 	st, err := Inspect(ctx, c)
 	if err != nil || len(st.Open) != 0 || len(st.Suspended) != 1 || st.Suspended[0] != seedA {
 		t.Fatalf("status after suspending: open %v, suspended %v, %v", st.Open, st.Suspended, err)
 	}
 	// A worker joining in the same generation does not reopen it.
-	w2 := openMini(t, m, "w2", seedA, seedB)
+	w2 := b.open(t, "w2", seedA, seedB)
 	if w2.Generation() != w1.Generation()+1 {
 		// Every seed is over (finished or suspended): w2 starts the next.
 		t.Fatalf("generation %d, want %d", w2.Generation(), w1.Generation()+1)
@@ -217,10 +233,11 @@ func TestSuspend(t *testing.T) {
 
 // TestSpendShared: a seed's budget holds across workers, survives the
 // seed's finish within the generation, and is new in the next.
-func TestSpendShared(t *testing.T) {
+func TestSpendShared(t *testing.T) { testSpendShared(t, miniBackend(t)) }
+
+func testSpendShared(t *testing.T, b backend) {
 	ctx := context.Background()
-	m := miniredis.RunT(t)
-	w1, w2 := openMini(t, m, "w1", seedA), openMini(t, m, "w2", seedA)
+	w1, w2 := b.open(t, "w1", seedA), b.open(t, "w2", seedA)
 	q1, q2 := w1.Queue(seedA), w2.Queue(seedA)
 	for _, q := range []frontier.Queue{q1, q2} {
 		if _, err := q.Begin(ctx, it(seedA, 1000)); err != nil {
@@ -248,7 +265,7 @@ func TestSpendShared(t *testing.T) {
 	if ok, _, _ := q2.(frontier.Spender).Spend(ctx, 5); ok {
 		t.Error("a worker still on a finished seed got a fresh budget")
 	}
-	w3 := openMini(t, m, "w3", seedA)
+	w3 := b.open(t, "w3", seedA)
 	q3 := w3.Queue(seedA)
 	if _, err := q3.Begin(ctx, it(seedA, 1000)); err != nil {
 		t.Fatal(err)
