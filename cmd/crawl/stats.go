@@ -15,10 +15,14 @@ func statsCmd() *command {
 		detail: `
 Reads the whole archive and prints: captures (URLs, failed, 304 not
 modified), unique payloads, payload bytes fetched vs unique vs stored
-compressed vs the archive file on disk, crawl runs, parsed records by year × template × kind, failed
-checks by id, fetch errors by kind, and for each seed how many captures,
-errors, robots/blocked refusals and report payloads it led to, and whether
-the seed itself was ever reached.`,
+compressed vs the archive file on disk, crawl runs, parsed records by
+year × template × kind, the reports as the exports give them by year ×
+template × kind (a report page and the PDF or DOCX carrying the same
+report counted once: reports, versions, how many came with an
+attachment, how many fail a check, where their tables came from), failed
+checks by id (per parsed record), fetch errors by kind, and for each
+seed how many captures, errors, robots/blocked refusals and report
+payloads it led to, and whether the seed itself was ever reached.`,
 		example: `  crawl stats
   crawl stats --json --db /data/gongkai.db | jq '.failed_checks'`,
 		flags: func(fs *flagSet) {

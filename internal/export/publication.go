@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -280,4 +281,49 @@ func cellConflicts(info *publication.Info) map[string]string {
 		out[c.Cell] = strings.Join(others, ";")
 	}
 	return out
+}
+
+// ReportSummary is what counts and overviews read of one report version.
+type ReportSummary struct {
+	Kind, Agency, Title, Template, TablesSource string
+	Year                                        int
+	Checks                                      []extract.Check
+	Grouped                                     bool // a page given with attachments carrying the same report
+}
+
+// Summarize reads what ReportSummary holds of version v: for a grouped
+// publication from its merged record (year, template, tables and checks
+// may be the attachment's), else only those fields of the parsed record
+// (no capture list, no tables), so counting every report stays cheap. It
+// returns nil when v has no parsed record yet.
+func Summarize(src Source, v VersionRef) (*ReportSummary, error) {
+	if v.Grouped() {
+		rv, err := v.Load(src)
+		if errors.Is(err, archive.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		r := rv.Record
+		return &ReportSummary{Kind: r.Kind, Agency: r.Agency, Title: r.Title, Template: r.Template,
+			TablesSource: r.TablesSource, Year: r.Year, Checks: r.Checks, Grouped: true}, nil
+	}
+	p, err := src.GetParsed(v.Page.Digest)
+	if errors.Is(err, archive.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("parsed record of %s (%s): %w", v.URL, v.Page.Digest, err)
+	}
+	var rec struct {
+		Title        string          `json:"title"`
+		TablesSource string          `json:"tables_source"`
+		Checks       []extract.Check `json:"checks"`
+	}
+	if err := json.Unmarshal(p.JSON, &rec); err != nil {
+		return nil, fmt.Errorf("decode parsed record of %s (%s): %w", v.URL, v.Page.Digest, err)
+	}
+	return &ReportSummary{Kind: p.Kind, Agency: p.Agency, Title: rec.Title, Template: p.Template,
+		TablesSource: rec.TablesSource, Year: p.Year, Checks: rec.Checks}, nil
 }

@@ -169,22 +169,29 @@ func BuildStats(ctx context.Context, a Archive) (*Stats, error) {
 	return st, nil
 }
 
-// countPublications counts the reports EachVersion gives (default kinds),
-// each at its newest version: the walk gives a URL's versions together and
-// in order, so the last one seen before the URL changes is its newest.
+// countPublications counts the reports the exports give (default kinds),
+// each at its newest version (Summarize: only a grouped publication's
+// records are decoded whole).
 func countPublications(ctx context.Context, a Archive) ([]PublicationCount, error) {
 	type key struct {
 		year           int
 		template, kind string
 	}
 	counts := map[key]*PublicationCount{}
-	var last *ReportVersion
-	versions := 0
-	flush := func() {
-		if last == nil {
-			return
+	ix, err := publication.BuildIndex(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	var f Filter
+	err = a.ForEachURL(ctx, func(u string) error {
+		refs, err := ReportVersions(a, ix, u)
+		if err != nil || len(refs) == 0 {
+			return err
 		}
-		r := last.Record
+		r, err := Summarize(a, refs[len(refs)-1])
+		if err != nil || r == nil || !f.kindOK(r.Kind) {
+			return err
+		}
 		k := key{r.Year, r.Template, r.Kind}
 		c := counts[k]
 		if c == nil {
@@ -192,11 +199,11 @@ func countPublications(ctx context.Context, a Archive) ([]PublicationCount, erro
 			counts[k] = c
 		}
 		c.Reports++
-		c.Versions += versions
-		if last.Publication != nil {
+		c.Versions += len(refs)
+		if r.Grouped {
 			c.WithAttachments++
 		}
-		if len(FailedCheckIDs(r)) > 0 {
+		if slices.ContainsFunc(r.Checks, func(c extract.Check) bool { return c.Status == extract.CheckFailed }) {
 			c.Failed++
 		}
 		src := r.TablesSource
@@ -204,20 +211,11 @@ func countPublications(ctx context.Context, a Archive) ([]PublicationCount, erro
 			src = publication.TablesNone
 		}
 		c.TablesSource[src]++
-		last, versions = nil, 0
-	}
-	_, err := EachVersion(ctx, a, Filter{}, nil, func(rv ReportVersion) error {
-		if last != nil && last.Record.URL != rv.Record.URL {
-			flush()
-		}
-		last = &rv
-		versions++
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("publications: %w", err)
 	}
-	flush()
 	out := make([]PublicationCount, 0, len(counts))
 	for _, c := range counts {
 		out = append(out, *c)

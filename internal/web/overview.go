@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -73,7 +71,7 @@ func buildOverview(ctx context.Context, store *archive.Store, ix *publication.In
 			continue // an attachment given with its page, or a URL whose versions cannot be read
 		}
 		last := refs[len(refs)-1]
-		r, err := newestReport(store, last)
+		r, err := export.Summarize(store, last)
 		if err != nil {
 			return nil, fmt.Errorf("overview: %s: %w", u, err)
 		}
@@ -114,49 +112,4 @@ func buildOverview(ctx context.Context, store *archive.Store, ix *publication.In
 		}
 	}
 	return o, nil
-}
-
-// overviewRecord is what the overview reads of a report's newest version.
-type overviewRecord struct {
-	Kind, Title, Agency string
-	Year                int
-	Checks              []extract.Check
-}
-
-// newestReport reads the version v of a report: only the fields the
-// overview needs of a report in one file (no capture list), the merged
-// record of a grouped publication (its year and checks may be the
-// attachment's). nil when the version has no record yet.
-func newestReport(store *archive.Store, v export.VersionRef) (*overviewRecord, error) {
-	if v.Grouped() {
-		rv, err := v.Load(store)
-		if errors.Is(err, archive.ErrNotFound) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		r := rv.Record
-		return &overviewRecord{Kind: r.Kind, Title: r.Title, Agency: r.Agency, Year: r.Year, Checks: r.Checks}, nil
-	}
-	p, err := store.GetParsed(v.Page.Digest)
-	if errors.Is(err, archive.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	r := &overviewRecord{Kind: p.Kind, Agency: p.Agency, Year: p.Year}
-	if p.Kind != extract.KindReport {
-		return r, nil
-	}
-	var rec struct {
-		Title  string          `json:"title"`
-		Checks []extract.Check `json:"checks"`
-	}
-	if err := json.Unmarshal(p.JSON, &rec); err != nil {
-		return nil, fmt.Errorf("record %s: %w", v.Page.Digest, err)
-	}
-	r.Title, r.Checks = rec.Title, rec.Checks
-	return r, nil
 }
