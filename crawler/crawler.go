@@ -76,6 +76,7 @@ func (c *Crawler) collector(ctx context.Context) (*colly.Collector, error) {
 	if err := col.SetStorage(c.store.Frontier("colly")); err != nil {
 		return nil, fmt.Errorf("colly storage: %w", err)
 	}
+	c.tr.runCtx = ctx
 	col.WithTransport(c.tr)
 	col.SetRequestTimeout(0)
 	col.SetRedirectHandler(c.checkRedirect)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/gongkai/gongkai/frontier"
 	"github.com/gongkai/gongkai/frontier/redisfrontier"
 	"github.com/gongkai/gongkai/seeds"
 )
@@ -219,4 +220,45 @@ func failUnder(p *portal, prefix string) *atomic.Int32 {
 		next(w, r)
 	})
 	return &failing
+}
+
+// stuckRobots is a shared store whose robots.txt answer never comes (the
+// worker fetching it is alive but stuck).
+type stuckRobots struct{ frontier.Store }
+
+func (stuckRobots) Robots(ctx context.Context, _ string, _ func(context.Context) (frontier.RobotsAnswer, error)) (frontier.RobotsAnswer, error) {
+	<-ctx.Done()
+	return frontier.RobotsAnswer{}, ctx.Err()
+}
+
+// TestInterruptWhileWaitingForRobots: a crawl interrupted while it waits
+// for another worker's robots.txt answer stops at once (colly sends its
+// robots.txt request without a context; the crawl's is used).
+func TestInterruptWhileWaitingForRobots(t *testing.T) {
+	p := reportSite(t)
+	st := testStore(t)
+	cfg := testConfig()
+	cfg.Frontier = stuckRobots{frontier.Bolt(st)}
+	c, err := New(st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	done := make(chan Summary, 1)
+	go func() {
+		sum, err := c.Run(ctx, []seeds.Seed{{URL: p.url("/")}})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- sum
+	}()
+	select {
+	case sum := <-done:
+		if !sum.Interrupted || sum.Pages != 0 {
+			t.Errorf("interrupted crawl: %+v", sum)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the crawl still waits for robots.txt 10 s after it was interrupted")
+	}
 }

@@ -70,6 +70,11 @@ type transport struct {
 	keeper frontier.RobotsKeeper // robots.txt
 	parker frontier.Parker       // parked hosts
 
+	// runCtx is the running crawl's context (set by collector, one run at
+	// a time). colly sends its robots.txt requests without one, so they
+	// take this one: an interrupted crawl does not wait on them.
+	runCtx context.Context
+
 	requests atomic.Int64 // requests sent, every attempt and hop
 	bytes    atomic.Int64 // body bytes received on the wire
 
@@ -179,6 +184,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// colly fetches a host's robots.txt when one of the host's seeds first
 	// needs it, and caches it; seeds of one host started together would
 	// each fetch it. One fetch answers them all.
+	if t.runCtx != nil && req.Context().Done() == nil { // never cancelled: colly gave it none
+		req = req.WithContext(t.runCtx)
+	}
 	key := req.URL.Scheme + "://" + req.URL.Host
 	call := &sharedFetch{done: make(chan struct{})}
 	if v, loaded := t.robots.LoadOrStore(key, call); loaded {
