@@ -70,7 +70,7 @@ const KeySep = "."
 
 // Key names the version: the page's digest, then (grouped publications) the
 // digest of each archived attachment current with it, joined by KeySep. A
-// PDF revised under an unchanged page makes a new key; ParseKey reads it.
+// PDF revised under an unchanged page makes a new key; FindVersion finds it.
 func (v VersionRef) Key() string {
 	k := v.Page.Digest
 	for _, p := range v.Parts {
