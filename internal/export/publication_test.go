@@ -390,14 +390,7 @@ func TestPublicationRevision(t *testing.T) {
 		t.Errorf("files %+v then %+v: want the same page, two PDFs", recs[0].Files, recs[1].Files)
 	}
 
-	h, err := BuildHistory(context.Background(), p.m, r.Agency)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(h.Years) != 1 || len(h.Years[0].Reports) != 1 {
-		t.Fatalf("history %+v, want one report", h.Years)
-	}
-	rep := h.Years[0].Reports[0]
+	h, rep := oneReport(t, p.m, r.Agency)
 	if rep.URL != pubPage || len(rep.Files) != 1 || rep.Files[0] != pubPDF || len(rep.Versions) != 2 {
 		t.Fatalf("report %s files %v with %d versions", rep.URL, rep.Files, len(rep.Versions))
 	}
@@ -477,14 +470,7 @@ func TestPublicationHistoryPageWithoutAgency(t *testing.T) {
 	rec.URL = pubPDF
 	p.m.parse(pdf, rec)
 
-	h, err := BuildHistory(context.Background(), p.m, r.Agency)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(h.Years) != 1 || len(h.Years[0].Reports) != 1 {
-		t.Fatalf("history %+v, want one report", h.Years)
-	}
-	rep := h.Years[0].Reports[0]
+	h, rep := oneReport(t, p.m, r.Agency)
 	if rep.URL != pubPage || len(rep.Files) != 1 || rep.Files[0] != pubPDF || rep.Versions[0].TablesSource != "pdf" ||
 		h.Figures[0].Values["received"] != "59" {
 		t.Errorf("report %s files %v tables_source %s figures %v, want the page with the PDF's tables",
@@ -495,4 +481,17 @@ func TestPublicationHistoryPageWithoutAgency(t *testing.T) {
 		panel[0]["files"] != pubPage+";"+pubPDF {
 		t.Errorf("panel %v, want one row at the page with the PDF's figures", panel)
 	}
+}
+
+// oneReport is the agency's history, which must hold one report.
+func oneReport(t *testing.T, m *memArchive, agency string) (*History, ReportHistory) {
+	t.Helper()
+	h, err := BuildHistory(context.Background(), m, agency)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Years) != 1 || len(h.Years[0].Reports) != 1 {
+		t.Fatalf("history %+v, want one report", h.Years)
+	}
+	return h, h.Years[0].Reports[0]
 }
