@@ -68,7 +68,11 @@ func Render(ctx context.Context, progs Programs, reports []corpus.Report) ([]Fix
 				if err != nil {
 					return nil, fmt.Errorf("pdffixture %s: %w", name, err)
 				}
-				pages[name] = p.Body
+				body, err := withBorders(p.Body, v.Borders)
+				if err != nil {
+					return nil, fmt.Errorf("pdffixture %s: %w", name, err)
+				}
+				pages[name] = body
 			case LibreOffice:
 				b, err := fixture.DOCX(r)
 				if err != nil {
@@ -111,4 +115,22 @@ func Write(dir string, fixtures []Fixture) error {
 		}
 	}
 	return nil
+}
+
+// withBorders lays border style borders (Borderless, ThreeLine; "" keeps
+// the page) over a page by a style sheet at the end of its head, as a CMS
+// theme's CSS restyles the tables an editor pasted.
+func withBorders(page []byte, borders string) ([]byte, error) {
+	if borders == "" {
+		return page, nil
+	}
+	css, ok := borderCSS[borders]
+	if !ok {
+		return nil, fmt.Errorf("unknown border style %q", borders)
+	}
+	i := bytes.Index(page, []byte("</head>"))
+	if i < 0 {
+		return nil, fmt.Errorf("border style %s: the page has no </head>", borders)
+	}
+	return slices.Concat(page[:i], []byte("<style>\n"+css+"\n</style>\n"), page[i:]), nil
 }

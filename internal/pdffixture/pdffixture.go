@@ -12,6 +12,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -31,7 +32,35 @@ type Variant struct {
 	Name     string        // part of the file name: "chromium-grid", "libreoffice-docx"
 	Renderer string        // Chromium | LibreOffice
 	HTML     fixture.Style // the HTML fixture's table style (Chromium only)
+	// Borders, when set, names a border style laid over the page's own
+	// (Borderless, ThreeLine): the tables lose their ruling lines, so the
+	// reader must place cells from glyph positions alone. Such variants are
+	// scored apart from the ruled ones (readback_test.go).
+	Borders string
+	// Reports, when set, limits the variant to these report ids (the
+	// borderless renderings are a sample: each Chromium PDF is ~0.7 MB).
+	Reports []string
 }
+
+// Border styles of the borderless variants.
+const (
+	Borderless = "borderless" // no ruling line at all
+	ThreeLine  = "three-line" // 三线表: rules above and below the table and under the first header row only
+)
+
+// borderCSS is the style sheet appended to a page for each border style.
+// !important beats the tables' border attributes and inline styles.
+var borderCSS = map[string]string{
+	Borderless: `table, tr, td, th { border: none !important; }`,
+	ThreeLine: `table, tr, td, th { border: none !important; }
+table { border-top: 1.5pt solid #000 !important; border-bottom: 1.5pt solid #000 !important; }
+table tr:first-child > td, table tr:first-child > th { border-bottom: 0.75pt solid #000 !important; }`,
+}
+
+// borderlessSample is the reports rendered without borders: two corpus
+// reports of the 2019 template (003 has the hardest labels) and two
+// synthetic 2021 ones (syn2021-a is the one TestRegenerate re-renders).
+var borderlessSample = []string{"001", "003", "syn2021-a", "syn2021-b"}
 
 // Variants are the renderings made of every report: Chromium prints the
 // official grid and the Word-exported page (labels broken by <br>, as in
@@ -40,11 +69,27 @@ var Variants = []Variant{
 	{Name: "chromium-grid", Renderer: Chromium, HTML: fixture.StyleGrid},
 	{Name: "chromium-word", Renderer: Chromium, HTML: fixture.StyleWord},
 	{Name: "libreoffice-docx", Renderer: LibreOffice},
+	{Name: "chromium-borderless", Renderer: Chromium, HTML: fixture.StyleGrid, Borders: Borderless, Reports: borderlessSample},
+	{Name: "chromium-threeline", Renderer: Chromium, HTML: fixture.StyleGrid, Borders: ThreeLine, Reports: borderlessSample},
+}
+
+// ScoreGroup is the group a fixture's read-back is scored in: its
+// renderer for ruled tables, the variant's name for a border style.
+func ScoreGroup(t Truth) string {
+	for _, v := range Variants {
+		if v.Name == t.Variant && v.Borders != "" {
+			return v.Name
+		}
+	}
+	return t.Renderer
 }
 
 // AppliesTo says whether v renders r differently from the other variants:
 // a legacy report has no tables, so its table styles print the same page.
 func (v Variant) AppliesTo(r corpus.Report) bool {
+	if v.Reports != nil && !slices.Contains(v.Reports, r.ID) {
+		return false
+	}
 	return r.Template != corpus.TemplateLegacy || v.HTML == "" || v.HTML == fixture.StyleGrid
 }
 

@@ -18,6 +18,20 @@ import (
 // Chromium cells, 1,390 of 1,390 LibreOffice cells).
 const targetExact = 0.999
 
+// borderlessFloor is what the reader reaches on the borderless variants,
+// where no ruling line draws the grid and cells come from glyph positions
+// alone (the position-only method). These are floors against regression,
+// not the target: raise them as that method improves. meta is how many
+// fixtures may be read with the wrong metadata or no tables (003, the
+// 康川街道 report, gives "no standard tables found" in both styles).
+var borderlessFloor = map[string]struct {
+	exact float64
+	meta  int
+}{
+	"chromium-borderless": {0.974, 1}, // 776 of 796 cells
+	"chromium-threeline":  {0.972, 1}, // 774 of 796 cells
+}
+
 // readScore is what reading fixtures back found, for one renderer.
 type readScore struct {
 	cells, exact int
@@ -33,7 +47,8 @@ func (s readScore) share() float64 {
 }
 
 // readBack extracts every fixture with the PDF reader (extract.Extract, as
-// the crawler does) and scores its cells against the truth, by renderer.
+// the crawler does) and scores its cells against the truth, by ScoreGroup
+// (the renderer, or the border style of a borderless variant).
 // A cell is exact when the record has it with the truth's value (blank for
 // a blank or "/" cell), or the truth's cell is blank and the record leaves
 // it out; a cell the truth does not have is a miss too.
@@ -41,10 +56,11 @@ func readBack(t *testing.T, fixtures []Fixture) map[string]*readScore {
 	t.Helper()
 	scores := map[string]*readScore{}
 	for _, f := range fixtures {
-		s := scores[f.Truth.Renderer]
+		group := ScoreGroup(f.Truth)
+		s := scores[group]
 		if s == nil {
 			s = &readScore{}
-			scores[f.Truth.Renderer] = s
+			scores[group] = s
 		}
 		rec, err := extract.Extract(context.Background(), extract.Input{
 			URL: "http://www.example.gov.cn/files/" + f.Name, Body: f.Bytes, ContentType: "application/pdf"})
@@ -109,8 +125,8 @@ func legacyTruth(figs []corpus.LegacyFigure) string {
 	return legacyText(out)
 }
 
-// readCheck requires, per renderer, the target share of exact cells, and
-// logs the figures.
+// readCheck requires, per score group, the target share of exact cells
+// (the floor for a borderless variant), and logs the figures.
 func readCheck(t *testing.T, fixtures []Fixture) {
 	t.Helper()
 	scores := readBack(t, fixtures)
@@ -122,10 +138,13 @@ func readCheck(t *testing.T, fixtures []Fixture) {
 	for _, r := range renderers {
 		s := scores[r]
 		sort.Strings(s.missed)
-		t.Logf("%s: %d of %d cells exact (%.2f%%; target %.1f%%); %d fixtures with wrong metadata or no tables", r, s.exact, s.cells,
-			100*s.share(), 100*targetExact, len(s.meta))
-		want := targetExact
-		if len(s.meta) > 0 {
+		want, maxMeta := targetExact, 0
+		if f, ok := borderlessFloor[r]; ok {
+			want, maxMeta = f.exact, f.meta
+		}
+		t.Logf("%s: %d of %d cells exact (%.2f%%; want ≥ %.2f%%); %d fixtures with wrong metadata or no tables", r, s.exact, s.cells,
+			100*s.share(), 100*want, len(s.meta))
+		if len(s.meta) > maxMeta {
 			t.Errorf("%s: fixtures read with the wrong metadata, legacy figures or no tables:\n%s", r, strings.Join(s.meta, "\n"))
 		}
 		if s.share() < want {
