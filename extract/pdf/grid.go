@@ -394,22 +394,73 @@ func cellText(rs []Run) string {
 }
 
 // clusterX merges runs whose x-ranges overlap or nearly touch (less than
-// one em apart) into cells, left to right.
-func clusterX(rs []Run) [][]Run {
+// one em apart) into cells, left to right. A run that starts on one of
+// edges (labelEdges) begins a cell of its own even that close: a table
+// printed without padding sets a narrow group label (（四）无 / 法提供,
+// wrapped) right against the item beside it (2.没有现成信息…).
+func clusterX(rs []Run, edges []float64) [][]Run {
 	rs = slices.Clone(rs)
 	slices.SortStableFunc(rs, func(a, b Run) int { return cmp.Compare(a.X0, b.X0) })
 	var out [][]Run
-	hi := 0.0
+	lo, hi := 0.0, 0.0
 	for _, r := range rs {
-		if n := len(out); n > 0 && r.X0 < hi+max(r.Em, 4) {
+		em := max(r.Em, 4)
+		if n := len(out); n > 0 && r.X0 < hi+em && !(onEdge(r.X0, edges) && r.X0 > lo+em) {
 			out[n-1] = append(out[n-1], r)
 			hi = max(hi, r.X1)
 			continue
 		}
 		out = append(out, []Run{r})
-		hi = r.X1
+		lo, hi = r.X0, r.X1
 	}
 	return out
+}
+
+// edgeTolerance is how far apart (pt) the left ends of two cells' text
+// may be and still be one column's edge.
+const edgeTolerance = 1.5
+
+// labelEdges are the left edges of the label columns of a zone: x
+// positions where label text starts in at least three data rows (every
+// row's label cell starts at its column's left edge, flush as a table
+// sets it; a word inside a label lands elsewhere).
+func labelEdges(zl []zoneLine) []float64 {
+	type start struct {
+		x   float64
+		row int
+	}
+	var starts []start
+	for i := range zl {
+		if zl[i].value {
+			for _, r := range labelRuns(zl[i]) {
+				starts = append(starts, start{r.X0, i})
+			}
+		}
+	}
+	slices.SortFunc(starts, func(a, b start) int { return cmp.Compare(a.x, b.x) })
+	var edges []float64
+	for i := 0; i < len(starts); {
+		j, rows := i, map[int]bool{}
+		for j < len(starts) && starts[j].x-starts[i].x <= edgeTolerance {
+			rows[starts[j].row] = true
+			j++
+		}
+		if len(rows) >= 3 {
+			edges = append(edges, starts[i].x)
+		}
+		i = j
+	}
+	return edges
+}
+
+// onEdge: x is on one of the edges (each the leftmost start of its group).
+func onEdge(x float64, edges []float64) bool {
+	for _, e := range edges {
+		if x >= e-0.1 && x <= e+edgeTolerance+0.1 {
+			return true
+		}
+	}
+	return false
 }
 
 // stackCells merges the runs of a header band into cells: runs that

@@ -171,9 +171,10 @@ func writeZone(b *strings.Builder, lines []Line) {
 	// on the left so the figures of every row start in the same column.
 	labelCells := map[int][][]Run{}
 	nLabel := 1
+	edges := labelEdges(zl)
 	for i := range zl {
 		if zl[i].value {
-			cells := clusterX(labelRuns(zl[i]))
+			cells := clusterX(labelRuns(zl[i]), edges)
 			labelCells[i] = cells
 			nLabel = max(nLabel, len(cells))
 		}

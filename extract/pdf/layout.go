@@ -351,12 +351,25 @@ func dropFurniture(lines []Line, p Page) []Line {
 	out := lines[:0]
 	for _, l := range lines {
 		inMargin := p.Height > 0 && (l.Y1 < p.Height*0.1 || l.Y0 > p.Height*0.88)
-		if inMargin && isPageNumber(l.Text()) {
+		if inMargin && isPageNumber(l.Text()) && !figureRow(l) {
 			continue
 		}
 		out = append(out, l)
 	}
 	return out
+}
+
+// figureRow: three or more runs with digits, a table row of figures (0 0
+// 0 0 0 0 0 at the foot of a page reads as "0000000"), never a page
+// number, which is one number and at most the page count (第 3 页 共 5 页).
+func figureRow(l Line) bool {
+	n := 0
+	for _, r := range l.Runs {
+		if strings.ContainsFunc(r.Text, func(c rune) bool { return c >= '0' && c <= '9' || c >= '０' && c <= '９' }) {
+			n++
+		}
+	}
+	return n >= 3
 }
 
 func isPageNumber(s string) bool {
