@@ -395,7 +395,8 @@ func cellText(rs []Run) string {
 
 // clusterX merges runs whose x-ranges overlap or nearly touch (less than
 // one em apart) into cells, left to right. A run that starts on one of
-// edges (labelEdges) begins a cell of its own even that close: a table
+// edges (labelEdges), right of all the cell so far, begins a cell of its
+// own even that close (a run overlapping the cell above it stays): a table
 // printed without padding sets a narrow group label (（四）无 / 法提供,
 // wrapped) right against the item beside it (2.没有现成信息…).
 func clusterX(rs []Run, edges []float64) [][]Run {
@@ -405,7 +406,7 @@ func clusterX(rs []Run, edges []float64) [][]Run {
 	lo, hi := 0.0, 0.0
 	for _, r := range rs {
 		em := max(r.Em, 4)
-		if n := len(out); n > 0 && r.X0 < hi+em && !(onEdge(r.X0, edges) && r.X0 > lo+em) {
+		if n := len(out); n > 0 && r.X0 < hi+em && !(onEdge(r.X0, edges) && r.X0 > lo+em && r.X0 >= hi) {
 			out[n-1] = append(out[n-1], r)
 			hi = max(hi, r.X1)
 			continue
