@@ -16,7 +16,7 @@ import (
 
 // ParserVersion is stored with every parsed record; bump it whenever a
 // change to extraction changes any record, so `crawl reparse` knows what to redo.
-const ParserVersion = 6
+const ParserVersion = 7
 
 // MaxBodyBytes is the largest payload Extract reads; a bigger one is an
 // error rather than an unbounded parse.

@@ -51,3 +51,22 @@ func TestFigureRowAtPageFoot(t *testing.T) {
 		t.Errorf("the page number is kept: %s", all)
 	}
 }
+
+// TestFigureRowAtPageHead: a row broken by the page leaves its figures at
+// the top of the next page, two of them where the columns between are
+// blank (corpus 001: 0 … 0); they are a row, while a page number with the
+// page count beside it (第 3 页 共 5 页) is still left out.
+func TestFigureRowAtPageHead(t *testing.T) {
+	p := page(1, nil,
+		text("0", 250, 50, 0), text("0", 450, 50, 2),
+		text("新出具已获取信息", 60, 62, 4),
+		text("第 3 页 共 5 页", 250, 810, 20),
+	)
+	var texts []string
+	for _, l := range Lines(&Document{PageCount: 1, Pages: []Page{p}}) {
+		texts = append(texts, l.Text())
+	}
+	if all := strings.Join(texts, "|"); all != "0 0|新出具已获取信息" {
+		t.Errorf("lines %s, want 0 0|新出具已获取信息", all)
+	}
+}

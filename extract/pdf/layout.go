@@ -359,17 +359,25 @@ func dropFurniture(lines []Line, p Page) []Line {
 	return out
 }
 
-// figureRow: three or more runs with digits, a table row of figures (0 0
-// 0 0 0 0 0 at the foot of a page reads as "0000000"), never a page
-// number, which is one number and at most the page count (第 3 页 共 5 页).
+// figureRow: a table row of figures, never a page number: three or more
+// runs with digits (0 0 0 0 0 0 0 at the foot of a page reads as
+// "0000000"), or two set columns apart (0 … 0 where the columns between
+// are blank). A page number is one number and at most the page count
+// close beside it (第 3 页 共 5 页).
 func figureRow(l Line) bool {
-	n := 0
+	var digits []Run
 	for _, r := range l.Runs {
 		if strings.ContainsFunc(r.Text, func(c rune) bool { return c >= '0' && c <= '9' || c >= '０' && c <= '９' }) {
-			n++
+			digits = append(digits, r)
 		}
 	}
-	return n >= 3
+	switch n := len(digits); {
+	case n >= 3:
+		return true
+	case n == 2:
+		return digits[1].X0-digits[0].X1 > 6*max(l.em(), 4)
+	}
+	return false
 }
 
 func isPageNumber(s string) bool {
