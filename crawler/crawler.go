@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -27,15 +26,6 @@ type Crawler struct {
 	fs    frontier.Store
 	cfg   Config
 	tr    *transport
-	// pageExtracts holds the HTML pages being extracted at once to one
-	// fewer than the cores (at least one). A fetch waits on the network
-	// twice per page (the request reaching the server, the answer coming
-	// back), and Go looks for ready network waits only when a core has
-	// nothing else to run, or every 10 ms: with every core busy
-	// extracting, each page of a seed's fetch path waited up to 10 ms.
-	// Sparing a core keeps the fetch path, which paces the whole crawl of
-	// a host, moving while pages are extracted beside it.
-	pageExtracts chan struct{}
 }
 
 // New returns a crawler writing to store.
@@ -63,7 +53,7 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 	tr := &transport{base: base, cfg: cfg, clock: fs.Clock(), bodies: newBodyBudget(cfg.MemoryBudget / bodyShare)}
 	tr.keeper, _ = fs.(frontier.RobotsKeeper)
 	tr.parker, _ = fs.(frontier.Parker)
-	return &Crawler{store: store, fs: fs, cfg: cfg, tr: tr, pageExtracts: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}, nil
+	return &Crawler{store: store, fs: fs, cfg: cfg, tr: tr}, nil
 }
 
 // collector builds the colly collector of one run. colly's defaults are set

@@ -264,7 +264,7 @@ func (v *visitor) read(ctx context.Context, f *fetched) ([]archive.FrontierItem,
 		}
 		// Extraction: once per payload and parser version.
 		if out.Digest != "" && out.ErrKind != "blocked" && (payload != nil || out.NotModified) {
-			v.extract(actx, &out, capt, payload, ct, decoded, docName(capt.Header, d.Anchor), pg != nil)
+			v.extract(actx, &out, capt, payload, ct, decoded, docName(capt.Header, d.Anchor))
 		} else if out.ErrKind == "" {
 			out.Report = d.Kind == kindReport || d.Kind == kindAttachment
 		}
@@ -283,7 +283,7 @@ func redirectKind(k string) bool {
 
 // extract runs extraction for a payload the archive has no current record
 // of, and stores the record.
-func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Capture, payload []byte, ct string, decoded *charset.Result, name string, page bool) {
+func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Capture, payload []byte, ct string, decoded *charset.Result, name string) {
 	c := v.c
 	digest := out.Digest
 	// A payload the archive has just seen for the first time has no record
@@ -298,16 +298,7 @@ func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Captur
 		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
 		return
 	}
-	if page {
-		// HTML extraction is short and CPU-bound: at most one fewer than
-		// the cores at once (see Crawler.pageExtracts). A document (a PDF,
-		// a spreadsheet) may take long and is not held to it.
-		c.pageExtracts <- struct{}{}
-	}
 	rec, err := extract.Extract(ctx, extract.Input{URL: capt.FinalURL, Body: payload, ContentType: ct, Agency: v.seed.Agency, Region: v.seed.Region, Decoded: decoded, Name: name})
-	if page {
-		<-c.pageExtracts
-	}
 	if err != nil || rec == nil {
 		out.ExtractErr = fmt.Sprint(err)
 		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
