@@ -71,6 +71,7 @@ func damagedCopies(data []byte, n int) []damageCase {
 // runs with GONGKAI_DAMAGE_SWEEP=full, as .ci/run does; plain `go test`
 // runs 12 of each and -short 5, so the README's test command stays quick.
 func TestDamagedArchives(t *testing.T) {
+	t.Parallel() // its own temp dir and server; overlaps the tests that wait on rate limits
 	n := 12
 	switch {
 	case os.Getenv("GONGKAI_DAMAGE_SWEEP") == "full":
