@@ -5,9 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"golang.org/x/net/html"
 
@@ -54,7 +52,7 @@ func BenchmarkExtract(b *testing.B) {
 	}
 	b.SetBytes(int64(len(in.Body)))
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := extract.CPUTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := extract.Extract(context.Background(), in); err != nil {
@@ -65,18 +63,9 @@ func BenchmarkExtract(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
 	// On a shared machine wall time counts other processes' work too; the
 	// process CPU time (GC included) is what one core spends per report.
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := extract.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(b.N)/cpu.Seconds(), "reports/cpu-s")
 	}
-}
-
-// cpuTime is the user+system CPU time of this process.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkDecodeParseFloor is the part of BenchmarkExtract that is not
@@ -86,7 +75,7 @@ func BenchmarkDecodeParseFloor(b *testing.B) {
 	in := benchPage(b)
 	b.SetBytes(int64(len(in.Body)))
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := extract.CPUTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		res, err := charset.Decode(in.Body, in.ContentType, "")
@@ -98,7 +87,7 @@ func BenchmarkDecodeParseFloor(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := extract.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(b.N)/cpu.Seconds(), "pages/cpu-s")
 	}
 }
@@ -164,7 +153,7 @@ func benchSmall(b *testing.B, pages []extract.Input) {
 	}
 	b.SetBytes(int64(size / len(pages)))
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := extract.CPUTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := extract.Extract(context.Background(), pages[i%len(pages)]); err != nil {
@@ -173,7 +162,7 @@ func benchSmall(b *testing.B, pages []extract.Input) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := extract.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(b.N)/cpu.Seconds(), "reports/cpu-s")
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/gongkai/gongkai/internal/corpus"
 )
 
+// cpuTime is the user+system CPU time of this process: on a shared
+// machine it does not grow with other jobs' work, unlike the wall clock.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
