@@ -563,22 +563,17 @@ func (q *Queue) Pop(ctx context.Context, n int) ([]frontier.Item, error) {
 
 // Done implements frontier.Queue.
 func (q *Queue) Done(ctx context.Context, keys ...string) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	args := make([]any, len(keys))
-	for i, k := range keys {
-		args[i] = k
-	}
-	_, err := q.run(ctx, "done", scriptDone, args)
-	if err == nil {
-		q.forget(keys)
-	}
-	return err
+	return q.endClaims(ctx, "done", scriptDone, keys)
 }
 
 // Release implements frontier.Queue: only this worker's claims go back.
 func (q *Queue) Release(ctx context.Context, keys ...string) error {
+	return q.endClaims(ctx, "release", scriptRelease, keys)
+}
+
+// endClaims runs sc (done or release) over keys and, once Redis has taken
+// it, drops them from this worker's own claims.
+func (q *Queue) endClaims(ctx context.Context, what string, sc *redis.Script, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -586,7 +581,7 @@ func (q *Queue) Release(ctx context.Context, keys ...string) error {
 	for i, k := range keys {
 		args[i] = k
 	}
-	_, err := q.run(ctx, "release", scriptRelease, args)
+	_, err := q.run(ctx, what, sc, args)
 	if err == nil {
 		q.forget(keys)
 	}
