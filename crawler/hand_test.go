@@ -103,7 +103,7 @@ func TestHandAddLinks(t *testing.T) {
 	ctx := context.Background()
 	fr := testStore(t).Frontier("add")
 	it := handItem
-	h := newHand(fr)
+	h := newHand(fr, "a")
 	// An empty hand: push and pop the best batch in one go.
 	q, err := h.addLinks(ctx, unknownLinks(fr, []archive.FrontierItem{it("/r2", 5), it("/r1", 10)}), 100)
 	if err != nil || q != nil {
@@ -152,7 +152,7 @@ func twentyInHand(t *testing.T) (*archive.Frontier, *hand) {
 	if err := fr.Push(context.Background(), list...); err != nil {
 		t.Fatal(err)
 	}
-	return fr, newHand(fr)
+	return fr, newHand(fr, "a")
 }
 
 // fetchNext takes up to n items as the fetch loop does, fewer if the
