@@ -3,8 +3,8 @@ package extract_test
 // A record dump for before/after comparisons of extraction changes that must
 // not move any record (speed work): GONGKAI_RECORD_DUMP=/tmp/a.txt go test
 // ./extract -run TestRecordDump writes one line per input, name then the
-// record's JSON (or the error). Run it on two trees and diff the files; without
-// the variable the test is skipped.
+// record's JSON (or the error) and tables.Explain's equations. Run it on two
+// trees and diff the files; without the variable the test is skipped.
 
 import (
 	"bufio"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/extract/charset"
+	"github.com/gongkai/gongkai/extract/tables"
 	"github.com/gongkai/gongkai/internal/corpus"
 	"github.com/gongkai/gongkai/internal/fixture"
 )
@@ -150,6 +151,13 @@ func TestRecordDump(t *testing.T) {
 			line = []byte("error: " + err.Error())
 		} else if line, err = json.Marshal(rec); err != nil {
 			t.Fatal(err)
+		} else if rec.Tables != nil {
+			// The failing equations behind the checks (tables.Explain).
+			ex, err := json.Marshal(tables.Explain(rec.Tables, rec.Template))
+			if err != nil {
+				t.Fatal(err)
+			}
+			line = append(append(line, "\texplain "...), ex...)
 		}
 		fmt.Fprintf(w, "%s\t%s\n", d.name, line)
 	}
