@@ -341,6 +341,9 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			break
 		}
 		wake := slots.next() // before looking: no wake-up is missed
+		// Before the Pop in refill: with no page being read then, every
+		// link is in the frontier or the hand when it looks.
+		quiet := reading.Load() == 0
 		left := c.cfg.MaxPages - pages
 		h.mu.Lock()
 		if err := h.refill(ctx, min(popAhead, left)); err != nil {
@@ -352,7 +355,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		}
 		if len(h.items) == 0 {
 			h.mu.Unlock()
-			if reading.Load() == 0 {
+			if quiet {
 				more, err := settle(ctx, fr)
 				if err != nil {
 					if ctx.Err() != nil {
@@ -369,7 +372,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			waitFor(ctx, wake) // a page read may bring links
 			continue
 		}
-		idle := slots.inFlight() == 0 && reading.Load() == 0 // before pick: only this loop starts fetches
+		idle := quiet && slots.inFlight() == 0 // only this loop starts fetches
 		i := h.pick(fetchable)
 		if i < 0 {
 			popped, err := h.more(ctx, left)

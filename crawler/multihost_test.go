@@ -57,7 +57,7 @@ type spanSite struct {
 	windows   []window // the file server's PDF requests
 }
 
-func newSpanSite(t *testing.T, reports int, pdf func(r *http.Request)) *spanSite {
+func newSpanSite(t testing.TB, reports int, pdf func(r *http.Request)) *spanSite {
 	s := &spanSite{www: newPortal(t), file: newPortal(t)}
 	s.seed = named(s.www, "www.site.gov.cn") + "/"
 	fileBase := named(s.file, "file.site.gov.cn")
