@@ -8,10 +8,10 @@ import (
 	"unicode/utf8"
 )
 
-// EncodeJSON returns exactly the bytes json.Marshal(r) gives, several times
-// faster: the tables are three levels of maps, which encoding/json reads
-// through reflection and sorts through reflect.Values, and the crawler
-// encodes one record per new report. A figure json.Marshal refuses (NaN or
+// EncodeJSON returns exactly the bytes json.Marshal(r) gives, in about half
+// the time and with a few allocations instead of ~400: the tables are three
+// levels of maps, which encoding/json reads through reflection and sorts
+// through reflect.Values, and the crawler encodes one record per new report. A figure json.Marshal refuses (NaN or
 // infinite) is left to json.Marshal, so the error is its own.
 // TestEncodeJSONMatchesMarshal holds it to json.Marshal on every record of
 // the dump set, on a record with every field filled and on random records.
@@ -48,19 +48,11 @@ func jsonSize(r *Record) int {
 	return n
 }
 
+// record writes r's fields in the order of the struct, each with its tag.
 func (w *jsonWriter) record(r *Record) {
 	w.b = append(w.b, `{"url":`...)
 	w.str(r.URL)
-	if len(r.CapturedAt) > 0 {
-		w.b = append(w.b, `,"captured_at":[`...)
-		for i, s := range r.CapturedAt {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.str(s)
-		}
-		w.b = append(w.b, ']')
-	}
+	writeList(w, "captured_at", r.CapturedAt, w.str)
 	w.field("sha256", r.SHA256)
 	w.field("content_type", r.ContentType)
 	w.field("charset", r.Charset)
@@ -81,63 +73,51 @@ func (w *jsonWriter) record(r *Record) {
 		w.tables(r.Tables)
 	}
 	w.fieldOmit("tables_source", r.TablesSource)
-	if len(r.LegacyFigures) > 0 {
-		w.b = append(w.b, `,"legacy_figures":[`...)
-		for i, f := range r.LegacyFigures {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.b = append(w.b, `{"name":`...)
-			w.str(f.Name)
-			w.b = append(w.b, `,"value":`...)
-			w.float(f.Value)
-			w.field("sentence", f.Sentence)
-			w.b = append(w.b, '}')
-		}
-		w.b = append(w.b, ']')
-	}
-	if len(r.Checks) > 0 {
-		w.b = append(w.b, `,"checks":[`...)
-		for i, c := range r.Checks {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.b = append(w.b, `{"id":`...)
-			w.str(c.ID)
-			w.field("status", c.Status)
-			w.fieldOmit("detail", c.Detail)
-			w.b = append(w.b, '}')
-		}
-		w.b = append(w.b, ']')
-	}
+	writeList(w, "legacy_figures", r.LegacyFigures, func(f LegacyFigure) {
+		w.b = append(w.b, `{"name":`...)
+		w.str(f.Name)
+		w.b = append(w.b, `,"value":`...)
+		w.float(f.Value)
+		w.field("sentence", f.Sentence)
+		w.b = append(w.b, '}')
+	})
+	writeList(w, "checks", r.Checks, func(c Check) {
+		w.b = append(w.b, `{"id":`...)
+		w.str(c.ID)
+		w.field("status", c.Status)
+		w.fieldOmit("detail", c.Detail)
+		w.b = append(w.b, '}')
+	})
 	w.sections(&r.Sections)
-	if len(r.Attachments) > 0 {
-		w.b = append(w.b, `,"attachments":[`...)
-		for i, a := range r.Attachments {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.b = append(w.b, `{"url":`...)
-			w.str(a.URL)
-			w.fieldOmit("text", a.Text)
-			w.fieldOmit("sha256", a.SHA256)
-			w.fieldOmit("content_type", a.ContentType)
-			w.b = append(w.b, '}')
-		}
-		w.b = append(w.b, ']')
-	}
+	writeList(w, "attachments", r.Attachments, func(a Attachment) {
+		w.b = append(w.b, `{"url":`...)
+		w.str(a.URL)
+		w.fieldOmit("text", a.Text)
+		w.fieldOmit("sha256", a.SHA256)
+		w.fieldOmit("content_type", a.ContentType)
+		w.b = append(w.b, '}')
+	})
 	w.field("text", r.Text)
-	if len(r.Warnings) > 0 {
-		w.b = append(w.b, `,"warnings":[`...)
-		for i, s := range r.Warnings {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.str(s)
-		}
-		w.b = append(w.b, ']')
-	}
+	writeList(w, "warnings", r.Warnings, w.str)
 	w.b = append(w.b, '}')
+}
+
+// writeList writes ,"name":[…] with each item by val; an empty list is
+// left out (every list of a record is omitempty).
+func writeList[T any](w *jsonWriter, name string, items []T, val func(T)) {
+	if len(items) == 0 {
+		return
+	}
+	w.b = append(w.b, ',', '"')
+	w.b = append(w.b, name...)
+	w.b = append(w.b, '"', ':', '[')
+	for i, it := range items {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		val(it)
+	}
+	w.b = append(w.b, ']')
 }
 
 func (w *jsonWriter) meta(m *Meta) {
@@ -177,56 +157,41 @@ func (w *jsonWriter) sections(s *Sections) {
 // tables writes table → row → column → cell, keys sorted as json sorts
 // map keys (byte order); a nil inner map is null, as json writes it.
 func (w *jsonWriter) tables(t Tables) {
-	w.b = append(w.b, '{')
-	w.keys[0] = sortedKeys(t, w.keys[0])
-	for i, id := range w.keys[0] {
-		if i > 0 {
-			w.b = append(w.b, ',')
-		}
-		w.str(id)
-		w.b = append(w.b, ':')
-		rows := t[id]
-		if rows == nil {
-			w.b = append(w.b, "null"...)
-			continue
-		}
-		w.b = append(w.b, '{')
-		w.keys[1] = sortedKeys(rows, w.keys[1])
-		for j, row := range w.keys[1] {
-			if j > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.str(row)
-			w.b = append(w.b, ':')
-			w.cells(rows[row])
-		}
-		w.b = append(w.b, '}')
-	}
-	w.b = append(w.b, '}')
+	writeMap(w, t, 0, func(rows map[string]map[string]Cell) {
+		writeMap(w, rows, 1, func(cols map[string]Cell) {
+			writeMap(w, cols, 2, w.cell)
+		})
+	})
 }
 
-func (w *jsonWriter) cells(cols map[string]Cell) {
-	if cols == nil {
+// writeMap writes m as a JSON object, keys sorted in w.keys[level], each
+// value by val; a nil map is null.
+func writeMap[V any](w *jsonWriter, m map[string]V, level int, val func(V)) {
+	if m == nil {
 		w.b = append(w.b, "null"...)
 		return
 	}
 	w.b = append(w.b, '{')
-	w.keys[2] = sortedKeys(cols, w.keys[2])
-	for k, col := range w.keys[2] {
-		if k > 0 {
+	w.keys[level] = sortedKeys(m, w.keys[level])
+	for i, k := range w.keys[level] {
+		if i > 0 {
 			w.b = append(w.b, ',')
 		}
-		w.str(col)
-		c := cols[col]
-		w.b = append(w.b, `:{"raw":`...)
-		w.str(c.Raw)
-		w.b = append(w.b, `,"value":`...)
-		if c.Value == nil {
-			w.b = append(w.b, "null"...)
-		} else {
-			w.float(*c.Value)
-		}
-		w.b = append(w.b, '}')
+		w.str(k)
+		w.b = append(w.b, ':')
+		val(m[k])
+	}
+	w.b = append(w.b, '}')
+}
+
+func (w *jsonWriter) cell(c Cell) {
+	w.b = append(w.b, `{"raw":`...)
+	w.str(c.Raw)
+	w.b = append(w.b, `,"value":`...)
+	if c.Value == nil {
+		w.b = append(w.b, "null"...)
+	} else {
+		w.float(*c.Value)
 	}
 	w.b = append(w.b, '}')
 }

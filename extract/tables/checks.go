@@ -22,8 +22,8 @@ type term struct {
 	value *float64
 	ok    bool // the cell exists in the table
 	byCol bool
-	// table, row, col locate the cell, for Explain.
-	table, row, col string
+	// row and col locate the cell in its check's table, for Explain.
+	row, col string
 }
 
 func (t term) name() string {
@@ -118,15 +118,15 @@ func judge(id string, cmps []comparison) Check {
 	return Check{ID: id, Status: CheckOK, Detail: fmt.Sprintf("%d of %d compared", compared, len(cmps))}
 }
 
-// cellIn is one cell of a row map of table as a term named by its row.
-func cellIn(table string, r map[string]Cell, row, col string) term {
+// cellIn is one cell of a row map as a term named by its row.
+func cellIn(r map[string]Cell, row, col string) term {
 	c, ok := r[col]
-	return term{value: c.Value, ok: ok, table: table, row: row, col: col}
+	return term{value: c.Value, ok: ok, row: row, col: col}
 }
 
 // colIn is cellIn named by its column.
-func colIn(table string, r map[string]Cell, row, col string) term {
-	t := cellIn(table, r, row, col)
+func colIn(r map[string]Cell, row, col string) term {
+	t := cellIn(r, row, col)
 	t.byCol = true
 	return t
 }
@@ -188,10 +188,11 @@ func runChecks(t Tables, template string) []Check {
 	return out
 }
 
-// checkComparisons is one check with every equation it compares.
+// checkComparisons is one check with every equation it compares, all of
+// them between cells of one table.
 type checkComparisons struct {
-	id   string
-	cmps []comparison
+	id, table string
+	cmps      []comparison
 }
 
 // comparisons builds the equations of the four checks, in check order.
@@ -220,13 +221,13 @@ func comparisons(t Tables, template string) []checkComparisons {
 	for _, col := range requestCols {
 		bal = append(bal, comparison{
 			name:  col,
-			left:  ts.side(cellIn(Requests, received, "received", col), cellIn(Requests, carriedIn, "carried_in", col)),
-			right: ts.side(cellIn(Requests, total, "total", col), cellIn(Requests, carriedOut, "carried_out", col)),
+			left:  ts.side(cellIn(received, "received", col), cellIn(carriedIn, "carried_in", col)),
+			right: ts.side(cellIn(total, "total", col), cellIn(carriedOut, "carried_out", col)),
 		})
-		left := ts.side(cellIn(Requests, total, "total", col))
+		left := ts.side(cellIn(total, "total", col))
 		start := len(ts)
 		for i, r := range results {
-			ts = append(ts, cellIn(Requests, resultMaps[i], r, col))
+			ts = append(ts, cellIn(resultMaps[i], r, col))
 		}
 		tot = append(tot, comparison{name: col, left: left, right: ts.since(start)})
 	}
@@ -236,27 +237,27 @@ func comparisons(t Tables, template string) []checkComparisons {
 		if !ok {
 			continue
 		}
-		left := ts.side(colIn(Requests, m, r, "total"))
+		left := ts.side(colIn(m, r, "total"))
 		start := len(ts)
 		for _, c := range requestCols[:6] {
-			ts = append(ts, colIn(Requests, m, r, c))
+			ts = append(ts, colIn(m, r, c))
 		}
 		cols = append(cols, comparison{name: r, left: left, right: ts.since(start)})
 	}
 	rev := make([]comparison, 0, len(reviewGroups))
 	for _, g := range reviewGroups {
 		m := t[ReviewLitigation][g]
-		left := ts.side(colIn(ReviewLitigation, m, g, "total"))
+		left := ts.side(colIn(m, g, "total"))
 		start := len(ts)
 		for _, l := range reviewLeaves[:4] {
-			ts = append(ts, colIn(ReviewLitigation, m, g, l))
+			ts = append(ts, colIn(m, g, l))
 		}
 		rev = append(rev, comparison{name: g, left: left, right: ts.since(start)})
 	}
 	return []checkComparisons{
-		{CheckRequestsBalance, bal},
-		{CheckRequestsTotal, tot},
-		{CheckRequestsColumns, cols},
-		{CheckReviewTotals, rev},
+		{CheckRequestsBalance, Requests, bal},
+		{CheckRequestsTotal, Requests, tot},
+		{CheckRequestsColumns, Requests, cols},
+		{CheckReviewTotals, ReviewLitigation, rev},
 	}
 }
