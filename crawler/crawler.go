@@ -299,7 +299,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		return bgErr
 	}
 	finished := false
-	h := newHand(fr)
+	h := newHand(fr, seedURL.Host)
 	defer func() {
 		// Items popped (or taken) and never fetched go back to the queue
 		// at their place, for the next Run; should that fail, the archive
@@ -313,10 +313,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			_ = fr.Release(context.WithoutCancel(ctx), keys...)
 		}
 	}()
-	var (
-		reads   sync.WaitGroup // pages whose links are not pushed yet
-		reading atomic.Int64   // how many, for a look without waiting
-	)
+	reading := atomic.Int64{} // pages whose links are not pushed yet
 	fail := func(err error) (SeedStatus, error) {
 		wg.Wait()
 		return st, err
@@ -330,7 +327,12 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	}
 	// The fetch loop only picks what to fetch. Each fetch runs in a
 	// goroutine of its own, which then reads the page (its links), archives
-	// and extracts it; up to Connections fetches at once (one by default).
+	// and extracts it; up to Connections fetches at once per host (one by
+	// default), on up to seedHosts hosts: a page on a second host (the
+	// attachments' file server, an xxgk.* column) is fetched beside the
+	// seed host's, each under its own host's gate, so a slow one never
+	// holds the others back. The loop takes the best item in hand whose
+	// host is free.
 	// A navigation page (home, column, list) is read before its fetch slot
 	// is given back: its links decide what comes next, and the budget must
 	// go to the best of them. So is a report page: its documents (a
@@ -339,9 +341,22 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	// Links are pushed before the item is Done, and Done comes only once
 	// its capture is stored, so a kill at any point fetches the item again
 	// rather than losing it or its links.
-	slots := make(chan struct{}, c.cfg.Connections)
+	slots := newSeedSlots(c.cfg.Connections)
+	h.arrived = slots.wake
 	host := c.tr.gate(seedURL.Host)
-	parked := ""
+	parked, parkedHost := "", seedURL.Host
+	hostOf := func(it archive.FrontierItem) string {
+		if it.Host == "" {
+			return seedURL.Host
+		}
+		return it.Host
+	}
+	// fetchable: the item's host has a free slot and is not parked (an
+	// item on a parked host stays in its frontier, for the next run).
+	fetchable := func(it archive.FrontierItem) bool {
+		hs := hostOf(it)
+		return slots.free(hs) && c.tr.gate(hs).parkedWhy() == ""
+	}
 	for pages := 0; pages < c.cfg.MaxPages; {
 		if ctx.Err() != nil || failed() != nil {
 			break
@@ -349,12 +364,14 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		if parked = host.parkedWhy(); parked != "" {
 			break
 		}
-		slots <- struct{}{}
+		wake := slots.next() // before looking: no wake-up is missed
+		// Before the Pop in refill: with no page being read then, every
+		// link is in the frontier or the hand when it looks.
+		quiet := reading.Load() == 0
 		left := c.cfg.MaxPages - pages
 		h.mu.Lock()
-		if err := h.refill(ctx, min(popAhead, left)); err != nil {
+		if err := h.refill(ctx, min(popAhead, left), quiet); err != nil {
 			h.mu.Unlock()
-			<-slots
 			if ctx.Err() != nil {
 				break
 			}
@@ -362,8 +379,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		}
 		if len(h.items) == 0 {
 			h.mu.Unlock()
-			<-slots
-			if reading.Load() == 0 {
+			if quiet {
 				more, err := settle(ctx, fr)
 				if err != nil {
 					if ctx.Err() != nil {
@@ -378,15 +394,36 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 				finished = true
 				break
 			}
-			reads.Wait() // their links may still come
+			waitFor(ctx, wake) // a page read may bring links
 			continue
+		}
+		idle := quiet && slots.inFlight() == 0 // only this loop starts fetches
+		i := h.pick(fetchable)
+		if i < 0 {
+			popped, err := h.more(ctx, left)
+			h.mu.Unlock()
+			switch {
+			case err != nil && ctx.Err() == nil:
+				return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
+			case popped || err != nil:
+				continue
+			case idle:
+				// Nothing in flight, nothing to pop, and every item in
+				// hand is on a parked host: the seed stops here, its
+				// frontier kept for the next run.
+				parkedHost = hostOf(h.items[0])
+				parked = c.tr.gate(parkedHost).parkedWhy()
+			default:
+				waitFor(ctx, wake) // a slot given back, a page read
+				continue
+			}
+			break
 		}
 		if sp, ok := fr.(frontier.Spender); ok {
 			// The budget is the seed's across every worker.
 			more, shared, err := sp.Spend(ctx, c.cfg.MaxPages)
 			if err != nil || !more {
 				h.mu.Unlock()
-				<-slots
 				if err != nil && ctx.Err() == nil {
 					return fail(fmt.Errorf("budget of %s: %w", sd.URL, err))
 				}
@@ -394,17 +431,18 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			}
 			left = min(left, shared+1)
 		}
-		it := h.next(ctx, left-1)
+		it := h.nextAt(ctx, i, left-1)
 		h.mu.Unlock()
+		itHost := hostOf(it)
+		slots.take(itHost)
 		pages++
 		wg.Add(1)
-		reads.Add(1)
 		reading.Add(1)
 		go func(it archive.FrontierItem, left int) {
 			defer wg.Done()
-			readDone := sync.OnceFunc(func() { reading.Add(-1); reads.Done() })
+			readDone := sync.OnceFunc(func() { reading.Add(-1); slots.wake() })
 			defer readDone()
-			freeSlot := sync.OnceFunc(func() { <-slots })
+			freeSlot := sync.OnceFunc(func() { slots.give(itHost) })
 			defer freeSlot()
 			var d item
 			if err := json.Unmarshal(it.Data, &d); err != nil {
@@ -479,9 +517,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			}
 		}(it, left-1)
 	}
-	for range cap(slots) {
-		slots <- struct{}{} // every fetch has given its item back or gone on
-	}
+	slots.drain() // every fetch has given its item back or gone on
 	fetched()
 	if err := h.collect(); err != nil && ctx.Err() == nil {
 		return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
@@ -503,7 +539,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			return st, fmt.Errorf("suspend frontier of %s: %w", sd.URL, err)
 		}
 		if st.Status == StatusOK {
-			st.Status, st.Err = StatusParked, "host "+seedURL.Host+" parked: "+parked
+			st.Status, st.Err = StatusParked, "host "+parkedHost+" parked: "+parked
 		}
 		return st, nil
 	}

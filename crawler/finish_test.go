@@ -131,20 +131,20 @@ func TestFailedDoneReported(t *testing.T) {
 	}
 }
 
-// popCounter counts the Pops of the bbolt queues, drained or not.
-type popCounter struct {
+// storePops counts the Pops of the bbolt queues, drained or not.
+type storePops struct {
 	frontier.Store
 	mu   sync.Mutex
 	pops int
 }
 
-func (p *popCounter) Queue(seed string) frontier.Queue {
+func (p *storePops) Queue(seed string) frontier.Queue {
 	return &countingQueue{Queue: p.Store.Queue(seed), p: p}
 }
 
 type countingQueue struct {
 	frontier.Queue
-	p *popCounter
+	p *storePops
 }
 
 func (q *countingQueue) count() {
@@ -173,7 +173,7 @@ func TestURLSeedPopsOnce(t *testing.T) {
 		t.Fatalf("portal has %d reports", len(reports))
 	}
 	st := testStore(t)
-	fs := &popCounter{Store: frontier.Bolt(st)}
+	fs := &storePops{Store: frontier.Bolt(st)}
 	cfg := testConfig()
 	cfg.Frontier, cfg.MaxDepth = fs, 0
 	var urls []string

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/frontier"
@@ -35,18 +36,24 @@ type hand struct {
 	ahead   chan popped // the next batch, popped in the background
 	best    maxPriority // the best link pushed since the last Pop began
 	pushing []float64   // the best new link of each push behind
+	dry     bool        // the last Pop had fewer items than asked for
 	empty   emptiness   // whether the frontier is known to hold nothing pending
+	arrived func()      // if set, called when a batch popped ahead comes back
+
+	home      string      // the seed's host
+	elsewhere atomic.Bool // items on another host have been pushed or popped
 }
 
-func newHand(fr frontier.Queue) *hand {
-	h := &hand{fr: fr}
+func newHand(fr frontier.Queue, home string) *hand {
+	h := &hand{fr: fr, home: home}
 	h.cond = sync.NewCond(&h.mu)
 	return h
 }
 
-// popped is one batch from a seed's frontier.
+// popped is one batch from a seed's frontier, of at most k items.
 type popped struct {
 	items []archive.FrontierItem
+	k     int
 	err   error
 	// drained: the Pop left nothing pending (frontier.Drainer), and no
 	// push could have slipped past it (see emptiness).
@@ -60,15 +67,17 @@ func (h *hand) pop(ctx context.Context, k int) popped {
 	d, ok := h.fr.(frontier.Drainer)
 	if !ok {
 		its, err := h.fr.Pop(ctx, k)
-		return popped{items: its, err: err}
+		return popped{items: its, k: k, err: err}
 	}
 	its, drained, err := d.PopDrained(ctx, k)
-	return popped{items: its, err: err, drained: drained && clean && err == nil, gen: gen}
+	return popped{items: its, k: k, err: err, drained: drained && clean && err == nil, gen: gen}
 }
 
 // take adds a batch to the items in hand.
 func (h *hand) take(p popped) error {
+	h.noteHosts(p.items)
 	h.items = mergeByPriority(h.items, p.items)
+	h.dry = p.err == nil && len(p.items) < p.k
 	if p.drained {
 		h.empty.drained(p.gen)
 	}
@@ -102,8 +111,11 @@ func (h *hand) poll() error {
 
 // refill pops now when the hand is empty or a better link has been pushed
 // since the last Pop (at most k items); otherwise it takes the batch popped
-// ahead if that has come back.
-func (h *hand) refill(ctx context.Context, k int) error {
+// ahead if that has come back. With pages still being read (not quiet), an
+// empty hand is left empty when the last Pop came back short and nothing
+// was pushed since: the frontier has nothing yet, and the loop waits for
+// the reads instead of asking it again.
+func (h *hand) refill(ctx context.Context, k int, quiet bool) error {
 	h.waitBehind()
 	if len(h.items) > 0 && !h.stale() {
 		return h.poll()
@@ -112,6 +124,9 @@ func (h *hand) refill(ctx context.Context, k int) error {
 		return err
 	}
 	if len(h.items) > 0 && !h.stale() {
+		return nil
+	}
+	if len(h.items) == 0 && !quiet && h.dry && !h.best.any() {
 		return nil
 	}
 	if h.empty.known() {
@@ -128,15 +143,57 @@ func (h *hand) stale() bool { return h.best.above(h.items[0].Priority) }
 // next returns the best item in hand and starts popping the next batch (at
 // most k) once half a batch is left.
 func (h *hand) next(ctx context.Context, k int) archive.FrontierItem {
-	it := h.items[0]
-	h.items = h.items[1:]
+	return h.nextAt(ctx, 0, k)
+}
+
+// nextAt is next for the item at i (the best on a host free to fetch).
+func (h *hand) nextAt(ctx context.Context, i, k int) archive.FrontierItem {
+	it := h.items[i]
+	h.items = slices.Delete(h.items, i, i+1)
 	if k = min(popAhead, k-len(h.items)); len(h.items) <= popAhead/2 && h.ahead == nil && k > 0 && !h.empty.known() {
 		h.best.reset()
 		ch := make(chan popped, 1)
-		go func() { ch <- h.pop(ctx, k) }()
+		go func() {
+			ch <- h.pop(ctx, k)
+			if h.arrived != nil {
+				h.arrived()
+			}
+		}()
 		h.ahead = ch
 	}
 	return it
+}
+
+// handMax bounds the items in hand when all are on hosts busy with the
+// seed's other fetches (more are popped to find one on a free host).
+const handMax = 4 * popAhead
+
+// pick returns the index of the best item in hand that ok allows (its
+// host free to fetch), or -1.
+func (h *hand) pick(ok func(archive.FrontierItem) bool) int {
+	return slices.IndexFunc(h.items, ok)
+}
+
+// more pops another batch when every item in hand waits on a busy host:
+// the frontier may hold the best item for a free one. Only for a seed that
+// has items on a host other than its own, at most k items and handMax in
+// hand, and not again while the frontier is dry and nothing new was
+// pushed. It reports whether the hand has more items than before.
+func (h *hand) more(ctx context.Context, k int) (bool, error) {
+	if !h.elsewhere.Load() {
+		return false, nil
+	}
+	n := len(h.items)
+	if err := h.collect(); err != nil {
+		return false, err
+	}
+	k = min(popAhead, k-len(h.items), handMax-len(h.items))
+	if k <= 0 || (h.dry && !h.best.any()) || h.empty.known() {
+		return len(h.items) > n, nil
+	}
+	h.best.reset()
+	err := h.take(h.pop(ctx, k))
+	return len(h.items) > n, err
 }
 
 // split divides links new to the frontier into those to take into the
@@ -180,6 +237,7 @@ func (h *hand) addLinks(ctx context.Context, links []archive.FrontierItem, k int
 	case len(h.items) == 0:
 		return nil, h.pushPop(ctx, min(popAhead, k), links)
 	}
+	h.noteHosts(links)
 	take, rest := h.split(links, k-len(h.items))
 	q := &queuedLinks{taken: make(map[string]bool, len(take))}
 	for _, t := range take {
@@ -237,20 +295,23 @@ func (h *hand) waitBehind() {
 	}
 }
 
-// putBack returns an item the loop took but did not fetch.
+// putBack returns an item the loop took but did not fetch, at its place.
 func (h *hand) putBack(it archive.FrontierItem) {
-	h.items = append([]archive.FrontierItem{it}, h.items...)
+	h.items = mergeByPriority([]archive.FrontierItem{it}, h.items)
 }
 
 // pushPop pushes a navigation page's links and takes the best batch (at
 // most k), old and new together, in one round trip.
 func (h *hand) pushPop(ctx context.Context, k int, links []archive.FrontierItem) error {
+	h.noteHosts(links)
 	defer h.empty.push()()
 	added, its, err := h.fr.PushPop(ctx, max(k, 0), links...)
 	if err != nil {
 		return err
 	}
+	h.noteHosts(its)
 	h.items = mergeByPriority(h.items, its)
+	h.dry = len(its) < k
 	if len(its) < len(added) { // some better than what is in hand may be left
 		for _, n := range added {
 			h.best.raise(n.Priority)
@@ -265,6 +326,7 @@ func (h *hand) push(ctx context.Context, links []archive.FrontierItem) error {
 	if len(links) == 0 {
 		return nil
 	}
+	h.noteHosts(links)
 	defer h.empty.push()()
 	added, err := h.fr.PushNew(ctx, links...)
 	// Only links new to the frontier can change what is best: every page
@@ -273,6 +335,20 @@ func (h *hand) push(ctx context.Context, links []archive.FrontierItem) error {
 		h.best.raise(n.Priority)
 	}
 	return err
+}
+
+// noteHosts notes items on hosts other than the seed's, pushed or popped
+// (see more). Safe for concurrent use.
+func (h *hand) noteHosts(links []archive.FrontierItem) {
+	if h.elsewhere.Load() {
+		return
+	}
+	for _, l := range links {
+		if l.Host != "" && l.Host != h.home {
+			h.elsewhere.Store(true)
+			return
+		}
+	}
 }
 
 // mergeByPriority adds popped items to the ones in hand, best first; among
@@ -364,6 +440,13 @@ func (m *maxPriority) reset() {
 	m.mu.Lock()
 	m.set = false
 	m.mu.Unlock()
+}
+
+// any reports whether anything has been pushed since the last reset.
+func (m *maxPriority) any() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.set
 }
 
 func (m *maxPriority) raise(p float64) {

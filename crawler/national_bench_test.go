@@ -149,6 +149,11 @@ func runTwice(b *testing.B, cfg Config, hosts []*benchHost, list []seeds.Seed, w
 //	    per host: this crawler, bare colly with 8 requests in flight, wget.
 //	  - urls: GONGKAI_BENCH_URLS report URLs (default 6,000) on 8 hosts as a
 //	    seed list, --max-depth 0, rate off: this crawler and bare colly.
+//	  - span: GONGKAI_BENCH_SPAN portals (default 8) whose pages span two
+//	    hosts: home, 年报 column and 30 report pages on www.*, 100 ms late;
+//	    each report's PDF on the portal's file server, 300 ms late; rate
+//	    off, one connection per host: seconds against the bound (the file
+//	    server's answers one after another). Run once (no nightly).
 //
 // GONGKAI_BENCH_NIGHTLY=0 skips the second runs; GONGKAI_BENCH_NOEXTRACT=1
 // turns extraction off in urls (fetch and archive alone).
@@ -208,6 +213,42 @@ func BenchmarkNational(b *testing.B) {
 				b.ReportMetric(float64(files)/el.Seconds(), "pages/s")
 			}
 		})
+	})
+	b.Run("span", func(b *testing.B) {
+		n := benchEnvInt("GONGKAI_BENCH_SPAN", 8)
+		const reports, wwwLate, fileLate = 30, 100 * time.Millisecond, 300 * time.Millisecond
+		var list []seeds.Seed
+		for i := 0; i < n; i++ {
+			s := newSpanSite(b, reports, func(*http.Request) { time.Sleep(fileLate) })
+			s.www.wrap(func(w http.ResponseWriter, r *http.Request, next http.HandlerFunc) {
+				time.Sleep(wwwLate)
+				next(w, r)
+			})
+			list = append(list, seeds.Seed{URL: s.seed, Agency: fmt.Sprintf("某市%d人民政府", i)})
+		}
+		// The file server answers its PDFs (all but the disallowed one)
+		// one after another; the seed host's robots.txt, home, column and
+		// reports take less.
+		bound := max(time.Duration(reports-1)*fileLate, time.Duration(reports+3)*wwwLate)
+		for i := 0; i < b.N; i++ {
+			c, err := New(testStore(b), Config{AllowPrivate: true, Rate: 0, MaxDepth: -1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			namedDial(c)
+			start := time.Now()
+			sum, err := c.Run(context.Background(), list)
+			el := time.Since(start)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if want := n * (2*reports + 2); sum.Pages != want {
+				b.Fatalf("%d pages, want %d", sum.Pages, want)
+			}
+			b.ReportMetric(el.Seconds(), "seconds")
+			b.ReportMetric(bound.Seconds(), "bound-seconds")
+			b.ReportMetric(el.Seconds()/bound.Seconds(), "x-bound")
+		}
 	})
 	b.Run("urls", func(b *testing.B) {
 		per := benchEnvInt("GONGKAI_BENCH_URLS", 6000) / 8

@@ -81,6 +81,9 @@ type transport struct {
 	// onStart, if set (tests), is told each request's start as the rate
 	// limiter stamped it: the instant the limit is defined on.
 	onStart func(host string, at time.Time)
+	// onLentRead, if set (tests), is told when colly has read a lent
+	// body of n bytes to its end (before it closes it).
+	onLentRead func(n int)
 }
 
 // hostGate bounds one host's requests in flight (Config.Connections, one
@@ -189,6 +192,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	key := req.URL.Scheme + "://" + req.URL.Host
 	call := &sharedFetch{done: make(chan struct{})}
+	var hold *bodyHold // the bytes this caller's colly will hold
 	if v, loaded := t.robots.LoadOrStore(key, call); loaded {
 		call = v.(*sharedFetch)
 		select {
@@ -196,34 +200,93 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		case <-req.Context().Done():
 			return nil, &fetchError{kind: "canceled", err: req.Context().Err()}
 		}
+		if call.err == nil {
+			hold = t.bodies.hold() // its own view and copies of the shared bytes
+			if _, err := hold.grow(req.Context(), robotsHeld(len(call.body))); err != nil {
+				hold.release()
+				return nil, &fetchError{kind: "canceled", err: err}
+			}
+		}
 	} else {
-		call.resp, call.body, call.err = t.fetchRobots(req)
+		call.resp, call.body, hold, call.err = t.fetchRobots(req)
 		close(call.done)
 		t.robots.Delete(key)
+		if call.err == nil {
+			// The download's hold (its buffer) goes on with the body to
+			// colly, grown for colly's copies (it is older than most: it
+			// rarely waits).
+			if _, err := hold.grow(req.Context(), robotsCopies*int64(len(call.body))); err != nil {
+				hold.release()
+				return nil, &fetchError{kind: "canceled", err: err}
+			}
+		}
 	}
 	if call.err != nil {
 		return nil, call.err
 	}
 	r := *call.resp
-	r.Body, r.Request = io.NopCloser(bytes.NewReader(call.body)), req
+	r.Body, r.Request = t.lend(call.body, hold), req
 	return &r, nil
+}
+
+// robotsCopies is how many copies of a robots.txt colly makes while it
+// reads it: io.ReadAll's buffer (which grows by reallocation, so up to
+// about twice the body as it grows) and robotstxt's tokens and rules
+// (about the text again). The body budget holds them until colly closes
+// the body (after parsing); colly keeps only the parsed rules.
+const robotsCopies = 3
+
+// robotsHeld is what one robots.txt of n bytes holds in the body budget
+// while colly reads it: the bytes handed over and colly's copies.
+func robotsHeld(n int) int64 { return int64(n) * (1 + robotsCopies) }
+
+// lent is a body handed to colly (robots.txt, or any request colly makes
+// itself) with its hold in the body budget, given back when colly closes
+// it, after parsing.
+type lent struct {
+	*bytes.Reader
+	b    []byte
+	hold *bodyHold
+	t    *transport
+}
+
+// lend wraps body and its hold for colly.
+func (t *transport) lend(body []byte, hold *bodyHold) io.ReadCloser {
+	return &lent{Reader: bytes.NewReader(body), b: body, hold: hold, t: t}
+}
+
+func (l *lent) Read(p []byte) (int, error) {
+	n, err := l.Reader.Read(p)
+	if err == io.EOF && l.t.onLentRead != nil {
+		l.t.onLentRead(len(l.b))
+	}
+	return n, err
+}
+
+func (l *lent) Close() error {
+	l.hold.release()
+	return nil
 }
 
 // fetchRobots fetches a robots.txt, or with a shared frontier
 // (frontier.RobotsKeeper) takes the answer another worker fetched: one
-// fetch per host across the workers, under the host's shared clock.
-func (t *transport) fetchRobots(req *http.Request) (*http.Response, []byte, error) {
+// fetch per host across the workers, under the host's shared clock. The
+// body comes with its hold in the body budget.
+func (t *transport) fetchRobots(req *http.Request) (*http.Response, []byte, *bodyHold, error) {
+	var hold *bodyHold
 	get := func() (*http.Response, []byte, error) {
 		resp, err := t.roundTrip(req)
 		if err != nil {
 			return nil, nil, err
 		}
-		body, _ := io.ReadAll(resp.Body) // a bytes.Reader: cannot fail
-		resp.Body.Close()
-		return resp, body, nil
+		l := resp.Body.(*lent) // roundTrip lends colly's requests their body
+		hold.release()         // an earlier attempt's, should the keeper retry
+		hold = l.hold
+		return resp, l.b, nil
 	}
 	if t.keeper == nil {
-		return get()
+		resp, body, err := get()
+		return resp, body, hold, err
 	}
 	ans, err := t.keeper.Robots(req.Context(), req.URL.Scheme+"://"+req.URL.Host, func(context.Context) (frontier.RobotsAnswer, error) {
 		resp, body, err := get()
@@ -233,17 +296,25 @@ func (t *transport) fetchRobots(req *http.Request) (*http.Response, []byte, erro
 		return frontier.RobotsAnswer{Status: resp.StatusCode, Body: body}, nil
 	})
 	if err != nil {
+		hold.release()
 		var fe *fetchError
 		if !errors.As(err, &fe) {
 			err = &fetchError{kind: "network", err: fmt.Errorf("robots.txt of %s: %w", req.URL.Host, err)}
 		}
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	if hold == nil { // another worker fetched it: the keeper's copy is ours now
+		hold = t.bodies.hold()
+		if _, err := hold.grow(req.Context(), int64(len(ans.Body))); err != nil {
+			hold.release()
+			return nil, nil, nil, &fetchError{kind: "canceled", err: err}
+		}
 	}
 	return &http.Response{
 		Status: fmt.Sprintf("%d %s", ans.Status, http.StatusText(ans.Status)), StatusCode: ans.Status,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: http.Header{},
 		ContentLength: int64(len(ans.Body)), Request: req,
-	}, ans.Body, nil
+	}, ans.Body, hold, nil
 }
 
 // sharedFetch is one robots.txt fetch and its waiters.
@@ -333,8 +404,8 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 			sl.err = res.err.Error()
 		}
 	}
-	res.hold.release() // colly's own fetch (robots.txt): a small body, copied below
 	if res.kind != "" {
+		res.hold.release()
 		return nil, &fetchError{kind: res.kind, err: res.err}
 	}
 	h := res.header.Clone()
@@ -344,6 +415,7 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 	// would only be copied again and, under a non-UTF-8 charset label,
 	// converted, work nobody reads. colly gets them only for its own
 	// requests (robots.txt).
+	// colly's own (robots.txt) keep their hold until colly closes them.
 	body := res.body
 	if sl != nil {
 		body = nil
@@ -351,7 +423,7 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 	return &http.Response{
 		Status: fmt.Sprintf("%d %s", res.status, http.StatusText(res.status)), StatusCode: res.status,
 		Proto: res.proto, ProtoMajor: 1, ProtoMinor: 1, Header: h,
-		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)),
+		Body: t.lend(body, res.hold), ContentLength: int64(len(body)),
 		Request: req,
 	}, nil
 }

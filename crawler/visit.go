@@ -340,7 +340,7 @@ func (v *visitor) extract(ctx context.Context, out *outcome, after *archive.Queu
 	if rec.SHA256 == "" {
 		rec.SHA256 = digest
 	}
-	js, err := json.Marshal(rec)
+	js, err := rec.EncodeJSON() // json.Marshal's bytes, faster
 	if err != nil {
 		out.ExtractErr = err.Error()
 		return nil

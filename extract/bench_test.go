@@ -95,7 +95,7 @@ func BenchmarkDecodeParseFloor(b *testing.B) {
 // smallPages are the pages the crawler benchmark serves (crawler/bench_test.go):
 // every corpus and synthetic report rendered with portal chrome in the
 // default layout, every other one in GBK, ~11 KB each, on a loopback host.
-func smallPages(b *testing.B) []extract.Input {
+func smallPages(b testing.TB) []extract.Input {
 	b.Helper()
 	reps, err := corpus.Reports()
 	if err != nil {

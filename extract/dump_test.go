@@ -3,8 +3,8 @@ package extract_test
 // A record dump for before/after comparisons of extraction changes that must
 // not move any record (speed work): GONGKAI_RECORD_DUMP=/tmp/a.txt go test
 // ./extract -run TestRecordDump writes one line per input, name then the
-// record's JSON (or the error). Run it on two trees and diff the files; without
-// the variable the test is skipped.
+// record's JSON (or the error) and tables.Explain's equations. Run it on two
+// trees and diff the files; without the variable the test is skipped.
 
 import (
 	"bufio"
@@ -17,6 +17,8 @@ import (
 	"testing"
 
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/extract/charset"
+	"github.com/gongkai/gongkai/extract/tables"
 	"github.com/gongkai/gongkai/internal/corpus"
 	"github.com/gongkai/gongkai/internal/fixture"
 )
@@ -91,8 +93,33 @@ func dumpInputs(t *testing.T) []dumpInput {
 			out = append(out, dumpInput{r.ID + "/text@" + h, extract.Input{URL: h + "/a.txt", Body: []byte(text), ContentType: "text/plain; charset=utf-8"}})
 		}
 	}
+	// The crawler benchmark's pages as the crawler hands them over: every
+	// other one GBK, decoded by the crawler first (Input.Decoded).
+	for i, r := range reports {
+		o := fixture.Options{Chrome: true}
+		if i%2 == 1 {
+			o.Encoding = fixture.EncGBK
+		}
+		p, err := fixture.Render(r, o)
+		if err != nil {
+			continue
+		}
+		in := extract.Input{URL: fmt.Sprintf("%s/xxgk/ndbg/t%d.html", dumpHosts[2], i), Body: p.Body, ContentType: p.ContentType}
+		if res, err := charset.Decode(p.Body, p.ContentType, ""); err == nil && o.Encoding == fixture.EncGBK {
+			in.Decoded = &res
+		}
+		out = append(out, dumpInput{fmt.Sprintf("%s/crawler-bench", r.ID), in})
+	}
 	for _, n := range fixture.Negative() {
 		addPage("negative-"+n.Name, n.Page)
+	}
+	// The corpus's real PDFs (their tables go through the same checks).
+	pdfs, err := corpus.PDFs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pdfs {
+		out = append(out, dumpInput{"pdf-" + p.Name, extract.Input{URL: dumpHosts[0] + "/" + p.Name, Body: p.Bytes, ContentType: "application/pdf"}})
 	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
 	ins, _ := filepath.Glob(filepath.Join("testdata", "golden", "in", "*.bin"))
@@ -124,6 +151,13 @@ func TestRecordDump(t *testing.T) {
 			line = []byte("error: " + err.Error())
 		} else if line, err = json.Marshal(rec); err != nil {
 			t.Fatal(err)
+		} else if rec.Tables != nil {
+			// The failing equations behind the checks (tables.Explain).
+			ex, err := json.Marshal(tables.Explain(rec.Tables, rec.Template))
+			if err != nil {
+				t.Fatal(err)
+			}
+			line = append(append(line, "\texplain "...), ex...)
 		}
 		fmt.Fprintf(w, "%s\t%s\n", d.name, line)
 	}

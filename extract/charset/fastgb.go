@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -71,42 +72,84 @@ func eachGB18030(b []byte, dropCut bool, emit sink) int {
 				i += 2
 				continue
 			}
-			if t := b[i+1]; c != 0x80 && c != 0xFF && t >= 0x3A && t <= 0x3F {
-				// Not a four-byte start (those are 30–39), though x/text takes
-				// it for one: an error, and the ASCII byte is read again.
-				out = append(out, "\uFFFD"...)
-				added++
-				i++
-				continue
-			}
 		}
-		if gbCutPrefix(b[i:]) {
+		var n int
+		var bad bool
+		if out, n, bad = gbOther(dec, &one, out, b[i:]); n == 0 {
 			if !dropCut {
 				out = append(out, "\uFFFD"...)
 				added++
 			}
 			break
 		}
-		// One character by x/text: a 3-byte buffer holds a U+FFFD only on
-		// its own, so each U+FFFD can be traced to the bytes it replaced.
-		nDst, nSrc, _ := dec.Transform(one[:3], b[i:], true)
-		if nSrc == 0 {
-			nDst, nSrc, _ = dec.Transform(one[:4], b[i:], true) // a supplementary character
-		}
-		if nSrc == 0 { // cannot happen with a 4-byte buffer; never loop forever
-			out = append(out, "\uFFFD"...)
-			added++
-			i++
-			continue
-		}
-		out = append(out, one[:nDst]...)
-		if string(one[:nDst]) == "\uFFFD" && string(b[i:i+nSrc]) != "\x84\x31\xA4\x37" {
+		if bad {
 			added++
 		}
-		i += nSrc
+		i += n
 	}
 	emit.write(out)
 	return added
+}
+
+// countGB18030 adds to c the text eachGB18030 would write with dropCut,
+// without writing it: each character from the table is counted where it is
+// read. It returns the U+FFFD it added.
+func countGB18030(b []byte, c *candidate) int {
+	dec := simplifiedchinese.GB18030.NewDecoder()
+	var one [4]byte
+	var tmp [8]byte
+	added := 0
+	for i := 0; i < len(b); {
+		if b[i] < 0x80 {
+			i++
+			continue
+		}
+		if i+1 < len(b) {
+			if r := gb2Rune(b[i], b[i+1]); r != 0 {
+				c.add(r)
+				i += 2
+				continue
+			}
+		}
+		out, n, bad := gbOther(dec, &one, tmp[:0], b[i:])
+		if n == 0 {
+			break
+		}
+		c.count(out)
+		if bad {
+			added++
+		}
+		i += n
+	}
+	return added
+}
+
+// gbOther reads the character at the start of b (b[0] ≥ 0x80) that the
+// two-byte table does not hold, appending its UTF-8 to out: n is how many
+// bytes it took (0 for a sequence cut off at the end, which is not read),
+// bad whether it is a U+FFFD standing for broken bytes.
+func gbOther(dec *encoding.Decoder, one *[4]byte, out, b []byte) (_ []byte, n int, bad bool) {
+	if len(b) > 1 {
+		if t := b[1]; b[0] != 0x80 && b[0] != 0xFF && t >= 0x3A && t <= 0x3F {
+			// Not a four-byte start (those are 30–39), though x/text takes
+			// it for one: an error, and the ASCII byte is read again.
+			return append(out, "\uFFFD"...), 1, true
+		}
+	}
+	if gbCutPrefix(b) {
+		return out, 0, false
+	}
+	// One character by x/text: a 3-byte buffer holds a U+FFFD only on its
+	// own, so each U+FFFD can be traced to the bytes it replaced.
+	nDst, nSrc, _ := dec.Transform(one[:3], b, true)
+	if nSrc == 0 {
+		nDst, nSrc, _ = dec.Transform(one[:4], b, true) // a supplementary character
+	}
+	if nSrc == 0 { // cannot happen with a 4-byte buffer; never loop forever
+		return append(out, "\uFFFD"...), 1, true
+	}
+	out = append(out, one[:nDst]...)
+	return out, nSrc, string(one[:nDst]) == "\uFFFD" && string(b[:nSrc]) != "\x84\x31\xA4\x37"
 }
 
 // gbCutPrefix reports whether b, the end of the body, is an incomplete

@@ -195,3 +195,33 @@ func TestCountThreeByte(t *testing.T) {
 		}
 	}
 }
+
+// TestCountMatchesText: every two-byte start, alone and followed by more
+// bytes (a whole character; for GB18030 the rest of a four-byte sequence,
+// whole or cut), is counted by the GB18030 and Big5 tables as the text of
+// the decoders (eachGB18030, x/text's Big5) reads: the tables, Big5's
+// two-character sequences, broken and cut sequences (a lone lead before an
+// ASCII byte is among the pairs). scoreIfClean agrees on cleanness.
+func TestCountMatchesText(t *testing.T) {
+	tails := map[string][]string{
+		labelBig5.name:    {"", "\xA4\x40"},
+		labelGB18030.name: {"", "\xB0\xA1", "\x81\x30"},
+	}
+	for _, lab := range []label{labelBig5, labelGB18030} {
+		for c0 := 0; c0 < 256; c0++ {
+			for c1 := 0; c1 < 256; c1++ {
+				for _, tail := range tails[lab.name] {
+					b := append([]byte{byte(c0), byte(c1)}, tail...)
+					want := refScore(lab, b)
+					if got := score(lab, b); got != want {
+						t.Fatalf("score(%s, % x) = %+v, want %+v", lab.name, b, got, want)
+					}
+					got := scoreIfClean(lab, b)
+					if (got.bad > 0) != (want.bad > 0) || want.bad == 0 && got != want {
+						t.Fatalf("scoreIfClean(%s, % x) = %+v, full score %+v", lab.name, b, got, want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/transform"
 )
 
@@ -24,14 +25,17 @@ type candidate struct {
 }
 
 // score decodes b as lab and counts what came out. UTF-8 is read in place,
-// the other encodings a piece of decoded text at a time.
+// GB18030 and Big5 a character at a time from their tables, the other
+// encodings a piece of decoded text at a time.
 func score(lab label, b []byte) candidate {
 	c := candidate{lab: lab}
 	switch {
 	case lab.fam == famUTF8:
 		c.count(b[:len(b)-cutTail(b)])
 	case lab.enc == simplifiedchinese.GB18030:
-		eachGB18030(b, true, sink{c: &c})
+		countGB18030(b, &c)
+	case lab.enc == traditionalchinese.Big5:
+		countBig5(b, &c, false)
 	default:
 		if _, err := transformAll(lab.enc.NewDecoder(), b, sink{c: &c}); err != nil {
 			return candidate{lab: lab, bad: len(b)} // x/text decoders replace rather than fail; count it unreadable
@@ -53,6 +57,12 @@ func scoreIfClean(lab label, b []byte) candidate {
 			return candidate{lab: lab, bad: 1}
 		}
 	case lab.enc == simplifiedchinese.GB18030:
+	case lab.enc == traditionalchinese.Big5:
+		c := candidate{lab: lab}
+		if countBig5(b, &c, true); c.bad > 0 {
+			return candidate{lab: lab, bad: 1}
+		}
+		return c
 	default:
 		var buf [1024]byte
 		nDst, _, err := lab.enc.NewDecoder().Transform(buf[:], b[:min(len(b), 256)], false)
@@ -83,27 +93,32 @@ func (c *candidate) count(out []byte) {
 			r, size = utf8.DecodeRune(out)
 			out = out[size:]
 		}
-		c.runes++
-		if r == utf8.RuneError {
-			c.bad++
-			continue
-		}
-		switch {
-		case isHan(r):
-			c.han++
-			if r >= 0x4E00 && r <= 0x9FFF {
-				o := r - 0x4E00
-				if veryCommonHanzi[o>>3]&(1<<(o&7)) != 0 {
-					c.very++
-				}
-				if commonHanzi[o>>3]&(1<<(o&7)) != 0 {
-					c.comm++
-				}
+		c.add(r)
+	}
+}
+
+// add counts one non-ASCII character (U+FFFD as a bad byte).
+func (c *candidate) add(r rune) {
+	c.runes++
+	if r == utf8.RuneError {
+		c.bad++
+		return
+	}
+	switch {
+	case isHan(r):
+		c.han++
+		if r >= 0x4E00 && r <= 0x9FFF {
+			o := r - 0x4E00
+			if veryCommonHanzi[o>>3]&(1<<(o&7)) != 0 {
+				c.very++
 			}
-		case isChinesePunct(r):
-		default:
-			c.odd++
+			if commonHanzi[o>>3]&(1<<(o&7)) != 0 {
+				c.comm++
+			}
 		}
+	case isChinesePunct(r):
+	default:
+		c.odd++
 	}
 }
 

@@ -15,14 +15,22 @@ const (
 	CheckReviewTotals    = "review_litigation.totals" // total = upheld + corrected + other + pending, per group
 )
 
-// term is one named cell on one side of a comparison: its value only
-// (nil for a blank cell), which is all a check reads.
+// term is one cell on one side of a comparison: its value only (nil for
+// a blank cell), which is all a check reads. It is named by its row, or by
+// its column when byCol.
 type term struct {
-	name  string
 	value *float64
 	ok    bool // the cell exists in the table
-	// table, row, col locate the cell, for Explain.
-	table, row, col string
+	byCol bool
+	// row and col locate the cell in its check's table, for Explain.
+	row, col string
+}
+
+func (t term) name() string {
+	if t.byCol {
+		return t.col
+	}
+	return t.row
 }
 
 // side is a sum of terms. Blank cells count as 0, but a side with no
@@ -60,11 +68,11 @@ func (s side) String() string {
 				omitted++
 				continue
 			}
-			parts = append(parts, t.name+" (blank)")
+			parts = append(parts, t.name()+" (blank)")
 		case len(s) > 6 && *t.value == 0:
 			omitted++
 		default:
-			parts = append(parts, t.name+" "+num(*t.value))
+			parts = append(parts, t.name()+" "+num(*t.value))
 		}
 	}
 	out := strings.Join(parts, " + ")
@@ -110,13 +118,33 @@ func judge(id string, cmps []comparison) Check {
 	return Check{ID: id, Status: CheckOK, Detail: fmt.Sprintf("%d of %d compared", compared, len(cmps))}
 }
 
-// cellIn is one cell of a row map of table as a term named by its row.
-func cellIn(table string, r map[string]Cell, row, col string) term {
+// cellIn is one cell of a row map as a term named by its row.
+func cellIn(r map[string]Cell, row, col string) term {
 	c, ok := r[col]
-	return term{name: row, value: c.Value, ok: ok, table: table, row: row, col: col}
+	return term{value: c.Value, ok: ok, row: row, col: col}
 }
 
-func named(tm term, name string) term { tm.name = name; return tm }
+// colIn is cellIn named by its column.
+func colIn(r map[string]Cell, row, col string) term {
+	t := cellIn(r, row, col)
+	t.byCol = true
+	return t
+}
+
+// termSlab holds the terms of one call of comparisons in one allocation;
+// each side is a piece of it (a slab that had to grow leaves the earlier
+// sides in the old array, still whole).
+type termSlab []term
+
+// side appends t and returns it as a side.
+func (ts *termSlab) side(t ...term) side {
+	start := len(*ts)
+	*ts = append(*ts, t...)
+	return ts.since(start)
+}
+
+// since returns the terms appended from start on as a side.
+func (ts termSlab) since(start int) side { return side(ts[start:len(ts):len(ts)]) }
 
 // resultRows are the rows summed into （七）总计: both templates' variants,
 // so a table is checked by the rows it has.
@@ -160,10 +188,11 @@ func runChecks(t Tables, template string) []Check {
 	return out
 }
 
-// checkComparisons is one check with every equation it compares.
+// checkComparisons is one check with every equation it compares, all of
+// them between cells of one table.
 type checkComparisons struct {
-	id   string
-	cmps []comparison
+	id, table string
+	cmps      []comparison
 }
 
 // comparisons builds the equations of the four checks, in check order.
@@ -179,46 +208,56 @@ func comparisons(t Tables, template string) []checkComparisons {
 			resultMaps = append(resultMaps, m)
 		}
 	}
+	rows := requestRowsUnion[template == Template2021]
+	present := 0
+	for _, r := range rows {
+		if _, ok := req[r]; ok {
+			present++
+		}
+	}
+	ts := make(termSlab, 0, len(requestCols)*(5+len(results))+present*7+len(reviewGroups)*5)
 	bal := make([]comparison, 0, len(requestCols))
 	tot := make([]comparison, 0, len(requestCols))
 	for _, col := range requestCols {
 		bal = append(bal, comparison{
 			name:  col,
-			left:  side{cellIn(Requests, received, "received", col), cellIn(Requests, carriedIn, "carried_in", col)},
-			right: side{cellIn(Requests, total, "total", col), cellIn(Requests, carriedOut, "carried_out", col)},
+			left:  ts.side(cellIn(received, "received", col), cellIn(carriedIn, "carried_in", col)),
+			right: ts.side(cellIn(total, "total", col), cellIn(carriedOut, "carried_out", col)),
 		})
-		sum := make(side, len(results))
+		left := ts.side(cellIn(total, "total", col))
+		start := len(ts)
 		for i, r := range results {
-			sum[i] = cellIn(Requests, resultMaps[i], r, col)
+			ts = append(ts, cellIn(resultMaps[i], r, col))
 		}
-		tot = append(tot, comparison{name: col, left: side{cellIn(Requests, total, "total", col)}, right: sum})
+		tot = append(tot, comparison{name: col, left: left, right: ts.since(start)})
 	}
-	rows := requestRowsUnion[template == Template2021]
 	cols := make([]comparison, 0, len(rows))
 	for _, r := range rows {
 		m, ok := req[r]
 		if !ok {
 			continue
 		}
-		parts := make(side, 0, 6)
+		left := ts.side(colIn(m, r, "total"))
+		start := len(ts)
 		for _, c := range requestCols[:6] {
-			parts = append(parts, named(cellIn(Requests, m, r, c), c))
+			ts = append(ts, colIn(m, r, c))
 		}
-		cols = append(cols, comparison{name: r, left: side{named(cellIn(Requests, m, r, "total"), "total")}, right: parts})
+		cols = append(cols, comparison{name: r, left: left, right: ts.since(start)})
 	}
 	rev := make([]comparison, 0, len(reviewGroups))
 	for _, g := range reviewGroups {
 		m := t[ReviewLitigation][g]
-		parts := make(side, 0, 4)
+		left := ts.side(colIn(m, g, "total"))
+		start := len(ts)
 		for _, l := range reviewLeaves[:4] {
-			parts = append(parts, named(cellIn(ReviewLitigation, m, g, l), l))
+			ts = append(ts, colIn(m, g, l))
 		}
-		rev = append(rev, comparison{name: g, left: side{named(cellIn(ReviewLitigation, m, g, "total"), "total")}, right: parts})
+		rev = append(rev, comparison{name: g, left: left, right: ts.since(start)})
 	}
 	return []checkComparisons{
-		{CheckRequestsBalance, bal},
-		{CheckRequestsTotal, tot},
-		{CheckRequestsColumns, cols},
-		{CheckReviewTotals, rev},
+		{CheckRequestsBalance, Requests, bal},
+		{CheckRequestsTotal, Requests, tot},
+		{CheckRequestsColumns, Requests, cols},
+		{CheckReviewTotals, ReviewLitigation, rev},
 	}
 }

@@ -36,16 +36,16 @@ func Explain(t Tables, template string) []Failure {
 			if math.Abs(l-r) <= 1e-6 {
 				continue
 			}
-			out = append(out, Failure{Check: c.id, Name: cmp.name, Left: terms(cmp.left), Right: terms(cmp.right), LeftSum: l, RightSum: r})
+			out = append(out, Failure{Check: c.id, Name: cmp.name, Left: terms(c.table, cmp.left), Right: terms(c.table, cmp.right), LeftSum: l, RightSum: r})
 		}
 	}
 	return out
 }
 
-func terms(s side) []Term {
+func terms(table string, s side) []Term {
 	out := make([]Term, len(s))
 	for i, t := range s {
-		out[i] = Term{Table: t.table, Row: t.row, Column: t.col, Value: t.value, Present: t.ok}
+		out[i] = Term{Table: table, Row: t.row, Column: t.col, Value: t.value, Present: t.ok}
 	}
 	return out
 }
