@@ -346,7 +346,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		quiet := reading.Load() == 0
 		left := c.cfg.MaxPages - pages
 		h.mu.Lock()
-		if err := h.refill(ctx, min(popAhead, left)); err != nil {
+		if err := h.refill(ctx, min(popAhead, left), quiet); err != nil {
 			h.mu.Unlock()
 			if ctx.Err() != nil {
 				break

@@ -91,8 +91,11 @@ func (h *hand) poll() error {
 
 // refill pops now when the hand is empty or a better link has been pushed
 // since the last Pop (at most k items); otherwise it takes the batch popped
-// ahead if that has come back.
-func (h *hand) refill(ctx context.Context, k int) error {
+// ahead if that has come back. With pages still being read (not quiet), an
+// empty hand is left empty when the last Pop came back short and nothing
+// was pushed since: the frontier has nothing yet, and the loop waits for
+// the reads instead of asking it again.
+func (h *hand) refill(ctx context.Context, k int, quiet bool) error {
 	h.waitBehind()
 	if len(h.items) > 0 && !h.stale() {
 		return h.poll()
@@ -101,6 +104,9 @@ func (h *hand) refill(ctx context.Context, k int) error {
 		return err
 	}
 	if len(h.items) > 0 && !h.stale() {
+		return nil
+	}
+	if len(h.items) == 0 && !quiet && h.dry && !h.best.any() {
 		return nil
 	}
 	h.best.reset()

@@ -2,11 +2,13 @@ package crawler
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/frontier"
 )
 
 // The hand gives items best first, pops ahead, and pops again when a link
@@ -164,7 +166,7 @@ func fetchNext(t *testing.T, h *hand, n int) []string {
 	defer h.mu.Unlock()
 	var got []string
 	for i := 0; i < n; i++ {
-		if err := h.refill(ctx, popAhead); err != nil {
+		if err := h.refill(ctx, popAhead, true); err != nil {
 			t.Fatal(err)
 		}
 		if len(h.items) == 0 {
@@ -173,4 +175,91 @@ func fetchNext(t *testing.T, h *hand, n int) []string {
 		got = append(got, h.next(ctx, 100).Key)
 	}
 	return got
+}
+
+// popCounter counts a queue's Pops.
+type popCounter struct {
+	frontier.Queue
+	pops int
+}
+
+func (p *popCounter) Pop(ctx context.Context, k int) ([]archive.FrontierItem, error) {
+	p.pops++
+	return p.Queue.Pop(ctx, k)
+}
+
+// While pages are being read, an empty hand does not ask a frontier that
+// came back short and has had nothing pushed since (a URL-list seed made
+// one Pop more per seed without this); a push, or no page being read,
+// makes it ask again.
+func TestHandRefillSkipsDryFrontier(t *testing.T) {
+	ctx := context.Background()
+	q := testStore(t).Frontier("dry")
+	if err := q.Push(ctx, handItem("/a", 3), handItem("/b", 2)); err != nil {
+		t.Fatal(err)
+	}
+	fr := &popCounter{Queue: q}
+	h := newHand(fr, "a")
+	step := func(quiet bool, wantPops int, want string) {
+		t.Helper()
+		if err := h.refill(ctx, popAhead, quiet); err != nil {
+			t.Fatal(err)
+		}
+		if g := strings.Join(keysOf(h.items), " "); fr.pops != wantPops || g != want {
+			t.Errorf("refill(quiet %v): %d Pops, hand %q; want %d, %q", quiet, fr.pops, g, wantPops, want)
+		}
+		h.items = nil // fetched
+	}
+	step(false, 1, "/a /b") // 2 of 16: dry
+	step(false, 1, "")      // reading, dry, nothing pushed: no Pop
+	if err := h.push(ctx, []archive.FrontierItem{handItem("/c", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	step(false, 2, "/c") // a page read pushed a link
+	step(true, 3, "")    // nothing being read: ask, to end the seed
+}
+
+// more pops another batch only for a seed with items on another host,
+// and not again once the frontier came back short with nothing pushed
+// since; pick takes the best item a host filter allows.
+func TestHandMoreAndPick(t *testing.T) {
+	ctx := context.Background()
+	q := testStore(t).Frontier("more")
+	var list []archive.FrontierItem
+	for i := 0; i < 20; i++ {
+		host := "a"
+		if i >= 18 {
+			host = "files.a" // the two worst: attachments on a file server
+		}
+		list = append(list, archive.FrontierItem{Key: fmt.Sprintf("/r%02d", i), Host: host, Priority: float64(20 - i)})
+	}
+	if err := q.Push(ctx, list...); err != nil {
+		t.Fatal(err)
+	}
+	fr := &popCounter{Queue: q}
+	h := newHand(fr, "a")
+	if err := h.refill(ctx, popAhead, true); err != nil {
+		t.Fatal(err)
+	}
+	onFiles := func(it archive.FrontierItem) bool { return it.Host == "files.a" } // host a is busy
+	if i := h.pick(onFiles); i != -1 || len(h.items) != popAhead {
+		t.Fatalf("pick = %d with %d in hand, want -1 with %d (all on host a)", i, len(h.items), popAhead)
+	}
+	if got, err := h.more(ctx, 100); got || err != nil || fr.pops != 1 {
+		t.Errorf("more on a one-host seed = %v, %v after %d Pops; want no Pop", got, err, fr.pops)
+	}
+	h.elsewhere.Store(true) // a page linked the file server
+	if got, err := h.more(ctx, 100); !got || err != nil || fr.pops != 2 || len(h.items) != 20 {
+		t.Errorf("more = %v, %v: %d Pops, %d in hand; want the 4 left popped", got, err, fr.pops, len(h.items))
+	}
+	if i := h.pick(onFiles); i != 18 || h.items[i].Key != "/r18" {
+		t.Errorf("pick = %d, want 18 (/r18, the best on the file server)", i)
+	}
+	if got, _ := h.more(ctx, 100); got || fr.pops != 2 {
+		t.Errorf("more on a dry frontier = %v after %d Pops, want no Pop", got, fr.pops)
+	}
+	// The item taken from the middle leaves the rest in order.
+	if it := h.nextAt(ctx, 18, 100); it.Key != "/r18" || h.items[17].Key != "/r17" || h.items[18].Key != "/r19" {
+		t.Errorf("nextAt(18) = %s, hand %v", it.Key, keysOf(h.items))
+	}
 }
