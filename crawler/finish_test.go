@@ -196,58 +196,41 @@ func TestURLSeedPopsOnce(t *testing.T) {
 // A Pop's word that it drained the frontier counts only if no push could
 // have slipped past it.
 func TestEmptinessIgnoresRacingPushes(t *testing.T) {
+	push := func(e *emptiness) { e.push()() }
 	cases := []struct {
-		name string
-		run  func(e *emptiness) bool
-		want bool
+		name   string
+		before func(e *emptiness) (end func()) // before the Pop begins; end, if any, just after
+		during func(e *emptiness)              // before its answer is taken
+		after  func(e *emptiness)              // once it has drained
+		want   bool
 	}{
-		{"drained, nothing pushed", func(e *emptiness) bool {
-			g, clean := e.begin()
-			if clean {
-				e.drained(g)
-			}
-			return e.known()
-		}, true},
-		{"a push under way when the Pop began", func(e *emptiness) bool {
-			end := e.push()
-			g, clean := e.begin()
-			end()
-			if clean {
-				e.drained(g)
-			}
-			return e.known()
-		}, false},
-		{"a push began before the answer", func(e *emptiness) bool {
-			g, clean := e.begin()
-			e.push()()
-			if clean {
-				e.drained(g)
-			}
-			return e.known()
-		}, false},
-		{"a push ended before the Pop began", func(e *emptiness) bool {
-			e.push()()
-			g, clean := e.begin()
-			if clean {
-				e.drained(g)
-			}
-			return e.known()
-		}, true},
-		{"pushed after it drained", func(e *emptiness) bool {
-			g, _ := e.begin()
-			e.drained(g)
-			e.push()()
-			return e.known()
-		}, false},
-		{"forgotten (another worker)", func(e *emptiness) bool {
-			g, _ := e.begin()
-			e.drained(g)
-			e.forget()
-			return e.known()
-		}, false},
+		{"drained, nothing pushed", nil, nil, nil, true},
+		{"a push under way when the Pop began", func(e *emptiness) func() { return e.push() }, nil, nil, false},
+		{"a push ended before the Pop began", func(e *emptiness) func() { push(e); return nil }, nil, nil, true},
+		{"a push began before the answer", nil, push, nil, false},
+		{"pushed after it drained", nil, nil, push, false},
+		{"forgotten (another worker)", nil, nil, (*emptiness).forget, false},
 	}
 	for _, tc := range cases {
-		if got := tc.run(&emptiness{}); got != tc.want {
+		e := &emptiness{}
+		var end func()
+		if tc.before != nil {
+			end = tc.before(e)
+		}
+		g, clean := e.begin()
+		if end != nil {
+			end()
+		}
+		if tc.during != nil {
+			tc.during(e)
+		}
+		if clean {
+			e.drained(g)
+		}
+		if tc.after != nil {
+			tc.after(e)
+		}
+		if got := e.known(); got != tc.want {
 			t.Errorf("%s: known %v, want %v", tc.name, got, tc.want)
 		}
 	}
