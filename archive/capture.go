@@ -25,17 +25,64 @@ const maxURL = 16 << 10
 // of that payload at the URL (see Versions); a 304 must carry the digest
 // of a payload already in the archive.
 func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, error) {
+	return s.QueueCapture(ctx, c, body).Added()
+}
+
+// CaptureWrite is a capture queued by QueueCapture.
+type CaptureWrite struct {
+	*Queued
+	url   string
+	added Added // set by the op before it is marked applied
+}
+
+// Applied waits until the capture is applied (later writes see it; its
+// commit may still fail) and returns what it added. A failure to apply
+// is returned here; a failure to commit only by Added or Wait.
+func (w *CaptureWrite) Applied() (Added, error) {
+	if w.o == nil {
+		return Added{}, w.wait()
+	}
+	select {
+	case <-w.o.applied:
+	case <-w.o.ctx.Done():
+		return Added{}, fmt.Errorf("add capture %s: %w", w.url, w.o.ctx.Err())
+	}
+	if err := w.o.appliedErr; err != nil {
+		return Added{}, fmt.Errorf("add capture %s: %w", w.url, err)
+	}
+	return w.added, nil
+}
+
+// Added waits until the capture is committed to disk, and returns what
+// it added: AddCapture's answer.
+func (w *CaptureWrite) Added() (Added, error) {
+	if err := w.wait(); err != nil {
+		return Added{}, err
+	}
+	return w.added, nil
+}
+
+// QueueCapture queues a capture as AddCapture stores it, and returns once
+// it is queued (the payload hashed and, if new, compressed): the caller
+// may go on (extract the page, queue writes that depend on the capture)
+// while the writer applies and commits it. See CaptureWrite.
+func (s *Store) QueueCapture(ctx context.Context, c Capture, body []byte) *CaptureWrite {
+	w := &CaptureWrite{url: c.URL}
+	fail := func(err error) *CaptureWrite {
+		w.Queued = failedWrite(err)
+		return w
+	}
 	if c.URL == "" {
-		return Added{}, fmt.Errorf("add capture: empty URL")
+		return fail(fmt.Errorf("add capture: empty URL"))
 	}
 	if strings.IndexByte(c.URL, 0) >= 0 {
-		return Added{}, fmt.Errorf("add capture %q: URL contains a NUL byte", c.URL)
+		return fail(fmt.Errorf("add capture %q: URL contains a NUL byte", c.URL))
 	}
 	if len(c.URL) > maxURL {
-		return Added{}, fmt.Errorf("add capture %.80s...: URL of %d bytes exceeds %d", c.URL, len(c.URL), maxURL)
+		return fail(fmt.Errorf("add capture %.80s...: URL of %d bytes exceeds %d", c.URL, len(c.URL), maxURL))
 	}
 	if len(body) > maxPayload {
-		return Added{}, fmt.Errorf("add capture %s: body of %d bytes exceeds %d", c.URL, len(body), maxPayload)
+		return fail(fmt.Errorf("add capture %s: body of %d bytes exceeds %d", c.URL, len(body), maxPayload))
 	}
 	if c.FetchedAt.IsZero() {
 		c.FetchedAt = time.Now()
@@ -52,24 +99,23 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 		// nightly re-captures of unchanged pages skip zstd entirely.
 		has, err := s.HasPayload(c.Digest)
 		if err != nil {
-			return Added{}, fmt.Errorf("add capture %s: %w", c.URL, err)
+			return fail(fmt.Errorf("add capture %s: %w", c.URL, err))
 		}
 		if !has {
 			if val, err = s.encodePayload(body); err != nil {
-				return Added{}, fmt.Errorf("add capture %s: %w", c.URL, err)
+				return fail(fmt.Errorf("add capture %s: %w", c.URL, err))
 			}
 		}
 	} else if c.Digest != "" {
 		k, err := digestKey(strings.ToLower(c.Digest))
 		if err != nil {
-			return Added{}, fmt.Errorf("add capture %s: bad digest %q", c.URL, c.Digest)
+			return fail(fmt.Errorf("add capture %s: bad digest %q", c.URL, c.Digest))
 		}
 		dkey, c.Digest = k, digestHex(k)
 	}
 
-	var added Added
-	err := s.submit(ctx, func(tx *bolt.Tx) error {
-		added = Added{}
+	fn := func(tx *bolt.Tx) error {
+		added := Added{}
 		cc := c
 		if dkey != nil && !hasPayload(tx, dkey) {
 			if body == nil {
@@ -95,14 +141,13 @@ func (s *Store) AddCapture(ctx context.Context, c Capture, body []byte) (Added, 
 			return err
 		}
 		added.NewVersion = nv.newVersion
-		cc = stored
-		added.Capture = cc
+		added.Capture = stored
+		w.added = added
 		return nil
-	}, false, queued)
-	if err != nil {
-		return Added{}, fmt.Errorf("add capture %s: %w", c.URL, err)
 	}
-	return added, nil
+	q := s.queue(ctx, &op{fn: fn, applied: make(chan struct{})}, nil)
+	w.Queued = q.wrap("add capture " + c.URL)
+	return w
 }
 
 // storeCapture writes a capture whose payload, if it has one, is already

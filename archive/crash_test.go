@@ -70,6 +70,34 @@ func TestHelperWriter(t *testing.T) {
 				}
 			}
 		}()
+		// A crawler-like page pipeline: capture, record and Done queued
+		// behind one another without waiting for the disk, so kills land
+		// between them (verifyAfterCrash: no Done without its capture).
+		go func() {
+			ctx := context.Background()
+			f := s.Frontier(chainFrontier)
+			for i := 0; ; i++ {
+				tag := fmt.Sprintf("chain-r%s-%d", round, i)
+				key := chainURL + tag
+				if err := f.Push(ctx, FrontierItem{Key: key, Priority: 1}); err != nil {
+					fmt.Printf("error %v\n", err)
+					os.Exit(4)
+				}
+				if _, err := f.Pop(ctx, 1); err != nil {
+					fmt.Printf("error %v\n", err)
+					os.Exit(4)
+				}
+				body := crashBody(tag)
+				digest, _ := sum(body)
+				cw := s.QueueCapture(ctx, Capture{URL: key, Status: 200}, body)
+				if _, err := cw.Applied(); err != nil {
+					fmt.Printf("error %v\n", err)
+					os.Exit(4)
+				}
+				s.QueueParsed(ctx, cw.Queued, Parsed{Digest: digest, ParserVersion: 1, URL: key, Kind: "report", JSON: []byte(`{}`)})
+				f.DoneAfter(ctx, cw.Queued, key)
+			}
+		}()
 		for g := 0; g < 8; g++ {
 			wg.Add(1)
 			go func() {
@@ -98,6 +126,13 @@ func TestHelperWriter(t *testing.T) {
 		wg.Wait()
 	}
 }
+
+// The helper's page pipeline writes to this frontier, its pages under
+// chainURL.
+const (
+	chainFrontier = "chain"
+	chainURL      = "http://c.gov.cn/"
+)
 
 // crashBody is a ~20 KB page unique to tag.
 func crashBody(tag string) []byte {
@@ -200,6 +235,7 @@ func verifyAfterCrash(t *testing.T, path string, round int, all []committed) {
 			t.Fatalf("round %d: payload of capture %d: %v", round, c.id, err)
 		}
 	}
+	verifyChain(t, s, round)
 	st, err := s.Stats(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -234,6 +270,40 @@ func verifyAfterCrash(t *testing.T, path string, round int, all []committed) {
 		return nil
 	}); err != nil {
 		t.Fatalf("round %d: consistency: %v", round, err)
+	}
+}
+
+// verifyChain checks that every page the helper's pipeline marked done in
+// its frontier has its capture and its record: Done never survives a
+// crash without them.
+func verifyChain(t *testing.T, s *Store, round int) {
+	t.Helper()
+	var done []string
+	if err := s.view(func(tx *bolt.Tx) error {
+		fb := tx.Bucket(bFrontier).Bucket([]byte(chainFrontier))
+		if fb == nil {
+			return nil
+		}
+		return fb.Bucket(fKeys).ForEach(func(k, v []byte) error {
+			if len(v) > 0 && v[0] == stateDone {
+				done = append(done, string(k))
+			}
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(done) == 0 {
+		t.Errorf("round %d: the page pipeline marked nothing done", round)
+	}
+	for _, key := range done {
+		if cs, err := s.Captures(key); err != nil || len(cs) == 0 {
+			t.Fatalf("round %d: %s is done but has no capture (%v)", round, key, err)
+		}
+		digest, _ := sum(crashBody(strings.TrimPrefix(key, chainURL)))
+		if _, err := s.GetParsed(digest); err != nil {
+			t.Fatalf("round %d: %s is done but has no record: %v", round, key, err)
+		}
 	}
 }
 

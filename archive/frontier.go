@@ -288,22 +288,30 @@ func putItem(q, dst, kb *bolt.Bucket, it FrontierItem, val []byte, state byte) e
 // equal priorities), and marks them in flight. In-flight items that are
 // never Done come back after a restart.
 func (f *Frontier) Pop(ctx context.Context, n int) ([]FrontierItem, error) {
+	out, _, err := f.PopDrained(ctx, n)
+	return out, err
+}
+
+// PopDrained is Pop, and also reports whether it left no item pending.
+func (f *Frontier) PopDrained(ctx context.Context, n int) (items []FrontierItem, drained bool, err error) {
 	if n <= 0 {
-		return nil, nil
+		return nil, false, nil
 	}
 	var out []FrontierItem
-	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
+	err = f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
 		b, err := f.bucket(tx)
 		if err != nil {
 			return err
 		}
 		out, err = popTx(b, n, out[:0])
+		k, _ := b.Bucket(fQueue).Cursor().First()
+		drained = k == nil
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("frontier %q: pop: %w", f.name, err)
+		return nil, false, fmt.Errorf("frontier %q: pop: %w", f.name, err)
 	}
-	return out, nil
+	return out, drained, nil
 }
 
 // popTx moves up to n of the best pending items in flight, appending them
@@ -341,7 +349,18 @@ func popTx(b *bolt.Bucket, n int, out []FrontierItem) ([]FrontierItem, error) {
 // Done marks items finished, in one write: they leave the queue and a
 // later Push of the same keys is ignored until Reset.
 func (f *Frontier) Done(ctx context.Context, keys ...string) error {
-	err := f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
+	return f.DoneAfter(ctx, nil, keys...).Wait()
+}
+
+// DoneAfter queues Done's write behind after (the page's capture and
+// record, queued by QueueCapture and QueueParsed) and returns without
+// waiting: it is applied only if after is, and never commits before it.
+// Wait gives Done's answer, once applied (as Done).
+func (f *Frontier) DoneAfter(ctx context.Context, after *Queued, keys ...string) *Queued {
+	if err := f.s.takeCommitErr(); err != nil {
+		return failedWrite(fmt.Errorf("frontier %q: done: %w", f.name, err))
+	}
+	q := f.s.queue(ctx, &op{early: true, fn: func(tx *bolt.Tx) error {
 		b, err := f.bucket(tx)
 		if err != nil {
 			return err
@@ -368,11 +387,8 @@ func (f *Frontier) Done(ctx context.Context, keys ...string) error {
 			}
 		}
 		return addPending(b, -removed)
-	})
-	if err != nil {
-		return fmt.Errorf("frontier %q: done: %w", f.name, err)
-	}
-	return nil
+	}}, after)
+	return q.wrap(fmt.Sprintf("frontier %q: done", f.name))
 }
 
 // Pending returns how many items are pending (including in flight). It

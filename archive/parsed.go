@@ -111,28 +111,32 @@ func (s *Store) decodeParsed(k, v []byte, withJSON bool) (Parsed, error) {
 // PutParsed stores a parsed record and indexes it. An older parser
 // version's record of the same payload is kept (see GetParsedVersion).
 func (s *Store) PutParsed(ctx context.Context, p Parsed) error {
+	return s.QueueParsed(ctx, nil, p).Wait()
+}
+
+// QueueParsed queues PutParsed's write and returns without waiting for
+// it; with after set, the record is stored only if that write (the
+// payload's capture) is. Wait gives PutParsed's answer.
+func (s *Store) QueueParsed(ctx context.Context, after *Queued, p Parsed) *Queued {
 	dkey, err := digestKey(strings.ToLower(p.Digest))
 	if err != nil {
-		return fmt.Errorf("put parsed: bad digest %q", p.Digest)
+		return failedWrite(fmt.Errorf("put parsed: bad digest %q", p.Digest))
 	}
 	if p.ParserVersion < 0 || int64(p.ParserVersion) > int64(^uint32(0)) {
-		return fmt.Errorf("put parsed %s: parser version %d out of range", p.Digest, p.ParserVersion)
+		return failedWrite(fmt.Errorf("put parsed %s: parser version %d out of range", p.Digest, p.ParserVersion))
 	}
 	idx, err := parsedIndexKeys(p, dkey)
 	if err != nil {
-		return fmt.Errorf("put parsed %s: %w", p.Digest, err)
+		return failedWrite(fmt.Errorf("put parsed %s: %w", p.Digest, err))
 	}
 	val, err := s.encodeParsed(p)
 	if err != nil {
-		return fmt.Errorf("put parsed %s: %w", p.Digest, err)
+		return failedWrite(fmt.Errorf("put parsed %s: %w", p.Digest, err))
 	}
-	err = s.write(ctx, func(tx *bolt.Tx) error {
+	q := s.queue(ctx, &op{fn: func(tx *bolt.Tx) error {
 		return putParsedTx(tx, parsedKey(dkey, p.ParserVersion), val, idx)
-	})
-	if err != nil {
-		return fmt.Errorf("put parsed %s v%d: %w", p.Digest, p.ParserVersion, err)
-	}
-	return nil
+	}}, after)
+	return q.wrap(fmt.Sprintf("put parsed %s v%d", p.Digest, p.ParserVersion))
 }
 
 // parsedIndexKeys returns the index keys of a parsed record of dkey.

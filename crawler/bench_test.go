@@ -219,7 +219,7 @@ func BenchmarkCrawl(b *testing.B) {
 			list := []seeds.Seed{{URL: srv.URL + "/", Agency: "某市人民政府"}}
 			bp.requests.Store(0)
 			bp.bytes.Store(0)
-			start, cpu0 := time.Now(), cpuTime()
+			start, cpu0, w0 := time.Now(), cpuTime(), st.WriterStats()
 			sum, err := c.Run(context.Background(), list)
 			el, cpu := time.Since(start), cpuTime()-cpu0
 			if err != nil {
@@ -228,6 +228,7 @@ func BenchmarkCrawl(b *testing.B) {
 			if sum.Pages < want {
 				b.Fatalf("fetched %d pages, portal has %d", sum.Pages, want)
 			}
+			reportWriter(b, st.WriterStats(), w0, sum.Pages)
 			b.ReportMetric(float64(sum.Pages)/el.Seconds(), "pages/s")
 			// CPU of the whole process (portal server included) per page:
 			// on 2 cores the ceiling is 2000/cpu-ms/page pages/s.

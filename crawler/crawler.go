@@ -237,6 +237,30 @@ func unknownLinks(fr frontier.Queue, links []archive.FrontierItem) []archive.Fro
 	return out
 }
 
+// finishPage waits for a page's writes and marks its item done. The item is
+// done only once its capture is durable: chained behind it in the archive's
+// queue (frontier.Chainer), so that the page waits for one commit rather
+// than one per write, or asked after it (a shared frontier).
+func finishPage(ctx context.Context, fr frontier.Queue, key string, a *archived) (outcome, error) {
+	var done *archive.Queued
+	if ch, ok := fr.(frontier.Chainer); ok && a.err == nil {
+		done = ch.DoneAfter(ctx, a.capt.Queued, key)
+	}
+	o, err := a.wait()
+	if err != nil {
+		return o, err
+	}
+	if done != nil {
+		err = done.Wait()
+	} else {
+		err = fr.Done(ctx, key)
+	}
+	if err != nil {
+		return o, fmt.Errorf("frontier done %s: %w", key, err)
+	}
+	return o, nil
+}
+
 // crawlSeed spends one seed's page budget on its frontier, best first. It
 // calls fetched once its last fetch has left the wire: the host may then
 // serve another seed while this one's pages are still archived.
@@ -364,6 +388,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 					return fail(fmt.Errorf("settle frontier of %s: %w", sd.URL, err))
 				}
 				if more {
+					h.empty.forget()
 					continue // other workers' links, or a dead worker's claims
 				}
 				finished = true
@@ -441,7 +466,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 			}
 			var (
 				next      []archive.FrontierItem
-				archiveFn func() (outcome, error)
+				archiveFn func() *archived
 				read      bool         // links read (and pushed, or queued: q)
 				q         *queuedLinks // a list page's links on their way to the frontier
 			)
@@ -478,12 +503,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 				setErr(fmt.Errorf("push links of %s: %w", it.Key, err))
 				return
 			}
-			o, err := archiveFn()
-			if err == nil {
-				if err = fr.Done(context.WithoutCancel(ctx), it.Key); err != nil {
-					err = fmt.Errorf("frontier done %s: %w", it.Key, err)
-				}
-			}
+			o, err := finishPage(context.WithoutCancel(ctx), fr, it.Key, archiveFn())
 			if err != nil {
 				setErr(err)
 				return

@@ -37,6 +37,7 @@ type hand struct {
 	best    maxPriority // the best link pushed since the last Pop began
 	pushing []float64   // the best new link of each push behind
 	dry     bool        // the last Pop had fewer items than asked for
+	empty   emptiness   // whether the frontier is known to hold nothing pending
 	arrived func()      // if set, called when a batch popped ahead comes back
 
 	home      string      // the seed's host
@@ -54,6 +55,22 @@ type popped struct {
 	items []archive.FrontierItem
 	k     int
 	err   error
+	// drained: the Pop left nothing pending (frontier.Drainer), and no
+	// push could have slipped past it (see emptiness).
+	drained bool
+	gen     int64 // emptiness.begin's answer
+}
+
+// pop pops up to k items, noting whether that drained the frontier.
+func (h *hand) pop(ctx context.Context, k int) popped {
+	gen, clean := h.empty.begin()
+	d, ok := h.fr.(frontier.Drainer)
+	if !ok {
+		its, err := h.fr.Pop(ctx, k)
+		return popped{items: its, k: k, err: err}
+	}
+	its, drained, err := d.PopDrained(ctx, k)
+	return popped{items: its, k: k, err: err, drained: drained && clean && err == nil, gen: gen}
 }
 
 // take adds a batch to the items in hand.
@@ -61,6 +78,9 @@ func (h *hand) take(p popped) error {
 	h.noteHosts(p.items)
 	h.items = mergeByPriority(h.items, p.items)
 	h.dry = p.err == nil && len(p.items) < p.k
+	if p.drained {
+		h.empty.drained(p.gen)
+	}
 	return p.err
 }
 
@@ -109,9 +129,11 @@ func (h *hand) refill(ctx context.Context, k int, quiet bool) error {
 	if len(h.items) == 0 && !quiet && h.dry && !h.best.any() {
 		return nil
 	}
+	if h.empty.known() {
+		return nil // nothing pushed since a Pop drained it
+	}
 	h.best.reset()
-	its, err := h.fr.Pop(ctx, k)
-	return h.take(popped{items: its, k: k, err: err})
+	return h.take(h.pop(ctx, k))
 }
 
 // stale reports whether a link better than the best in hand has been
@@ -128,12 +150,11 @@ func (h *hand) next(ctx context.Context, k int) archive.FrontierItem {
 func (h *hand) nextAt(ctx context.Context, i, k int) archive.FrontierItem {
 	it := h.items[i]
 	h.items = slices.Delete(h.items, i, i+1)
-	if k = min(popAhead, k-len(h.items)); len(h.items) <= popAhead/2 && h.ahead == nil && k > 0 {
+	if k = min(popAhead, k-len(h.items)); len(h.items) <= popAhead/2 && h.ahead == nil && k > 0 && !h.empty.known() {
 		h.best.reset()
 		ch := make(chan popped, 1)
 		go func() {
-			its, err := h.fr.Pop(ctx, k)
-			ch <- popped{items: its, k: k, err: err}
+			ch <- h.pop(ctx, k)
 			if h.arrived != nil {
 				h.arrived()
 			}
@@ -167,12 +188,11 @@ func (h *hand) more(ctx context.Context, k int) (bool, error) {
 		return false, err
 	}
 	k = min(popAhead, k-len(h.items), handMax-len(h.items))
-	if k <= 0 || (h.dry && !h.best.any()) {
+	if k <= 0 || (h.dry && !h.best.any()) || h.empty.known() {
 		return len(h.items) > n, nil
 	}
 	h.best.reset()
-	its, err := h.fr.Pop(ctx, k)
-	err = h.take(popped{items: its, k: k, err: err})
+	err := h.take(h.pop(ctx, k))
 	return len(h.items) > n, err
 }
 
@@ -227,7 +247,12 @@ func (h *hand) addLinks(ctx context.Context, links []archive.FrontierItem, k int
 		q.behind, q.best = true, rest[0].Priority
 		h.pushBehind(q.best)
 	}
-	q.wait = h.fr.PushTake(ctx, take, rest...)
+	pushed := h.empty.push()
+	wait := h.fr.PushTake(ctx, take, rest...)
+	q.wait = func() ([]archive.FrontierItem, error) {
+		defer pushed()
+		return wait()
+	}
 	return q, nil
 }
 
@@ -279,6 +304,7 @@ func (h *hand) putBack(it archive.FrontierItem) {
 // most k), old and new together, in one round trip.
 func (h *hand) pushPop(ctx context.Context, k int, links []archive.FrontierItem) error {
 	h.noteHosts(links)
+	defer h.empty.push()()
 	added, its, err := h.fr.PushPop(ctx, max(k, 0), links...)
 	if err != nil {
 		return err
@@ -301,6 +327,7 @@ func (h *hand) push(ctx context.Context, links []archive.FrontierItem) error {
 		return nil
 	}
 	h.noteHosts(links)
+	defer h.empty.push()()
 	added, err := h.fr.PushNew(ctx, links...)
 	// Only links new to the frontier can change what is best: every page
 	// links home and its section again.
@@ -340,6 +367,64 @@ func mergeByPriority(queue, items []archive.FrontierItem) []archive.FrontierItem
 		dup := seen[it.Key]
 		seen[it.Key] = true
 		return dup
+	})
+}
+
+// emptiness tracks whether a seed's frontier is known to hold nothing
+// pending: a Pop said it drained it (frontier.Drainer) and nothing has
+// been pushed since. A Pop's word counts only if no push was under way
+// when it began and none began before its answer was taken: a push that
+// ended before the Pop began was applied before it, any other may not be.
+// Safe for concurrent use.
+type emptiness struct {
+	mu      sync.Mutex
+	pushes  int64 // pushes begun
+	pushing int   // pushes begun and not ended
+	at      int64 // pushes when a Pop last drained the frontier
+	set     bool  // at is set
+}
+
+// begin is called as a Pop begins: gen identifies the pushes so far, and
+// clean says none is under way.
+func (e *emptiness) begin() (gen int64, clean bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.pushes, e.pushing == 0
+}
+
+// drained records that a Pop begun at gen (clean) drained the frontier.
+func (e *emptiness) drained(gen int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.pushes == gen {
+		e.at, e.set = gen, true
+	}
+}
+
+// known reports whether the frontier is known to hold nothing pending.
+func (e *emptiness) known() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.set && e.at == e.pushes && e.pushing == 0
+}
+
+// forget drops what is known (another worker may have pushed).
+func (e *emptiness) forget() {
+	e.mu.Lock()
+	e.set = false
+	e.mu.Unlock()
+}
+
+// push is called as a push begins; the func it returns, as it ends.
+func (e *emptiness) push() (ended func()) {
+	e.mu.Lock()
+	e.pushes++
+	e.pushing++
+	e.mu.Unlock()
+	return sync.OnceFunc(func() {
+		e.mu.Lock()
+		e.pushing--
+		e.mu.Unlock()
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/seeds"
 )
 
@@ -94,7 +95,7 @@ func runTwice(b *testing.B, cfg Config, hosts []*benchHost, list []seeds.Seed, w
 	}
 	fullAnswers(hosts)
 	rss0 := peakRSS()
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0, w0 := time.Now(), cpuTime(), st.WriterStats()
 	sum, err := c.Run(context.Background(), list)
 	el, cpu := time.Since(start), cpuTime()-cpu0
 	if err != nil {
@@ -103,6 +104,7 @@ func runTwice(b *testing.B, cfg Config, hosts []*benchHost, list []seeds.Seed, w
 	if sum.Pages < want {
 		b.Fatalf("fetched %d pages, want %d", sum.Pages, want)
 	}
+	reportWriter(b, st.WriterStats(), w0, sum.Pages)
 	full1, req1, most := fullAnswers(hosts)
 	if cfg.Rate > 0 {
 		// The politeness bound: the busiest host's requests (robots.txt
@@ -269,6 +271,14 @@ func BenchmarkNational(b *testing.B) {
 			}
 		})
 	})
+}
+
+// reportWriter reports the archive writer's commits per page and
+// operations per commit between w0 and w.
+func reportWriter(b *testing.B, w, w0 archive.WriterStats, pages int) {
+	commits, ops := w.Commits-w0.Commits, w.Ops-w0.Ops
+	b.ReportMetric(float64(commits)/float64(max(pages, 1)), "commits/page")
+	b.ReportMetric(float64(ops)/float64(max(commits, 1)), "ops/commit")
 }
 
 // collyBare fetches list with a bare colly collector that stores

@@ -176,7 +176,7 @@ func (v *visitor) fetch(ctx context.Context, d item) (*fetched, error) {
 // read decides what a fetched answer is, reads its links and returns them
 // with a function that archives and extracts it. It is safe to call from
 // several goroutines at once.
-func (v *visitor) read(ctx context.Context, f *fetched) ([]archive.FrontierItem, func() (outcome, error)) {
+func (v *visitor) read(ctx context.Context, f *fetched) ([]archive.FrontierItem, func() *archived) {
 	c := v.c
 	d, method, out, val, capt, payload, ct, final := f.d, f.method, f.out, f.val, f.capt, f.payload, f.ct, f.final
 
@@ -250,13 +250,17 @@ func (v *visitor) read(ctx context.Context, f *fetched) ([]archive.FrontierItem,
 		}
 	}
 
-	// Archiving and extraction may run beside the next fetch: a durable
-	// write waits for an fsync, and concurrent writes share one.
-	archiveFn := func() (outcome, error) {
+	// Archiving and extraction may run beside the next fetch. Neither
+	// waits for a commit: the capture is queued, extraction runs while
+	// the writer commits it, and the record is queued behind it.
+	archiveFn := func() *archived {
 		actx := context.WithoutCancel(ctx)
-		added, err := c.store.AddCapture(actx, capt, payload)
+		cw := c.store.QueueCapture(actx, capt, payload)
+		a := &archived{url: d.URL, capt: cw}
+		added, err := cw.Applied()
 		if err != nil {
-			return out, fmt.Errorf("archive %s: %w", d.URL, err)
+			a.err = err
+			return a
 		}
 		out.Digest, out.NewPayload = added.Capture.Digest, added.NewPayload
 		if out.Digest == "" {
@@ -264,13 +268,41 @@ func (v *visitor) read(ctx context.Context, f *fetched) ([]archive.FrontierItem,
 		}
 		// Extraction: once per payload and parser version.
 		if out.Digest != "" && out.ErrKind != "blocked" && (payload != nil || out.NotModified) {
-			v.extract(actx, &out, capt, payload, ct, decoded, docName(capt.Header, d.Anchor))
+			a.parsed = v.extract(actx, &out, cw.Queued, capt, payload, ct, decoded, docName(capt.Header, d.Anchor))
 		} else if out.ErrKind == "" {
 			out.Report = d.Kind == kindReport || d.Kind == kindAttachment
 		}
-		return out, nil
+		a.out = out
+		return a
 	}
 	return next, archiveFn
+}
+
+// archived is one page's writes on their way to the archive: its capture,
+// applied, and the record extracted from it, queued behind it.
+type archived struct {
+	url    string
+	out    outcome
+	capt   *archive.CaptureWrite
+	parsed *archive.Queued // nil if no record was extracted
+	err    error           // the capture failed to apply
+}
+
+// wait returns the page's outcome once its capture and record are
+// durable, or the capture's failure (the record's goes in ExtractErr).
+func (a *archived) wait() (outcome, error) {
+	if a.err == nil {
+		_, a.err = a.capt.Added()
+	}
+	if a.err != nil {
+		return a.out, fmt.Errorf("archive %s: %w", a.url, a.err)
+	}
+	if a.parsed != nil {
+		if err := a.parsed.Wait(); err != nil {
+			a.out.ExtractErr = fmt.Sprintf("store parsed: %v", err)
+		}
+	}
+	return a.out, nil
 }
 
 func redirectKind(k string) bool {
@@ -282,8 +314,9 @@ func redirectKind(k string) bool {
 }
 
 // extract runs extraction for a payload the archive has no current record
-// of, and stores the record.
-func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Capture, payload []byte, ct string, decoded *charset.Result, name string) {
+// of, and queues the record behind the payload's capture (after); it
+// returns the record's write, nil if it stores none.
+func (v *visitor) extract(ctx context.Context, out *outcome, after *archive.Queued, capt archive.Capture, payload []byte, ct string, decoded *charset.Result, name string) *archive.Queued {
 	c := v.c
 	digest := out.Digest
 	// A payload the archive has just seen for the first time has no record
@@ -291,18 +324,18 @@ func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Captur
 	if !out.NewPayload {
 		if p, err := c.store.ParsedHeader(digest); err == nil && p.ParserVersion >= extract.ParserVersion {
 			out.RecordKind, out.Report = p.Kind, p.Kind == extract.KindReport
-			return
+			return nil
 		}
 	}
 	if c.cfg.NoExtract || payload == nil {
 		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
-		return
+		return nil
 	}
 	rec, err := extract.Extract(ctx, extract.Input{URL: capt.FinalURL, Body: payload, ContentType: ct, Agency: v.seed.Agency, Region: v.seed.Region, Decoded: decoded, Name: name})
 	if err != nil || rec == nil {
 		out.ExtractErr = fmt.Sprint(err)
 		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
-		return
+		return nil
 	}
 	if rec.SHA256 == "" {
 		rec.SHA256 = digest
@@ -310,16 +343,13 @@ func (v *visitor) extract(ctx context.Context, out *outcome, capt archive.Captur
 	js, err := rec.EncodeJSON() // json.Marshal's bytes, faster
 	if err != nil {
 		out.ExtractErr = err.Error()
-		return
+		return nil
 	}
-	err = c.store.PutParsed(context.WithoutCancel(ctx), archive.Parsed{
+	out.RecordKind, out.Report = rec.Kind, rec.Kind == extract.KindReport
+	return c.store.QueueParsed(context.WithoutCancel(ctx), after, archive.Parsed{
 		Digest: digest, ParserVersion: extract.ParserVersion, URL: capt.FinalURL, Kind: rec.Kind,
 		Agency: rec.Agency, Region: rec.Region, Year: rec.Year, Template: rec.Template, JSON: js,
 	})
-	if err != nil {
-		out.ExtractErr = fmt.Sprintf("store parsed: %v", err)
-	}
-	out.RecordKind, out.Report = rec.Kind, rec.Kind == extract.KindReport
 }
 
 // fromPage scores a page's links and returns those worth following, with

@@ -23,5 +23,10 @@ func (b *boltStore) Clock() Clock { return b.clock }
 // QueueName is the archive frontier name of a seed's queue.
 func QueueName(seed string) string { return "seed " + seed }
 
-// archive.Frontier is the bbolt Queue.
-var _ Queue = (*archive.Frontier)(nil)
+// archive.Frontier is the bbolt Queue; it chains Done behind captures
+// and knows when a Pop has drained it.
+var (
+	_ Queue   = (*archive.Frontier)(nil)
+	_ Chainer = (*archive.Frontier)(nil)
+	_ Drainer = (*archive.Frontier)(nil)
+)

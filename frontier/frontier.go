@@ -101,6 +101,26 @@ type Queue interface {
 	Reset(ctx context.Context) error
 }
 
+// Chainer is implemented by a Queue kept in the archive file itself
+// (bbolt). Its DoneAfter queues Done behind the archive writes of the page
+// it finishes (the capture, queued by archive.Store.QueueCapture): the
+// write is applied only if that one is, and never commits before it, so
+// the crawler need not wait for the capture to be durable before it asks.
+// The crawler calls Done on any other Queue only once the capture is
+// durable.
+type Chainer interface {
+	DoneAfter(ctx context.Context, after *archive.Queued, keys ...string) *archive.Queued
+}
+
+// Drainer is implemented by a Queue that only its own process pushes to
+// (bbolt). PopDrained is Pop, and also reports whether the Pop left no
+// item pending: until the process pushes again, another Pop would return
+// nothing, and the crawler does not ask (a URL-list seed, one page, is one
+// Pop instead of three).
+type Drainer interface {
+	PopDrained(ctx context.Context, n int) (items []Item, drained bool, err error)
+}
+
 // Clock is the per-host politeness clock: the earliest time the next
 // request to a host may start. Every seed and every worker crawling one
 // host share it, so the host sees one rate however the crawl is split.

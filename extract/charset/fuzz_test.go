@@ -63,3 +63,25 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScore: the table counts of GB18030 and Big5 (score, scoreIfClean)
+// equal the counts of the decoders' text (refScore) on any bytes.
+// Run: go test -run=^$ -fuzz=FuzzScore -fuzztime=1m ./extract/charset
+func FuzzScore(f *testing.F) {
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().String(simp)
+	big5, _ := traditionalchinese.Big5.NewEncoder().String(trad)
+	for _, s := range []string{gbk, big5, gbk[:len(gbk)-1], "\x81\x30\x84", "\x88\x62\x88\xa3a\xff\x80", "\xa4\x40\x81\x39\xee\x39"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, lab := range []label{labelGB18030, labelBig5} {
+			want := refScore(lab, b)
+			if got := score(lab, b); got != want {
+				t.Fatalf("score(%s, % x) = %+v, want %+v", lab.name, b, got, want)
+			}
+			if got := scoreIfClean(lab, b); (got.bad > 0) != (want.bad > 0) || want.bad == 0 && got != want {
+				t.Fatalf("scoreIfClean(%s, % x) = %+v, full score %+v", lab.name, b, got, want)
+			}
+		}
+	})
+}
