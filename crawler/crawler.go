@@ -26,6 +26,8 @@ type Crawler struct {
 	fs    frontier.Store
 	cfg   Config
 	tr    *transport
+
+	robots *robotsRules // the running crawl's robots.txt rules (set by collector)
 }
 
 // New returns a crawler writing to store.
@@ -57,7 +59,9 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 }
 
 // collector builds the colly collector of one run. colly's defaults are set
-// deliberately here: robots.txt obeyed, no revisit bookkeeping of its own
+// deliberately here: robots.txt left to robotsRules (obeyed per host, with
+// its rules kept within a bound, which colly's cache is not), no revisit
+// bookkeeping of its own
 // (the archive's frontier is the visited set, persistent and on disk), no
 // charset conversion, a body limit above ours so colly never cuts a body
 // (ours records it as too_large instead), no overall client timeout (each
@@ -69,14 +73,14 @@ func (c *Crawler) collector(ctx context.Context) (*colly.Collector, error) {
 		colly.MaxBodySize(int(c.cfg.MaxBodySize)+1),
 		colly.StdlibContext(ctx),
 	)
-	col.IgnoreRobotsTxt = false
+	col.IgnoreRobotsTxt = true // robotsRules obeys it
 	col.DetectCharset = false
 	col.ParseHTTPErrorResponse = true
 	col.MaxDepth = 0
 	if err := col.SetStorage(c.store.Frontier("colly")); err != nil {
 		return nil, fmt.Errorf("colly storage: %w", err)
 	}
-	c.tr.runCtx = ctx
+	c.robots = newRobotsRules(&http.Client{Transport: c.tr, CheckRedirect: c.checkRedirect}, c.cfg.UserAgent, c.cfg.MemoryBudget/robotsShare)
 	col.WithTransport(c.tr)
 	col.SetRequestTimeout(0)
 	col.SetRedirectHandler(c.checkRedirect)

@@ -380,3 +380,73 @@ func TestParkedSecondHostKeepsItsItems(t *testing.T) {
 		t.Errorf("run 2 archived %d pages, want 3", sum2.Pages)
 	}
 }
+
+// Two seeds of one portal (its home page on www, its 政府信息公开 column on
+// xxgk) keep their PDFs on one file server: that server's rate and
+// connection hold across both seeds (its gate is the host's, not the
+// seed's), while each seed's own host goes on beside it.
+func TestSecondHostSharedBySeeds(t *testing.T) {
+	const reports = 4
+	const interval = 40 * time.Millisecond
+	file := newPortal(t)
+	filePeak := peakInFlight(file, 20*time.Millisecond)
+	fileBase := named(file, "file.site.gov.cn")
+	var urls []string
+	for _, name := range []string{"www", "xxgk"} {
+		p := newPortal(t)
+		list := ""
+		for i := 0; i < reports; i++ {
+			path := fmt.Sprintf("/ndbg/t%d.html", i)
+			pdf := fmt.Sprintf("/files/%s%d.pdf", name, i)
+			list += a(path, fmt.Sprintf("%d年政府信息公开工作年度报告", 2010+i))
+			p.set(path, reportPage(2010+i, fileBase+pdf))
+			file.set(pdf, "%PDF-1.4\n%%EOF\n")
+		}
+		p.set("/", htmlPage("政府信息公开", list))
+		urls = append(urls, named(p, name+".site.gov.cn")+"/")
+	}
+	cfg := testConfig()
+	cfg.Rate = float64(time.Second / interval)
+	var mu sync.Mutex
+	var fileStarts []time.Time
+	fileHost := fileBase[len("http://"):]
+	sum := crawlWith(t, testStore(t), cfg, func(c *Crawler) {
+		namedDial(c)
+		c.tr.onStart = func(host string, at time.Time) {
+			if host == fileHost {
+				mu.Lock()
+				fileStarts = append(fileStarts, at)
+				mu.Unlock()
+			}
+		}
+	}, urls...)
+	if want := 2 * (1 + 2*reports); sum.Pages != want {
+		t.Errorf("%d pages archived, want %d", sum.Pages, want)
+	}
+	got := file.fetched()
+	if len(got) != 2*reports {
+		t.Errorf("file server served %d distinct PDFs, want %d: %v", len(got), 2*reports, got)
+	}
+	for p, n := range got {
+		if n != 1 {
+			t.Errorf("%s served %d times", p, n)
+		}
+	}
+	if n := countHits(file, "/robots.txt"); n != 1 {
+		t.Errorf("file server's robots.txt fetched %d times, want 1 for both seeds", n)
+	}
+	if p := filePeak.Load(); p != 1 {
+		t.Errorf("file server had %d requests in flight at once, want 1", p)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	slices.SortFunc(fileStarts, time.Time.Compare)
+	if len(fileStarts) != 2*reports+1 { // and robots.txt
+		t.Errorf("%d starts at the file server's gate, want %d", len(fileStarts), 2*reports+1)
+	}
+	for i := 1; i < len(fileStarts); i++ {
+		if d := fileStarts[i].Sub(fileStarts[i-1]); d < interval {
+			t.Errorf("file server: starts %d and %d %s apart, rate interval %s", i-1, i, d, interval)
+		}
+	}
+}

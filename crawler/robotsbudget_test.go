@@ -20,17 +20,15 @@ func bigRobots(size int) string {
 	return b.String()
 }
 
-// TestRobotsBodiesInBudget: colly's robots.txt bodies count against the
-// body budget from the wire until colly has parsed them (it closes the
-// body then), with colly's copies: robotsHeld bytes each. Hosts with a
+// TestRobotsBodiesInBudget: robots.txt bodies count against the body
+// budget from the wire until they are parsed (robotsRules closes the body
+// then), with the parser's copies: robotsHeld bytes each. Hosts with a
 // 300 KB robots.txt each start at once under an 8 MiB memory budget (2 MiB
-// for bodies): whenever colly reads one to its end, the budget holds at
-// least that; the budget is never over by more than one hold (the oldest
-// always goes on); every byte is given back; and the rules still apply on
-// every host (robots.txt fetched once, /private/ never asked for). Both
-// ways a robots.txt reaches colly are covered: one seed per host (each
-// host's own fetch) and many seeds of one host started together (one
-// fetch answering them all).
+// for bodies): whenever one is read to its end, the budget holds at least
+// that; the budget is never over by more than one hold (the oldest always
+// goes on); every byte is given back; and the rules still apply on every
+// host (/private/ never asked for). Many seeds of one host started
+// together share one fetch and one parse.
 func TestRobotsBodiesInBudget(t *testing.T) {
 	const size = 300 << 10
 	robots := bigRobots(size)
@@ -68,6 +66,7 @@ func TestRobotsBodiesInBudget(t *testing.T) {
 			var (
 				mu      sync.Mutex
 				reads   int
+				again   int
 				short   []string
 				bodyMax = cfg.MemoryBudget / bodyShare
 			)
@@ -84,17 +83,23 @@ func TestRobotsBodiesInBudget(t *testing.T) {
 					if n >= size {
 						reads++
 						if used < robotsHeld(n) {
-							short = append(short, fmt.Sprintf("%d held while colly read a %d-byte robots.txt (want ≥ %d)", used, n, robotsHeld(n)))
+							short = append(short, fmt.Sprintf("%d held while a %d-byte robots.txt was read (want ≥ %d)", used, n, robotsHeld(n)))
 						}
 					}
 				}
 			}, urls...)
 
-			// colly fetches a host's robots.txt until one is cached: each
-			// host once, and the seeds of one host started together each
-			// (one fetch answers them all).
-			if reads < tc.hosts || reads > tc.hosts*tc.seeds || (tc.seeds > 1 && reads < 2) {
-				t.Errorf("colly read %d big robots.txt bodies, want %d to %d", reads, max(tc.hosts, min(tc.seeds, 2)), tc.hosts*tc.seeds)
+			// One fetch and one parse per host (the seeds of one host that
+			// ask together share them); with hosts beside it, a host's rules
+			// (~600 KB) may be dropped from the 512 KiB kept under this budget
+			// and asked again for each of the seed's other two pages (the
+			// report, and the disallowed one).
+			again = 1
+			if tc.hosts > 1 {
+				again = 3
+			}
+			if reads < tc.hosts || reads > again*tc.hosts {
+				t.Errorf("read %d big robots.txt bodies, want %d to %d", reads, tc.hosts, again*tc.hosts)
 			}
 			for _, s := range short {
 				t.Error(s)
@@ -112,8 +117,8 @@ func TestRobotsBodiesInBudget(t *testing.T) {
 				t.Errorf("peak %d bytes held: robots.txt bodies not counted", b.peak)
 			}
 			for _, p := range ports {
-				if n := countHits(p, "/robots.txt"); n != 1 {
-					t.Errorf("%s: robots.txt fetched %d times, want 1", p.srv.URL, n)
+				if n := countHits(p, "/robots.txt"); n < 1 || n > again {
+					t.Errorf("%s: robots.txt fetched %d times, want 1 to %d", p.srv.URL, n, again)
 				}
 				got := p.fetched()
 				if got["/private/r.html"] != 0 {

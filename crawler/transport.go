@@ -22,7 +22,8 @@ import (
 // the transport; the transport removes it before the request leaves.
 const hdrFetchID = "X-Gongkai-Fetch"
 
-// robotsMaxBody bounds robots.txt (and any other request colly makes itself).
+// robotsMaxBody bounds robots.txt (and any other request without a fetch
+// slot). RFC 9309 asks crawlers to parse at least 500 KiB.
 const robotsMaxBody = 512 << 10
 
 // fetchError is a failed attempt, with the ErrKind recorded on the capture.
@@ -60,7 +61,6 @@ type transport struct {
 	cfg    Config
 	clock  frontier.Clock // each host's next start, shared by its seeds (and workers)
 	gates  sync.Map       // host → *hostGate
-	robots sync.Map       // scheme://host → *sharedFetch in progress
 	slots  sync.Map       // id → *slot
 	next   atomic.Uint64
 	bodies *bodyBudget // bodies from the wire to the archivers
@@ -70,19 +70,14 @@ type transport struct {
 	keeper frontier.RobotsKeeper // robots.txt
 	parker frontier.Parker       // parked hosts
 
-	// runCtx is the running crawl's context (set by collector, one run at
-	// a time). colly sends its robots.txt requests without one, so they
-	// take this one: an interrupted crawl does not wait on them.
-	runCtx context.Context
-
 	requests atomic.Int64 // requests sent, every attempt and hop
 	bytes    atomic.Int64 // body bytes received on the wire
 
 	// onStart, if set (tests), is told each request's start as the rate
 	// limiter stamped it: the instant the limit is defined on.
 	onStart func(host string, at time.Time)
-	// onLentRead, if set (tests), is told when colly has read a lent
-	// body of n bytes to its end (before it closes it).
+	// onLentRead, if set (tests), is told when a lent body of n bytes has
+	// been read to its end (before it is closed).
 	onLentRead func(n int)
 }
 
@@ -184,65 +179,37 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Header.Get(hdrFetchID) != "" || req.Method != http.MethodGet || req.URL.Path != "/robots.txt" {
 		return t.roundTrip(req)
 	}
-	// colly fetches a host's robots.txt when one of the host's seeds first
-	// needs it, and caches it; seeds of one host started together would
-	// each fetch it. One fetch answers them all.
-	if t.runCtx != nil && req.Context().Done() == nil { // never cancelled: colly gave it none
-		req = req.WithContext(t.runCtx)
+	// robots.txt (robotsRules asks once per host at a time): the download's
+	// hold (its buffer) goes on with the body to the reader, grown for its
+	// copies, until it closes the body after parsing.
+	resp, body, hold, err := t.fetchRobots(req)
+	if err != nil {
+		return nil, err
 	}
-	key := req.URL.Scheme + "://" + req.URL.Host
-	call := &sharedFetch{done: make(chan struct{})}
-	var hold *bodyHold // the bytes this caller's colly will hold
-	if v, loaded := t.robots.LoadOrStore(key, call); loaded {
-		call = v.(*sharedFetch)
-		select {
-		case <-call.done:
-		case <-req.Context().Done():
-			return nil, &fetchError{kind: "canceled", err: req.Context().Err()}
-		}
-		if call.err == nil {
-			hold = t.bodies.hold() // its own view and copies of the shared bytes
-			if _, err := hold.grow(req.Context(), robotsHeld(len(call.body))); err != nil {
-				hold.release()
-				return nil, &fetchError{kind: "canceled", err: err}
-			}
-		}
-	} else {
-		call.resp, call.body, hold, call.err = t.fetchRobots(req)
-		close(call.done)
-		t.robots.Delete(key)
-		if call.err == nil {
-			// The download's hold (its buffer) goes on with the body to
-			// colly, grown for colly's copies (it is older than most: it
-			// rarely waits).
-			if _, err := hold.grow(req.Context(), robotsCopies*int64(len(call.body))); err != nil {
-				hold.release()
-				return nil, &fetchError{kind: "canceled", err: err}
-			}
-		}
+	if _, err := hold.grow(req.Context(), robotsCopies*int64(len(body))); err != nil {
+		hold.release()
+		return nil, &fetchError{kind: "canceled", err: err}
 	}
-	if call.err != nil {
-		return nil, call.err
-	}
-	r := *call.resp
-	r.Body, r.Request = t.lend(call.body, hold), req
+	r := *resp
+	r.Body, r.Request = t.lend(body, hold), req
 	return &r, nil
 }
 
-// robotsCopies is how many copies of a robots.txt colly makes while it
-// reads it: io.ReadAll's buffer (which grows by reallocation, so up to
-// about twice the body as it grows) and robotstxt's tokens and rules
-// (about the text again). The body budget holds them until colly closes
-// the body (after parsing); colly keeps only the parsed rules.
-const robotsCopies = 3
+// robotsCopies is how many copies of a robots.txt its reader
+// (robotsRules) makes while it parses it: io.ReadAll's buffer (which grows
+// by reallocation, up to about twice the body as it grows) and robotstxt's
+// tokens and rules (about twice the text). The body budget holds them
+// until the reader closes the body, after parsing; the rules kept are
+// bounded apart (robotsRules).
+const robotsCopies = 4
 
 // robotsHeld is what one robots.txt of n bytes holds in the body budget
-// while colly reads it: the bytes handed over and colly's copies.
+// while it is parsed, at least: the bytes handed over and the copies.
 func robotsHeld(n int) int64 { return int64(n) * (1 + robotsCopies) }
 
-// lent is a body handed to colly (robots.txt, or any request colly makes
-// itself) with its hold in the body budget, given back when colly closes
-// it, after parsing.
+// lent is a body handed over whole (robots.txt, or any request without a
+// fetch slot) with its hold in the body budget, given back when its reader
+// closes it.
 type lent struct {
 	*bytes.Reader
 	b    []byte
@@ -250,7 +217,7 @@ type lent struct {
 	t    *transport
 }
 
-// lend wraps body and its hold for colly.
+// lend wraps body and its hold for its reader.
 func (t *transport) lend(body []byte, hold *bodyHold) io.ReadCloser {
 	return &lent{Reader: bytes.NewReader(body), b: body, hold: hold, t: t}
 }
@@ -279,7 +246,7 @@ func (t *transport) fetchRobots(req *http.Request) (*http.Response, []byte, *bod
 		if err != nil {
 			return nil, nil, err
 		}
-		l := resp.Body.(*lent) // roundTrip lends colly's requests their body
+		l := resp.Body.(*lent) // roundTrip lends requests without a slot their body
 		hold.release()         // an earlier attempt's, should the keeper retry
 		hold = l.hold
 		return resp, l.b, nil
@@ -315,14 +282,6 @@ func (t *transport) fetchRobots(req *http.Request) (*http.Response, []byte, *bod
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: http.Header{},
 		ContentLength: int64(len(ans.Body)), Request: req,
 	}, ans.Body, hold, nil
-}
-
-// sharedFetch is one robots.txt fetch and its waiters.
-type sharedFetch struct {
-	done chan struct{}
-	resp *http.Response
-	body []byte
-	err  error
 }
 
 func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
@@ -413,9 +372,8 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 	h.Del("Content-Length")
 	// A crawl fetch reads its raw bytes from the slot; handed to colly they
 	// would only be copied again and, under a non-UTF-8 charset label,
-	// converted, work nobody reads. colly gets them only for its own
-	// requests (robots.txt).
-	// colly's own (robots.txt) keep their hold until colly closes them.
+	// converted, work nobody reads. A request without a slot (robots.txt)
+	// gets them, with their hold until it closes the body.
 	body := res.body
 	if sl != nil {
 		body = nil

@@ -126,7 +126,13 @@ func (v *visitor) fetch(ctx context.Context, d item) (*fetched, error) {
 	defer c.tr.dropSlot(id)
 	hdr.Set(hdrFetchID, id)
 	fetchedAt := time.Now().UTC()
-	err := v.col.Request(method, d.URL, body, nil, hdr)
+	var err error
+	if u, perr := url.Parse(d.URL); perr == nil && u.Host != "" {
+		err = c.robots.allowed(ctx, u) // as colly did: the request's own URL, not its redirects
+	}
+	if err == nil {
+		err = v.col.Request(method, d.URL, body, nil, hdr)
+	}
 	hold := sl.hold // the fetch's now; dropSlot gives back none
 	sl.hold = nil
 	if ctx.Err() != nil && (sl.hops == 0 || sl.kind == "canceled") {
