@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,8 +18,8 @@ import (
 //	q  queue:     ^prio(8) ‖ seq(8) → item      pending, highest priority first, FIFO among equals
 //	f  in flight: same key → item               popped, not yet Done; moved back to q at Open or by Release
 //	k  keys:      item key → state ‖ queue key  so Push skips what is pending, in flight or done
-//	v  visited:   colly request id(8) → empty
-//	c  cookies:   host → cookie string
+//	v  visited:   colly request id(8) → empty   (made on colly's first use)
+//	c  cookies:   host → cookie string          (likewise)
 //	pending       counter of q + f, so Pending is O(1)
 //
 // All writes go through the group-commit writer and are answered once
@@ -56,8 +57,16 @@ type Frontier struct {
 // Frontier returns the named frontier (one per seed list or crawl job).
 func (s *Store) Frontier(name string) *Frontier { return &Frontier{s: s, name: name} }
 
-// frontierBucket returns the named frontier's bucket, creating it (and its
-// sub-buckets) in a write transaction; nil in a read transaction if absent.
+// queueBuckets are a frontier's own lists, made with it; collyBuckets
+// are made on colly's first use (a seed's frontier never has them: a URL
+// list creates and deletes one frontier per URL).
+var (
+	queueBuckets = [][]byte{fQueue, fInFlight, fKeys}
+	collyBuckets = [][]byte{fVisited, fCookies}
+)
+
+// bucket returns the named frontier's bucket, creating it (and its
+// queueBuckets) in a write transaction; nil in a read transaction if absent.
 func (f *Frontier) bucket(tx *bolt.Tx) (*bolt.Bucket, error) {
 	root := tx.Bucket(bFrontier)
 	if b := root.Bucket([]byte(f.name)); b != nil || !tx.Writable() {
@@ -67,12 +76,25 @@ func (f *Frontier) bucket(tx *bolt.Tx) (*bolt.Bucket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("frontier %q: %w", f.name, err)
 	}
-	for _, n := range [][]byte{fQueue, fInFlight, fKeys, fVisited, fCookies} {
+	for _, n := range queueBuckets {
 		if _, err := b.CreateBucket(n); err != nil {
 			return nil, fmt.Errorf("frontier %q: %w", f.name, err)
 		}
 	}
 	return b, nil
+}
+
+// collyBucket returns one of the frontier's collyBuckets, creating it in
+// a write transaction; nil in a read transaction if absent.
+func (f *Frontier) collyBucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
+	b, err := f.bucket(tx)
+	if b == nil || err != nil {
+		return nil, err
+	}
+	if !tx.Writable() {
+		return b.Bucket(name), nil
+	}
+	return b.CreateBucketIfNotExists(name)
 }
 
 // prioKey orders by priority descending, then by push sequence.
@@ -532,11 +554,11 @@ func (f *Frontier) Init() error { return nil }
 // Visited implements colly's storage.Storage.
 func (f *Frontier) Visited(requestID uint64) error {
 	err := f.s.writeEarly(context.Background(), func(tx *bolt.Tx) error {
-		b, err := f.bucket(tx)
+		b, err := f.collyBucket(tx, fVisited)
 		if err != nil {
 			return err
 		}
-		return b.Bucket(fVisited).Put(u64key(requestID), nil)
+		return b.Put(u64key(requestID), nil)
 	})
 	if err != nil {
 		return fmt.Errorf("frontier %q: visited: %w", f.name, err)
@@ -548,9 +570,8 @@ func (f *Frontier) Visited(requestID uint64) error {
 func (f *Frontier) IsVisited(requestID uint64) (bool, error) {
 	ok := false
 	err := f.s.view(func(tx *bolt.Tx) error {
-		b, _ := f.bucket(tx)
-		if b != nil {
-			ok = b.Bucket(fVisited).Get(u64key(requestID)) != nil
+		if b, _ := f.collyBucket(tx, fVisited); b != nil {
+			ok = b.Get(u64key(requestID)) != nil
 		}
 		return nil
 	})
@@ -569,9 +590,8 @@ func (f *Frontier) Cookies(u *url.URL) string {
 	}
 	var out string
 	_ = f.s.view(func(tx *bolt.Tx) error {
-		b, _ := f.bucket(tx)
-		if b != nil {
-			out = string(b.Bucket(fCookies).Get([]byte(u.Host)))
+		if b, _ := f.collyBucket(tx, fCookies); b != nil {
+			out = string(b.Get([]byte(u.Host)))
 		}
 		return nil
 	})
@@ -585,11 +605,11 @@ func (f *Frontier) SetCookies(u *url.URL, cookies string) {
 		return
 	}
 	_ = f.s.writeEarly(context.Background(), func(tx *bolt.Tx) error {
-		b, err := f.bucket(tx)
+		b, err := f.collyBucket(tx, fCookies)
 		if err != nil {
 			return err
 		}
-		return b.Bucket(fCookies).Put([]byte(u.Host), []byte(cookies))
+		return b.Put([]byte(u.Host), []byte(cookies))
 	})
 }
 
@@ -664,7 +684,7 @@ func (f *Frontier) Begin(ctx context.Context, first FrontierItem) (resumed bool,
 					resumed = true
 					return nil
 				}
-				if !emptyBuckets(b, resetOrder) {
+				if !emptyFrontier(b) {
 					stale = true // a finished crawl's keys: Reset, a chunk at a time
 					return nil
 				}
@@ -689,11 +709,15 @@ func (f *Frontier) Begin(ctx context.Context, first FrontierItem) (resumed bool,
 	return resumed, nil
 }
 
-// emptyBuckets reports whether b has every named sub-bucket, all empty.
-func emptyBuckets(b *bolt.Bucket, names [][]byte) bool {
-	for _, n := range names {
+// emptyFrontier reports whether b has its queueBuckets, and they and any
+// collyBuckets are empty.
+func emptyFrontier(b *bolt.Bucket) bool {
+	for _, n := range resetOrder {
 		sub := b.Bucket(n)
 		if sub == nil {
+			if slices.ContainsFunc(collyBuckets, func(c []byte) bool { return bytes.Equal(c, n) }) {
+				continue
+			}
 			return false
 		}
 		if k, _ := sub.Cursor().First(); k != nil {

@@ -30,13 +30,16 @@ var resetOrder = [][]byte{fQueue, fInFlight, fKeys, fVisited, fCookies}
 // once that is committed, so Known (which reads committed state) no
 // longer sees the old keys.
 func (f *Frontier) Reset(ctx context.Context) error {
+	if err := f.s.takeCommitErr(); err != nil {
+		return fmt.Errorf("frontier %q: reset: %w", f.name, err)
+	}
 	for more := true; more; {
 		var err error
 		if more, err = f.resetChunk(ctx); err != nil {
 			return fmt.Errorf("frontier %q: reset: %w", f.name, err)
 		}
 	}
-	if err := f.s.Sync(ctx); err != nil {
+	if err := f.s.takeCommitErr(); err != nil {
 		return fmt.Errorf("frontier %q: reset: %w", f.name, err)
 	}
 	return nil
@@ -44,9 +47,10 @@ func (f *Frontier) Reset(ctx context.Context) error {
 
 // resetChunk deletes up to one chunk of entries, the sub-buckets in
 // resetOrder, sets the pending count to 0, and drops the frontier's bucket
-// once it is empty; it reports whether entries remain.
+// once it is empty; it reports whether entries remain. It returns once the
+// chunk is committed.
 func (f *Frontier) resetChunk(ctx context.Context) (more bool, err error) {
-	err = f.s.writeEarly(ctx, func(tx *bolt.Tx) error {
+	err = f.s.write(ctx, func(tx *bolt.Tx) error {
 		more = false
 		fb := tx.Bucket(bFrontier).Bucket([]byte(f.name))
 		if fb == nil {

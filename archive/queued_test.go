@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"testing"
 
@@ -140,5 +141,67 @@ func TestChainedWritesFailTogether(t *testing.T) {
 				t.Errorf("captures of %s: %v, %v", key, cs, err)
 			}
 		})
+	}
+}
+
+// A seed's frontier has no colly buckets (visited, cookies) until colly
+// uses them: a URL list makes and deletes one frontier per URL. Reads of
+// the absent buckets answer "none"; writes make them; Reset and Begin
+// treat them as any other list.
+func TestFrontierCollyBucketsOnUse(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	f := s.Frontier("seed http://a.gov.cn/")
+	seed := FrontierItem{Key: "http://a.gov.cn/", Host: "a.gov.cn", Priority: 1000}
+	if resumed, err := f.Begin(ctx, seed); resumed || err != nil {
+		t.Fatalf("Begin = %v, %v", resumed, err)
+	}
+	has := func(name []byte) bool {
+		var ok bool
+		if err := s.view(func(tx *bolt.Tx) error {
+			b := tx.Bucket(bFrontier).Bucket([]byte(f.name))
+			ok = b != nil && b.Bucket(name) != nil
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if has(fVisited) || has(fCookies) || !has(fQueue) {
+		t.Fatalf("a new frontier: visited %v, cookies %v, queue %v; want the queue alone", has(fVisited), has(fCookies), has(fQueue))
+	}
+	u, _ := url.Parse("http://a.gov.cn/x")
+	if ok, err := f.IsVisited(7); ok || err != nil {
+		t.Errorf("IsVisited on no bucket = %v, %v", ok, err)
+	}
+	if c := f.Cookies(u); c != "" {
+		t.Errorf("Cookies on no bucket = %q", c)
+	}
+	if err := f.Visited(7); err != nil {
+		t.Fatal(err)
+	}
+	f.SetCookies(u, "sid=1")
+	if err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := f.IsVisited(7); !ok || f.Cookies(u) != "sid=1" {
+		t.Errorf("after use: visited %v, cookies %q", ok, f.Cookies(u))
+	}
+	// Finished: the seed done, colly's lists full. The next Begin starts
+	// afresh, with nothing of the old crawl.
+	if _, err := f.Pop(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Done(ctx, seed.Key); err != nil {
+		t.Fatal(err)
+	}
+	if resumed, err := f.Begin(ctx, seed); resumed || err != nil {
+		t.Fatalf("Begin after a finished crawl = %v, %v", resumed, err)
+	}
+	if ok, _ := f.IsVisited(7); ok || f.Cookies(u) != "" {
+		t.Errorf("after a fresh Begin: visited %v, cookies %q; want both forgotten", ok, f.Cookies(u))
 	}
 }
