@@ -257,14 +257,21 @@ func BenchmarkRelease(b *testing.B) {
 	}
 }
 
-// BenchmarkFrontier: 8 crawler goroutines each push the 5 links found on
-// a page, pop one item and mark it done; one op is push+pop+done.
-func BenchmarkFrontier(b *testing.B) {
-	s, err := Open(filepath.Join(benchDir(b), "frontier.db"), nil)
+// benchStore opens a new archive named name in benchDir, closed when the
+// benchmark ends.
+func benchStore(b *testing.B, name string) *Store {
+	s, err := Open(filepath.Join(benchDir(b), name), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// BenchmarkFrontier: 8 crawler goroutines each push the 5 links found on
+// a page, pop one item and mark it done; one op is push+pop+done.
+func BenchmarkFrontier(b *testing.B) {
+	s := benchStore(b, "frontier.db")
 	ctx := context.Background()
 	f := s.Frontier("bench")
 	var seq atomic.Uint64
@@ -300,11 +307,7 @@ func BenchmarkFrontier(b *testing.B) {
 // seed), from Begin to Reset, 64 seeds at once; reports CPU per seed
 // (the whole process: the writer and the callers).
 func BenchmarkSeedFrontier(b *testing.B) {
-	s, err := Open(filepath.Join(benchDir(b), "seeds.db"), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := benchStore(b, "seeds.db")
 	ctx := context.Background()
 	var seq atomic.Uint64
 	b.SetParallelism(32)
