@@ -75,7 +75,7 @@ func (c *dataCheck) drop(ctx context.Context, bucket []byte, keys ...[]byte) err
 		b := tx.Bucket(bucket)
 		for _, k := range keys {
 			if b.Bucket(k) != nil {
-				if err := b.DeleteBucket(k); err != nil {
+				if err := deleteBucket(b, k); err != nil {
 					return err
 				}
 			} else if err := b.Delete(k); err != nil {

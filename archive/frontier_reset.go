@@ -86,7 +86,34 @@ func (f *Frontier) resetChunk(ctx context.Context) (more bool, err error) {
 				return nil
 			}
 		}
-		return tx.Bucket(bFrontier).DeleteBucket([]byte(f.name))
+		return deleteBucket(tx.Bucket(bFrontier), []byte(f.name))
 	})
 	return more, err
+}
+
+// deleteBucket deletes the named sub-bucket of parent and everything in
+// it. bbolt's DeleteBucket walks the sub-bucket's own sub-buckets with a
+// cursor while deleting them; when the same transaction has changed the
+// sub-bucket (resetChunk's pending count), the cursor reads the node it
+// deletes from and skips every other sub-bucket, whose pages are then
+// neither in use nor free. So the sub-buckets go first, by name, deepest
+// first.
+func deleteBucket(parent *bolt.Bucket, name []byte) error {
+	b := parent.Bucket(name)
+	if b == nil {
+		return parent.DeleteBucket(name) // bbolt's error: not found or not a bucket
+	}
+	var subs [][]byte
+	if err := b.ForEachBucket(func(k []byte) error {
+		subs = append(subs, bytes.Clone(k))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range subs {
+		if err := deleteBucket(b, k); err != nil {
+			return err
+		}
+	}
+	return parent.DeleteBucket(name)
 }
