@@ -18,6 +18,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/gongkai/gongkai/internal/testenv"
 )
 
 // mappingRss returns the resident size in bytes of this process's
@@ -170,9 +172,7 @@ func mapLoad(t *testing.T, s *Store, path string, n int) (peak int64, digests []
 // kernel maps the neighbours of every metadata page read, see mapped.go).
 // Every payload reads back byte-identical after the releases.
 func TestMappedReleaseBoundsRss(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes two 60 MB archives")
-	}
+	testenv.SkipUnlessSlow(t, "writes two 60 MB archives")
 	const n = 4000 // 14 KB payloads: ~60 MB of file
 	const every = 4 << 20
 	run := func(release int64) (int64, int64, *Store, []string) {

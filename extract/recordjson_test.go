@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/testenv"
 )
 
 // jsonPieces are the strings json escapes or copies in a special way:
@@ -43,9 +44,18 @@ func equalJSON(t *testing.T, name string, r *extract.Record) {
 // on a record with every field filled (a field added to Record and not to
 // EncodeJSON fails here), on nil maps and NaN, and on random records.
 func TestEncodeJSONMatchesMarshal(t *testing.T) {
+	// Every dumped input with the slow tag (.ci/run), a quarter of them
+	// in plain `go test`, a sixteenth with -short.
+	every := 4
+	switch {
+	case testenv.Slow:
+		every = 1
+	case testing.Short():
+		every = 16
+	}
 	n := 0
 	for i, d := range dumpInputs(t) {
-		if testing.Short() && i%16 != 0 {
+		if i%every != 0 {
 			continue
 		}
 		rec, err := extract.Extract(context.Background(), d.in)

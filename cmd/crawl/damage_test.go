@@ -69,15 +69,15 @@ func damagedCopies(data []byte, n int) []damageCase {
 // byte as it was (a read command always must). The sweep of the issue (50
 // cuts and 50 flips, 1,100 runs of the binary, a few minutes on two cores)
 // runs with GONGKAI_DAMAGE_SWEEP=full, as .ci/run does; plain `go test`
-// runs 12 of each and -short 5, so the README's test command stays quick.
+// runs 5 of each and -short 3, so the README's test command stays quick.
 func TestDamagedArchives(t *testing.T) {
 	t.Parallel() // its own temp dir and server; overlaps the tests that wait on rate limits
-	n := 12
+	n := 5
 	switch {
 	case os.Getenv("GONGKAI_DAMAGE_SWEEP") == "full":
 		n = 50
 	case testing.Short():
-		n = 5
+		n = 3
 	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "archive.db")

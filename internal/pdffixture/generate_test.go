@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/internal/corpus"
+	"github.com/gongkai/gongkai/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "render testdata/*.pdf again with chromium and soffice and rewrite their truth")
@@ -24,6 +25,7 @@ func TestRegenerate(t *testing.T) {
 		t.Skip("PDF regeneration skipped in -short mode")
 	}
 	if !*update {
+		testenv.SkipUnlessSlow(t, "renders a report with Chromium and LibreOffice")
 		t.Parallel() // beside TestReadBack: the programs run out of process
 	}
 	progs := FindPrograms()

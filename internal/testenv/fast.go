@@ -1,0 +1,6 @@
+//go:build !slow
+
+package testenv
+
+// Slow reports whether the tests were built with the slow tag.
+const Slow = false
