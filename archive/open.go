@@ -41,8 +41,9 @@ type Store struct {
 
 	zenc *zstd.Encoder // EncodeAll is safe for concurrent use; one per store
 	zdec *zstd.Decoder // DecodeAll likewise
-	// zsem bounds concurrent compressions to GOMAXPROCS: more callers
-	// compressing at once only share the same cores and hold more memory.
+	// zsem bounds concurrent compressions to the encoder's concurrency
+	// (compressors, below): a caller waits here, where Close can answer
+	// it, rather than inside EncodeAll.
 	zsem    chan struct{}
 	closing chan struct{} // closed when Close begins
 
@@ -107,7 +108,8 @@ func openWith(path string, opts *Options, wcfg writerConfig) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
-	s := &Store{path: path, db: db, ro: o.ReadOnly, zsem: make(chan struct{}, runtime.GOMAXPROCS(0)), closing: make(chan struct{})}
+	nz := compressors(runtime.GOMAXPROCS(0))
+	s := &Store{path: path, db: db, ro: o.ReadOnly, zsem: make(chan struct{}, nz), closing: make(chan struct{})}
 	s.mrel.every = wcfg.releaseEvery
 	if err := s.initSchema(); err != nil {
 		db.Close()
@@ -119,7 +121,7 @@ func openWith(path string, opts *Options, wcfg writerConfig) (*Store, error) {
 	}
 	s.zenc, err = zstd.NewWriter(nil,
 		zstd.WithEncoderLevel(level),
-		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
+		zstd.WithEncoderConcurrency(nz),
 		zstd.WithZeroFrames(true))
 	if err != nil {
 		db.Close()
@@ -147,6 +149,18 @@ func openWith(path string, opts *Options, wcfg writerConfig) (*Store, error) {
 	}
 	return s, nil
 }
+
+// compressors is how many zstd encoders a store keeps on procs cores:
+// one per four cores, at least one. Each encoder owns a 256 KB match
+// table (the fastest level's, whose size no option changes), and
+// EncodeAll hands out its encoders in turn, so with one per core every
+// table had gone cold in cache by its next page: on the discovery
+// benchmark (2 cores) that lookup was most of zstd's time, and one
+// encoder cut the crawl's CPU per page by about a tenth (BENCHMARKS.md,
+// "zstd encoders"). Compression is about an eighth of a page's CPU, so
+// one encoder keeps up with about four cores of the rest. The encoder
+// count never changes the compressed bytes.
+func compressors(procs int) int { return max(1, procs/4) }
 
 // initSchema creates the buckets of a new file and refuses a newer one.
 func (s *Store) initSchema() error {

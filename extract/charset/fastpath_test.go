@@ -38,27 +38,7 @@ func refScore(lab label, b []byte) candidate {
 		if r < 0x80 {
 			continue
 		}
-		c.runes++
-		if r == utf8.RuneError {
-			c.bad++
-			continue
-		}
-		switch {
-		case isHan(r):
-			c.han++
-			if r >= 0x4E00 && r <= 0x9FFF {
-				o := r - 0x4E00
-				if veryCommonHanzi[o>>3]&(1<<(o&7)) != 0 {
-					c.very++
-				}
-				if commonHanzi[o>>3]&(1<<(o&7)) != 0 {
-					c.comm++
-				}
-			}
-		case isChinesePunct(r):
-		default:
-			c.odd++
-		}
+		c.add(r) // the text read back, counted as Score counted it before the tables
 	}
 	return c
 }
