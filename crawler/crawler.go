@@ -15,6 +15,7 @@ import (
 
 	"github.com/gocolly/colly/v2"
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/frontier"
 	"github.com/gongkai/gongkai/seeds"
 )
@@ -28,6 +29,9 @@ type Crawler struct {
 	tr    *transport
 
 	robots *robotsRules // the running crawl's robots.txt rules (set by collector)
+
+	extracting flights                                                       // one extraction in flight per payload digest
+	extractFn  func(context.Context, extract.Input) (*extract.Record, error) // extract.Extract; tests count or fail it
 }
 
 // New returns a crawler writing to store.
@@ -55,7 +59,7 @@ func New(store *archive.Store, cfg Config) (*Crawler, error) {
 	tr := &transport{base: base, cfg: cfg, clock: fs.Clock(), bodies: newBodyBudget(cfg.MemoryBudget / bodyShare)}
 	tr.keeper, _ = fs.(frontier.RobotsKeeper)
 	tr.parker, _ = fs.(frontier.Parker)
-	return &Crawler{store: store, fs: fs, cfg: cfg, tr: tr}, nil
+	return &Crawler{store: store, fs: fs, cfg: cfg, tr: tr, extractFn: extract.Extract}, nil
 }
 
 // collector builds the colly collector of one run. colly's defaults are set

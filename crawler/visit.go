@@ -274,7 +274,7 @@ func (v *visitor) read(ctx context.Context, f *fetched) ([]archive.FrontierItem,
 		}
 		// Extraction: once per payload and parser version.
 		if out.Digest != "" && out.ErrKind != "blocked" && (payload != nil || out.NotModified) {
-			a.parsed = v.extract(actx, &out, cw.Queued, capt, payload, ct, decoded, docName(capt.Header, d.Anchor))
+			a.parsed = v.extract(ctx, actx, &out, cw.Queued, capt, payload, ct, decoded, docName(capt.Header, d.Anchor))
 		} else if out.ErrKind == "" {
 			out.Report = d.Kind == kindReport || d.Kind == kindAttachment
 		}
@@ -290,8 +290,8 @@ type archived struct {
 	url    string
 	out    outcome
 	capt   *archive.CaptureWrite
-	parsed *archive.Queued // nil if no record was extracted
-	err    error           // the capture failed to apply
+	parsed func() error // the record's write; nil if no record was extracted
+	err    error        // the capture failed to apply
 }
 
 // wait returns the page's outcome once its capture and record are
@@ -301,10 +301,13 @@ func (a *archived) wait() (outcome, error) {
 		_, a.err = a.capt.Added()
 	}
 	if a.err != nil {
+		if a.parsed != nil {
+			_ = a.parsed() // it fails with the capture; waiting ends its flight
+		}
 		return a.out, fmt.Errorf("archive %s: %w", a.url, a.err)
 	}
 	if a.parsed != nil {
-		if err := a.parsed.Wait(); err != nil {
+		if err := a.parsed(); err != nil {
 			a.out.ExtractErr = fmt.Sprintf("store parsed: %v", err)
 		}
 	}
@@ -321,41 +324,61 @@ func redirectKind(k string) bool {
 
 // extract runs extraction for a payload the archive has no current record
 // of, and queues the record behind the payload's capture (after); it
-// returns the record's write, nil if it stores none.
-func (v *visitor) extract(ctx context.Context, out *outcome, after *archive.Queued, capt archive.Capture, payload []byte, ct string, decoded *charset.Result, name string) *archive.Queued {
+// returns the record's write to wait for, nil if it stores none. One
+// extraction of a digest is in flight at a time: a capture of bytes being
+// extracted for another page shares that page's record (see flights).
+func (v *visitor) extract(ctx, actx context.Context, out *outcome, after *archive.Queued, capt archive.Capture, payload []byte, ct string, decoded *charset.Result, name string) func() error {
 	c := v.c
-	digest := out.Digest
+	if c.cfg.NoExtract || payload == nil {
+		if r, ok := v.current(out); ok {
+			return r.apply(out)
+		}
+		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
+		return nil
+	}
+	in := extract.Input{URL: capt.FinalURL, Body: payload, ContentType: ct, Agency: v.seed.Agency, Region: v.seed.Region, Decoded: decoded, Name: name}
+	return c.extracting.do(ctx, out.Digest, func() extracted {
+		if r, ok := v.current(out); ok {
+			return r
+		}
+		return v.extractNew(actx, out.Digest, after, in)
+	}).apply(out)
+}
+
+// current returns the archive's record of out's payload if it is of this
+// parser version.
+func (v *visitor) current(out *outcome) (extracted, bool) {
 	// A payload the archive has just seen for the first time has no record
 	// yet: no need to look.
-	if !out.NewPayload {
-		if p, err := c.store.ParsedHeader(digest); err == nil && p.ParserVersion >= extract.ParserVersion {
-			out.RecordKind, out.Report = p.Kind, p.Kind == extract.KindReport
-			return nil
-		}
+	if out.NewPayload {
+		return extracted{}, false
 	}
-	if c.cfg.NoExtract || payload == nil {
-		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
-		return nil
+	p, err := v.c.store.ParsedHeader(out.Digest)
+	if err != nil || p.ParserVersion < extract.ParserVersion {
+		return extracted{}, false
 	}
-	rec, err := extract.Extract(ctx, extract.Input{URL: capt.FinalURL, Body: payload, ContentType: ct, Agency: v.seed.Agency, Region: v.seed.Region, Decoded: decoded, Name: name})
+	return extracted{kind: p.Kind}, true
+}
+
+// extractNew extracts in and queues its record behind after.
+func (v *visitor) extractNew(ctx context.Context, digest string, after *archive.Queued, in extract.Input) extracted {
+	c := v.c
+	rec, err := c.extractFn(ctx, in)
 	if err != nil || rec == nil {
-		out.ExtractErr = fmt.Sprint(err)
-		out.Report = out.Kind == kindReport || out.Kind == kindAttachment
-		return nil
+		return extracted{failed: fmt.Sprint(err), retry: errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)}
 	}
 	if rec.SHA256 == "" {
 		rec.SHA256 = digest
 	}
 	js, err := rec.EncodeJSON() // json.Marshal's bytes, faster
 	if err != nil {
-		out.ExtractErr = err.Error()
-		return nil
+		return extracted{failed: err.Error()}
 	}
-	out.RecordKind, out.Report = rec.Kind, rec.Kind == extract.KindReport
-	return c.store.QueueParsed(context.WithoutCancel(ctx), after, archive.Parsed{
-		Digest: digest, ParserVersion: extract.ParserVersion, URL: capt.FinalURL, Kind: rec.Kind,
+	q := c.store.QueueParsed(ctx, after, archive.Parsed{
+		Digest: digest, ParserVersion: extract.ParserVersion, URL: in.URL, Kind: rec.Kind,
 		Agency: rec.Agency, Region: rec.Region, Year: rec.Year, Template: rec.Template, JSON: js,
 	})
+	return extracted{kind: rec.Kind, stored: q.Wait}
 }
 
 // fromPage scores a page's links and returns those worth following, with
