@@ -119,6 +119,9 @@ func openWith(path string, opts *Options, wcfg writerConfig) (*Store, error) {
 	if o.CompressionLevel > 1 {
 		level = zstd.EncoderLevelFromZstd(map[int]int{2: 3, 3: 7, 4: 11}[min(o.CompressionLevel, 4)])
 	}
+	// The frame checksum stays on. A payload is also checked against its
+	// SHA-256 key, but a parsed record has no other check (bbolt checksums
+	// no page), and leaving it out saved nothing measurable (BENCHMARKS.md).
 	s.zenc, err = zstd.NewWriter(nil,
 		zstd.WithEncoderLevel(level),
 		zstd.WithEncoderConcurrency(nz),
@@ -156,7 +159,7 @@ func openWith(path string, opts *Options, wcfg writerConfig) (*Store, error) {
 // EncodeAll hands out its encoders in turn, so with one per core every
 // table had gone cold in cache by its next page: on the discovery
 // benchmark (2 cores) that lookup was most of zstd's time, and one
-// encoder cut the crawl's CPU per page by about a tenth (BENCHMARKS.md,
+// encoder cut the crawl's CPU per page by about 8% (BENCHMARKS.md,
 // "zstd encoders"). Compression is about an eighth of a page's CPU, so
 // one encoder keeps up with about four cores of the rest. The encoder
 // count never changes the compressed bytes.
