@@ -26,6 +26,27 @@ func eventually(t *testing.T, what string, cond func() bool) bool {
 	return true
 }
 
+// atOnce has n captures of digest "d" ask fs for its extraction: the
+// first runs run, which waits for release; once the n-1 others wait for
+// it, release is closed. It returns each capture's answer, the first's
+// first.
+func atOnce(t *testing.T, fs *flights, n int, run func() extracted, release chan struct{}) []extracted {
+	t.Helper()
+	res := make([]extracted, n)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); res[0] = fs.do(context.Background(), "d", run) }()
+	eventually(t, "the first capture in flight", func() bool { _, ok := fs.waiters("d"); return ok })
+	for i := 1; i < n; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); res[i] = fs.do(context.Background(), "d", run) }()
+	}
+	eventually(t, fmt.Sprint(n-1, " waiters"), func() bool { w, _ := fs.waiters("d"); return w == n-1 })
+	close(release)
+	wg.Wait()
+	return res
+}
+
 // Captures of one digest that arrive while it is extracted share the
 // extraction and its record's write, which each may wait for.
 func TestFlightsShareOneExtraction(t *testing.T) {
@@ -38,18 +59,7 @@ func TestFlightsShareOneExtraction(t *testing.T) {
 		<-release
 		return extracted{kind: extract.KindReport, stored: func() error { waits.Add(1); return nil }}
 	}
-	res := make([]extracted, n)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); res[0] = fs.do(context.Background(), "d", run) }()
-	eventually(t, "the first capture in flight", func() bool { _, ok := fs.waiters("d"); return ok })
-	for i := 1; i < n; i++ {
-		wg.Add(1)
-		go func() { defer wg.Done(); res[i] = fs.do(context.Background(), "d", run) }()
-	}
-	eventually(t, "7 waiters", func() bool { w, _ := fs.waiters("d"); return w == n-1 })
-	close(release)
-	wg.Wait()
+	res := atOnce(t, &fs, n, run, release)
 	if got := runs.Load(); got != 1 {
 		t.Fatalf("%d extractions of one digest, want 1", got)
 	}
@@ -141,18 +151,7 @@ func TestFlightsFirstExtractionFails(t *testing.T) {
 				}
 				return extracted{kind: extract.KindReport}
 			}
-			res := make([]extracted, n)
-			var wg sync.WaitGroup
-			wg.Add(1)
-			go func() { defer wg.Done(); res[0] = fs.do(context.Background(), "d", run) }()
-			eventually(t, "the first capture in flight", func() bool { _, ok := fs.waiters("d"); return ok })
-			for i := 1; i < n; i++ {
-				wg.Add(1)
-				go func() { defer wg.Done(); res[i] = fs.do(context.Background(), "d", run) }()
-			}
-			eventually(t, "3 waiters", func() bool { w, _ := fs.waiters("d"); return w == n-1 })
-			close(release)
-			wg.Wait()
+			res := atOnce(t, &fs, n, run, release)
 			if got := runs.Load(); got != tc.wantRuns {
 				t.Fatalf("%d extractions, want %d", got, tc.wantRuns)
 			}
@@ -267,17 +266,24 @@ func (g *gate) install(t *testing.T, c *Crawler) {
 	}
 }
 
-// N hosts serving the same bytes at once (mirrors; the URL-list benchmark's
-// 8 hosts): one extraction, one record, and every capture linked to it.
-func TestSamePayloadExtractedOnce(t *testing.T) {
-	const n = 6
-	g := &gate{n: n}
-	s := newSameCrawl(t, n)
+// gatedRun crawls g.n hosts serving the same bytes, extraction gated by g.
+func gatedRun(t *testing.T, g *gate) (*sameCrawl, Summary) {
+	t.Helper()
+	s := newSameCrawl(t, g.n)
 	g.install(t, s.c)
 	sum, err := s.c.Run(context.Background(), s.list)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, sum
+}
+
+// N hosts serving the same bytes at once (mirrors; the URL-list benchmark's
+// 8 hosts): one extraction, one record, and every capture linked to it.
+func TestSamePayloadExtractedOnce(t *testing.T) {
+	const n = 6
+	g := &gate{n: n}
+	s, sum := gatedRun(t, g)
 	st, fetches, digest := s.st, s.fetches, s.digest
 	defer func() {
 		// The night after, the same bytes again: no extraction.
@@ -329,12 +335,7 @@ func TestSamePayloadFirstExtractionFails(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := &gate{n: n, first: tc.first}
-			s := newSameCrawl(t, n)
-			g.install(t, s.c)
-			sum, err := s.c.Run(context.Background(), s.list)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, sum := gatedRun(t, g)
 			st, fetches, digest := s.st, s.fetches, s.digest
 			if got := g.calls.Load(); got != tc.wantCalls {
 				t.Fatalf("%d extractions, want %d", got, tc.wantCalls)
@@ -342,7 +343,7 @@ func TestSamePayloadFirstExtractionFails(t *testing.T) {
 			if sum.Pages != n {
 				t.Fatalf("%d pages, want %d", sum.Pages, n)
 			}
-			_, err = st.ParsedHeader(digest)
+			_, err := st.ParsedHeader(digest)
 			if tc.record != (err == nil) {
 				t.Fatalf("record stored: %v (%v), want %v", err == nil, err, tc.record)
 			}
