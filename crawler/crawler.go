@@ -249,7 +249,12 @@ func unknownLinks(fr frontier.Queue, links []archive.FrontierItem) []archive.Fro
 // done only once its capture is durable: chained behind it in the archive's
 // queue (frontier.Chainer), so that the page waits for one commit rather
 // than one per write, or asked after it (a shared frontier).
-func finishPage(ctx context.Context, fr frontier.Queue, key string, a *archived) (outcome, error) {
+// With reset (the seed's frontier is to be reset once its pages are
+// archived) it only waits: the Reset forgets the item with the rest.
+func finishPage(ctx context.Context, fr frontier.Queue, key string, a *archived, reset bool) (outcome, error) {
+	if reset {
+		return a.wait()
+	}
 	var done *archive.Queued
 	if ch, ok := fr.(frontier.Chainer); ok && a.err == nil {
 		done = ch.DoneAfter(ctx, a.capt.Queued, key)
@@ -307,6 +312,29 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		return bgErr
 	}
 	finished := false
+	// ending: the fetch loop found the seed complete (nothing pending, no
+	// links on their way), so its frontier is reset once its pages are
+	// archived. The Done of a page finishing after that would be a write
+	// the Reset undoes at once: on a URL list (a seed a page) one writer
+	// operation of five. Such pages are noted in undone, and marked done
+	// after all should the seed end without its Reset (interrupted, an
+	// error); a crash before the Reset leaves them in flight, and the
+	// archive requeues in-flight items when it is next opened, so they
+	// are fetched again, never lost. Only a frontier of the seed's own
+	// (not shared with other workers) is reset this way.
+	var ending atomic.Bool
+	_, shared := fr.(frontier.Settler)
+	_, chains := fr.(frontier.Chainer)
+	ownReset := chains && !shared
+	var undone []string // guarded by mu
+	resetDone := false
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(undone) > 0 && !resetDone {
+			_ = fr.Done(context.WithoutCancel(ctx), undone...)
+		}
+	}()
 	h := newHand(fr, seedURL.Host)
 	defer func() {
 		// Items popped (or taken) and never fetched go back to the queue
@@ -400,6 +428,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 					continue // other workers' links, or a dead worker's claims
 				}
 				finished = true
+				ending.Store(ownReset)
 				break
 			}
 			waitFor(ctx, wake) // a page read may bring links
@@ -511,13 +540,18 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 				setErr(fmt.Errorf("push links of %s: %w", it.Key, err))
 				return
 			}
-			o, err := finishPage(context.WithoutCancel(ctx), fr, it.Key, archiveFn())
+			a := archiveFn()
+			reset := ending.Load() // known by now, as a rule: archiving takes longer than the loop's look
+			o, err := finishPage(context.WithoutCancel(ctx), fr, it.Key, a, reset)
 			if err != nil {
 				setErr(err)
 				return
 			}
 			mu.Lock()
 			defer mu.Unlock()
+			if reset {
+				undone = append(undone, it.Key)
+			}
 			st.add(o, d.Depth == 0 && !st.Resumed)
 			prog.fetched(o)
 			if c.cfg.OnFetch != nil {
@@ -559,5 +593,6 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 	if err := fr.Reset(ctx); err != nil {
 		return st, fmt.Errorf("reset frontier of %s: %w", sd.URL, err)
 	}
+	resetDone = true
 	return st, nil
 }

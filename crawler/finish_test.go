@@ -3,11 +3,14 @@ package crawler
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/frontier"
 	"github.com/gongkai/gongkai/seeds"
 )
@@ -233,5 +236,120 @@ func TestEmptinessIgnoresRacingPushes(t *testing.T) {
 		if got := e.known(); got != tc.want {
 			t.Errorf("%s: known %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// doneStore's queues are the archive's own, counting the Done writes.
+type doneStore struct {
+	frontier.Store
+	st *archive.Store
+
+	mu      sync.Mutex
+	chained int            // DoneAfter calls
+	done    map[string]int // keys asked Done (unchained)
+}
+
+func (d *doneStore) Queue(seed string) frontier.Queue {
+	return &doneQueue{Frontier: d.st.Frontier(frontier.QueueName(seed)), d: d}
+}
+
+type doneQueue struct {
+	*archive.Frontier
+	d *doneStore
+}
+
+func (q *doneQueue) DoneAfter(ctx context.Context, after *archive.Queued, keys ...string) *archive.Queued {
+	q.d.mu.Lock()
+	q.d.chained++
+	q.d.mu.Unlock()
+	return q.Frontier.DoneAfter(ctx, after, keys...)
+}
+
+func (q *doneQueue) Done(ctx context.Context, keys ...string) error {
+	q.d.mu.Lock()
+	for _, k := range keys {
+		q.d.done[k]++
+	}
+	q.d.mu.Unlock()
+	return q.Frontier.Done(ctx, keys...)
+}
+
+// A page archived once its seed is known complete is not marked done: the
+// seed's Reset forgets it with the rest. If the seed then ends without
+// its Reset (interrupted), its pages are marked done after all, so the
+// next run does not fetch them again.
+func TestFinishingSeedLeavesDoneToReset(t *testing.T) {
+	p := newPortal(t)
+	reports, _ := buildPortal(p, "plain", "http://192.0.2.1")
+	var urls []string
+	for _, r := range reports {
+		urls = append(urls, p.url(r))
+	}
+	for _, interrupt := range []bool{false, true} {
+		dir := t.TempDir()
+		st, err := archive.Open(filepath.Join(dir, "a.db"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds := &doneStore{Store: frontier.Bolt(st), st: st, done: map[string]int{}}
+		cfg := testConfig()
+		cfg.Frontier, cfg.MaxDepth, cfg.NoExtract = ds, 0, false
+		list := urls
+		if interrupt {
+			list = urls[:1]
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		c, err := New(st, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		next := c.extractFn
+		c.extractFn = func(ctx context.Context, in extract.Input) (*extract.Record, error) {
+			// The fetch loop finds the seed complete as soon as its
+			// page's links are read; archiving takes longer than that.
+			time.Sleep(30 * time.Millisecond)
+			if interrupt {
+				cancel() // after the loop ended, before the Reset
+			}
+			return next(ctx, in)
+		}
+		var sl []seeds.Seed
+		for _, u := range list {
+			sl = append(sl, seeds.Seed{URL: u})
+		}
+		sum, err := c.Run(ctx, sl)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Pages != len(list) || sum.Reports != len(list) {
+			t.Fatalf("interrupt %v: %d pages, %d reports; want %d", interrupt, sum.Pages, sum.Reports, len(list))
+		}
+		if ds.chained != 0 {
+			t.Errorf("interrupt %v: %d chained Done writes for %d one-page seeds, want 0 (the Reset forgets them)", interrupt, ds.chained, len(list))
+		}
+		wantDone := map[bool]int{false: 0, true: 1}[interrupt]
+		if got := ds.done[list[0]]; got != wantDone {
+			t.Errorf("interrupt %v: the seed page asked Done %d times, want %d", interrupt, got, wantDone)
+		}
+		// Reopened (in-flight items are requeued then): what the next run
+		// would fetch again.
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+		st2, err := archive.Open(filepath.Join(dir, "a.db"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range list {
+			q := st2.Frontier(frontier.QueueName(u))
+			items, err := q.Pop(context.Background(), 10)
+			known, kerr := q.Known(u)
+			if err != nil || kerr != nil || len(items) != 0 || known[0] != interrupt {
+				t.Errorf("interrupt %v: %s after the run: %d items to fetch again, known %v (%v, %v); want none, the frontier %s",
+					interrupt, u, len(items), known, err, kerr, map[bool]string{false: "reset", true: "kept with the page done"}[interrupt])
+			}
+		}
+		st2.Close()
 	}
 }
