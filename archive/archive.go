@@ -22,8 +22,11 @@ import (
 	"time"
 )
 
-// SchemaVersion is the layout version written into the file.
-const SchemaVersion = 1
+// SchemaVersion is the layout version written into the file. Version 2
+// (4 Dec 2026) keeps each parsed record in a nested bucket of its own,
+// which a version-1 gongkai would read as damaged; a version-1 file is
+// raised to 2 when opened for writing, and reads as before.
+const SchemaVersion = 2
 
 // Errors callers test for with errors.Is.
 var (

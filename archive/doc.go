@@ -1,6 +1,6 @@
 package archive
 
-// File layout (schema version 1). All top-level buckets are created at Open.
+// File layout (schema version 2). All top-level buckets are created at Open.
 //
 //	meta          "schema" → uvarint SchemaVersion; a newer value refuses to open
 //	payloads      sha256(32 bytes) → nested bucket {0x00 → codec byte ‖ uvarint raw length ‖ zstd frame}
@@ -8,7 +8,8 @@ package archive
 //	urls          url → latest version seq and digest, ETag, Last-Modified, validator digest
 //	              url ‖ NUL ‖ 'c' ‖ capture id → empty          (Captures(url))
 //	              url ‖ NUL ‖ 'v' ‖ seq (4 BE) → digest, first/last seen, capture ids
-//	parsed        sha256 ‖ parser version (4 BE) → index fields ‖ zstd JSON
+//	parsed        sha256 ‖ parser version (4 BE) → nested bucket {0x00 → index fields ‖ zstd JSON}
+//	              (archives written before 4 Dec 2026 hold the value inline; both read)
 //	index         field byte ‖ value ‖ NUL ‖ sha256 → empty  (a agency, y year, r region,
 //	              h host, u url, k kind); and p ‖ sha256 ‖ url → empty for every
 //	              URL that has had the payload as a version (URLsOf)

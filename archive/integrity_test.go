@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,7 +105,7 @@ func TestSchemaTooNew(t *testing.T) {
 		if !errors.Is(err, ErrSchemaTooNew) {
 			t.Fatalf("read-only=%v: %v, want ErrSchemaTooNew", ro, err)
 		}
-		if !strings.Contains(err.Error(), "schema version 2") || !strings.Contains(err.Error(), "supports up to 1") {
+		if !strings.Contains(err.Error(), fmt.Sprintf("schema version %d", SchemaVersion+1)) || !strings.Contains(err.Error(), fmt.Sprintf("supports up to %d", SchemaVersion)) {
 			t.Errorf("message does not give both versions: %v", err)
 		}
 	}

@@ -563,7 +563,7 @@ func (s *Store) mergeParsed(ctx context.Context, sh *Store, st *MergeStats, prog
 			n = 0
 			pb := tx.Bucket(bParsed)
 			for _, r := range batch {
-				if pb.Get(r.k) != nil {
+				if parsedValue(pb, r.k, pb.Get(r.k)) != nil {
 					continue
 				}
 				if err := putParsedTx(tx, r.k, r.v, r.idx); err != nil {

@@ -167,29 +167,31 @@ func compressors(procs int) int { return max(1, procs/4) }
 
 // initSchema creates the buckets of a new file and refuses a newer one.
 func (s *Store) initSchema() error {
-	check := func(tx *bolt.Tx) (bool, error) {
+	// check reports whether the file is initialised at SchemaVersion
+	// (current), refusing a newer one.
+	check := func(tx *bolt.Tx) (ok, current bool, err error) {
 		m := tx.Bucket(bMeta)
 		if m == nil {
-			return false, nil
+			return false, false, nil
 		}
 		v := m.Get(keySchema)
 		if v == nil {
-			return false, nil
+			return false, false, nil
 		}
 		d := dec{b: v}
 		ver := d.uvarint()
 		if d.err != nil {
-			return true, fmt.Errorf("open archive %s: schema version unreadable: %w", s.path, ErrCorrupt)
+			return true, false, fmt.Errorf("open archive %s: schema version unreadable: %w", s.path, ErrCorrupt)
 		}
 		if ver > SchemaVersion {
-			return true, fmt.Errorf("open archive %s: file has schema version %d, this gongkai supports up to %d; upgrade gongkai: %w",
+			return true, false, fmt.Errorf("open archive %s: file has schema version %d, this gongkai supports up to %d; upgrade gongkai: %w",
 				s.path, ver, SchemaVersion, ErrSchemaTooNew)
 		}
-		return true, nil
+		return true, ver == SchemaVersion, nil
 	}
 	if s.ro {
 		return s.view(func(tx *bolt.Tx) error {
-			ok, err := check(tx)
+			ok, _, err := check(tx)
 			if err == nil && !ok {
 				err = fmt.Errorf("open archive %s read-only: not an initialised archive: %w", s.path, ErrNotFound)
 			}
@@ -197,7 +199,7 @@ func (s *Store) initSchema() error {
 		})
 	}
 	return s.update(func(tx *bolt.Tx) error {
-		ok, err := check(tx)
+		_, current, err := check(tx)
 		if err != nil {
 			return err
 		}
@@ -206,7 +208,9 @@ func (s *Store) initSchema() error {
 				return fmt.Errorf("open archive %s: create bucket %s: %w", s.path, b, err)
 			}
 		}
-		if !ok {
+		if !current {
+			// A new file, or an older one this store will write the
+			// current layout into (SchemaVersion).
 			e := enc{}
 			e.uvarint(SchemaVersion)
 			return tx.Bucket(bMeta).Put(keySchema, e.b)

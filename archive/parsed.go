@@ -18,6 +18,8 @@ import (
 // record is the last key of the run. Writing a v2 record never touches the
 // v1 record: a reparse that dies half-way leaves every payload with at
 // least its old parse, and GetParsedVersion can still read v1 afterwards.
+// Each key holds a nested bucket with the record under 0x00 (putParsedTx);
+// files of schema 1 hold the record inline, and parsedValue reads both.
 //
 // Secondary indexes live in bIndex under field ‖ value ‖ NUL ‖ digest(32),
 // one key per (field, value, payload). Index entries are only ever added;
@@ -164,8 +166,27 @@ func parsedIndexKeys(p Parsed, dkey []byte) ([][]byte, error) {
 }
 
 // putParsedTx stores an encoded parsed record under key and its index keys.
+//
+// The record goes in a nested bucket of its own (parsedValue reads both
+// layouts), for the reason payloads do (payload.go): bbolt never splits a
+// leaf of four entries or fewer, so records of ~6 KB stored inline sat two
+// to four to a leaf, and storing one rewrote its neighbours too. On the
+// discovery benchmark that was ~19 KB of pages written per record; in a
+// bucket of its own it is written once (BENCHMARKS.md, p14). Archives
+// written before keep their inline records, which read as they did; a
+// record put again over an inline one replaces it.
 func putParsedTx(tx *bolt.Tx, key, val []byte, idx [][]byte) error {
-	if err := tx.Bucket(bParsed).Put(key, val); err != nil {
+	pb := tx.Bucket(bParsed)
+	if pb.Get(key) != nil {
+		if err := pb.Delete(key); err != nil {
+			return err
+		}
+	}
+	b, err := pb.CreateBucketIfNotExists(key)
+	if err != nil {
+		return err
+	}
+	if err := b.Put(payloadValueKey, val); err != nil {
 		return err
 	}
 	ib := tx.Bucket(bIndex)
@@ -177,13 +198,30 @@ func putParsedTx(tx *bolt.Tx, key, val []byte, idx [][]byte) error {
 	return nil
 }
 
+// parsedValue is the stored record under key k of bParsed, whose cursor
+// or Get gave v: v itself in the inline layout of older archives, else
+// the value of k's nested bucket (putParsedTx); nil if neither.
+func parsedValue(pb *bolt.Bucket, k, v []byte) []byte {
+	if v != nil {
+		return v
+	}
+	if b := pb.Bucket(k); b != nil {
+		return b.Get(payloadValueKey)
+	}
+	return nil
+}
+
 // newestParsed returns the key and value of the newest parse of dkey.
 func newestParsed(tx *bolt.Tx, dkey []byte) (k, v []byte) {
-	c := tx.Bucket(bParsed).Cursor()
+	pb := tx.Bucket(bParsed)
+	c := pb.Cursor()
 	for ck, cv := c.Seek(dkey); ck != nil && bytes.HasPrefix(ck, dkey); ck, cv = c.Next() {
 		k, v = ck, cv
 	}
-	return k, v
+	if k == nil {
+		return nil, nil
+	}
+	return k, parsedValue(pb, k, v)
 }
 
 // GetParsed returns the newest-parser record of a payload.
@@ -234,7 +272,8 @@ func (s *Store) GetParsedVersion(digest string, parserVersion int) (Parsed, erro
 	stored := 0
 	err = s.view(func(tx *bolt.Tx) error {
 		k := parsedKey(dkey, parserVersion)
-		v := tx.Bucket(bParsed).Get(k)
+		pb := tx.Bucket(bParsed)
+		v := parsedValue(pb, k, pb.Get(k))
 		if v == nil {
 			return fmt.Errorf("parsed %s v%d: %w", digest, parserVersion, ErrNotFound)
 		}

@@ -22,7 +22,8 @@ const (
 type kv struct{ k, v []byte }
 
 // scanChunks calls fn for every entry of bucket whose key starts with
-// prefix, in key order, outside any transaction.
+// prefix, in key order, outside any transaction. A nested bucket's value
+// is nil, except in bParsed, where it is the record the bucket holds.
 func (s *Store) scanChunks(ctx context.Context, bucket, prefix []byte, fn func(k, v []byte) error) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -37,7 +38,8 @@ func (s *Store) scanChunks(ctx context.Context, bucket, prefix []byte, fn func(k
 		size := 0
 		more := false
 		err := s.view(func(tx *bolt.Tx) error {
-			c := tx.Bucket(bucket).Cursor()
+			b := tx.Bucket(bucket)
+			c := b.Cursor()
 			k, v := c.Seek(seek)
 			if skipFirst && k != nil && bytes.Equal(k, seek) {
 				k, v = c.Next()
@@ -46,6 +48,9 @@ func (s *Store) scanChunks(ctx context.Context, bucket, prefix []byte, fn func(k
 				if len(chunk) >= chunkEntries || size >= chunkBytes {
 					more = true
 					break
+				}
+				if v == nil && bytes.Equal(bucket, bParsed) {
+					v = parsedValue(b, k, v) // a record in its own bucket
 				}
 				chunk = append(chunk, kv{bytes.Clone(k), bytes.Clone(v)})
 				size += len(k) + len(v)
