@@ -59,6 +59,13 @@ type Config struct {
 	// NoExtract skips extraction (the capture is still archived).
 	NoExtract bool
 
+	// Attachments also fetches, past MaxDepth, the document attachments
+	// (PDF, DOC, DOCX, WPS, XLS, XLSX, ZIP, download endpoints) of a report
+	// page at the depth limit, a seed included (at MaxDepth 0: a URL list's
+	// entry), so that a wrapper page is archived with its document; they
+	// lead no further. Off, they are only counted (SeedStatus.SkippedAttachments).
+	Attachments bool
+
 	// Progress receives a live status line on a terminal, or plain log lines
 	// otherwise (see ProgressFormat); nil is silent.
 	Progress io.Writer

@@ -565,6 +565,7 @@ func (c *Crawler) crawlSeed(ctx context.Context, runID uint64, col *colly.Collec
 		return fail(fmt.Errorf("pop frontier of %s: %w", sd.URL, err))
 	}
 	wg.Wait()
+	st.SkippedAttachments = int(v.skippedAttachments.Load()) // every page is read by now
 	if bgErr != nil {
 		return st, bgErr
 	}

@@ -240,7 +240,7 @@ func (p *progress) seedDone(st SeedStatus) {
 		p.json(map[string]any{"event": "seed", "seed": st.Seed.URL, "agency": st.Seed.Agency, "status": st.Status,
 			"reason": st.Err, "pages": st.Pages, "reports": st.Reports, "errors": st.Errors, "blocked": st.Blocked,
 			"not_modified": st.NotModified, "new_payloads": st.NewPayloads, "resumed": st.Resumed, "budget_spent": st.BudgetSpent,
-			"moved_to": st.MovedTo, "notes": st.Notes})
+			"moved_to": st.MovedTo, "notes": st.Notes, "skipped_attachments": st.SkippedAttachments})
 		return
 	}
 	msg := fmt.Sprintf("seed %s: %s, %d pages, %d reports, %d errors", st.Seed.URL, st.Status, st.Pages, st.Reports, st.Errors)

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -40,6 +41,9 @@ type SeedStatus struct {
 	// crawler/platform follows; Notes says where (one line per host).
 	UnknownPagers int
 	Notes         []string
+	// SkippedAttachments counts the document attachments of report pages
+	// at the depth limit that were not fetched (Config.Attachments off).
+	SkippedAttachments int
 }
 
 // note records one note (from visitor.note: once per kind and host).
@@ -66,6 +70,9 @@ type Summary struct {
 	Parked        []ParkedHost // hosts that failed too often in a row and got no more requests
 	Elapsed       time.Duration
 	Interrupted   bool
+	// SkippedAttachments: attachments of report pages at the depth limit
+	// not fetched (Config.Attachments off); Notes says so.
+	SkippedAttachments int
 }
 
 // Unreachable returns the seeds that could not be reached at all (`crawl
@@ -121,12 +128,18 @@ func (s *Summary) total() {
 		s.Errors += st.Errors
 		s.Blocked += st.Blocked
 		s.UnknownPagers += st.UnknownPagers
+		s.SkippedAttachments += st.SkippedAttachments
 	}
 }
 
-// Notes are the run's notes: seeds that moved, pagers no adapter follows.
+// Notes are the run's notes: seeds that moved, pagers no adapter follows,
+// attachments the depth limit left out.
 func (s Summary) Notes() []string {
 	var out []string
+	if n := s.SkippedAttachments; n > 0 {
+		out = append(out, fmt.Sprintf("%d attachments (PDF, DOC...) of report pages at the depth limit were not fetched: "+
+			"a wrapper page's tables are often only there; crawl again with --attachments to fetch them", n))
+	}
 	for _, h := range s.Parked {
 		out = append(out, "host "+h.Host+" parked: "+h.Reason)
 	}
@@ -156,6 +169,6 @@ func (s Summary) counts() map[string]int {
 		"pages": s.Pages, "reports": s.Reports, "not_modified": s.NotModified,
 		"new_payloads": s.NewPayloads, "errors": s.Errors, "blocked": s.Blocked,
 		"requests": int(s.Requests), "unreachable": len(s.Unreachable()), "unknown_pagers": s.UnknownPagers,
-		"parked_hosts": len(s.Parked),
+		"parked_hosts": len(s.Parked), "skipped_attachments": s.SkippedAttachments,
 	}
 }

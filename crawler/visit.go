@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -56,6 +57,9 @@ type visitor struct {
 	perPath map[string]int
 	noted   map[string]bool        // kind+host of the notes made
 	onNote  func(kind, msg string) // records a note on the seed's status and logs it
+	// skippedAttachments counts the attachments of report pages at the
+	// depth limit not fetched (Config.Attachments off).
+	skippedAttachments atomic.Int64
 }
 
 // note reports something the user should see (a pager no adapter follows,
@@ -409,6 +413,9 @@ func (v *visitor) fromPage(d item, cur *url.URL, pg *page, text string) []archiv
 	for _, it := range res.Items {
 		l.link(base, link{href: it.Href, anchor: it.Anchor})
 	}
+	if l.skipped > 0 {
+		v.skippedAttachments.Add(int64(l.skipped))
+	}
 	return l.out
 }
 
@@ -443,6 +450,9 @@ type linker struct {
 	cur  *url.URL // the page
 	out  []archive.FrontierItem
 	seen map[string]bool
+	// skipped counts the page's attachments the depth limit left out
+	// (Config.Attachments off).
+	skipped int
 }
 
 func (v *visitor) newLinker(d item, cur *url.URL) *linker {
@@ -484,7 +494,8 @@ func (l *linker) add(u *url.URL, key string, it item, prio float64) {
 // link queues one link, scored by its anchor and URL.
 func (l *linker) link(base *url.URL, lk link) {
 	if l.d.Depth+1 > l.v.c.cfg.MaxDepth {
-		return // a URL list's pages (--max-depth 0) resolve no links
+		l.pastLimit(base, lk) // a report page's attachments, at most
+		return
 	}
 	u, ok := canonical(base, lk.href)
 	if !ok || u.String() == l.cur.String() {

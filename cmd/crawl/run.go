@@ -41,11 +41,16 @@ blocked), no control characters. --log-json writes the same as JSON lines;
 
 Seed lists are UTF-8 CSV with a url column (optional agency, region, level)
 or plain text with one URL per line; a bad line is reported with its line
-number and skipped. Exit 1 when the crawl finished but a seed could not be
-reached at all; exit 2 when a seed list cannot be read.`,
+number and skipped. A list of report pages is fetched as it is with
+--max-depth 0; add --attachments to fetch each page's PDF, DOC or XLS too
+(a wrapper page's tables are often only there): without it the summary
+counts the attachments the depth limit left out. Exit 1 when the crawl
+finished but a seed could not be reached at all; exit 2 when a seed list
+cannot be read.`,
 		example: `  crawl run --seeds seeds/provinces.csv
   crawl run --seeds seeds/state-council.csv seeds/cities.csv --rate 0.5 --max-pages 2000
   crawl run --seeds mine.csv --max-depth 0          # fetch the seeds only
+  crawl run --seeds urls.txt --max-depth 0 --attachments   # report pages with their PDFs
   crawl run --seeds local.csv --allow-private --rate 0   # a portal on 127.0.0.1`,
 		flags: func(fs *flagSet) {
 			var files listFlag
@@ -64,6 +69,7 @@ reached at all; exit 2 when a seed list cannot be read.`,
 func crawlFlagDefs(fs *flagSet) {
 	fs.Int("max-pages", 500, "`N` fetches per seed per run at most")
 	fs.Int("max-depth", 6, "`N` link hops from a seed at most; 0 fetches the seeds themselves and follows nothing")
+	fs.Bool("attachments", false, "also fetch the document attachments (PDF, DOC, WPS, XLS...) of report pages at the --max-depth limit, seeds included; they lead no further (with --max-depth 0: a URL list of report pages, each with its file)")
 	fs.Float64("rate", 1, "`R` requests per second per host; 0 means no limit")
 	fs.Int("concurrency", 0, "`N` hosts crawled at once, every seed of a host sharing its rate, robots.txt and connections; 0 = as many as a 512 MB budget allows (2,048)")
 	fs.Int("connections", 1, "`N` requests in flight per host, each on its own connection; keep 1 for other people's sites")
@@ -84,6 +90,7 @@ type crawlSettings struct {
 	timeout                         time.Duration
 	retries                         int
 	allowPrivate                    bool
+	attachments                     bool // a report page's attachments past the depth limit
 	userAgent                       string
 	quiet, logJSON                  bool           // progress off, or as JSON lines
 	progressEvery                   time.Duration  // between plain/JSON progress lines
@@ -185,6 +192,7 @@ func crawlFlags(fs *flagSet) (crawlSettings, error) {
 		connections:   get("connections").(int),
 		timeout:       get("timeout").(time.Duration),
 		allowPrivate:  get("allow-private").(bool),
+		attachments:   get("attachments").(bool),
 		userAgent:     get("user-agent").(string),
 		retries:       get("retries").(int),
 		quiet:         get("quiet").(bool),

@@ -16,6 +16,7 @@ func runCrawler(ctx context.Context, e *env, s *archive.Store, set crawlSettings
 	cfg := crawler.DefaultConfig()
 	cfg.MaxPages = set.maxPages
 	cfg.MaxDepth = set.maxDepth
+	cfg.Attachments = set.attachments
 	cfg.Rate = set.rate
 	cfg.Concurrency = set.concurrency
 	cfg.Connections = set.connections
