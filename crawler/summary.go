@@ -137,8 +137,11 @@ func (s *Summary) total() {
 func (s Summary) Notes() []string {
 	var out []string
 	if n := s.SkippedAttachments; n > 0 {
-		out = append(out, fmt.Sprintf("%d attachments (PDF, DOC...) of report pages at the depth limit were not fetched: "+
-			"a wrapper page's tables are often only there; crawl again with --attachments to fetch them", n))
+		what := fmt.Sprintf("%d attachments (PDF, DOC...) of report pages at the depth limit were", n)
+		if n == 1 {
+			what = "1 attachment (PDF, DOC...) of a report page at the depth limit was"
+		}
+		out = append(out, what+" not fetched: a wrapper page's tables are often only there; crawl again with --attachments to fetch them")
 	}
 	for _, h := range s.Parked {
 		out = append(out, "host "+h.Host+" parked: "+h.Reason)

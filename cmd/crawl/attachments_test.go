@@ -80,7 +80,7 @@ func TestURLListAttachments(t *testing.T) {
 		mu.Lock()
 		pdfHits, others := hits["/up/P020250120hongze.pdf"], hits["/ndbg/2023.html"]+hits["/zwgk/"]
 		mu.Unlock()
-		hint := strings.Contains(out, "1 attachments (PDF, DOC...) of report pages at the depth limit were not fetched") &&
+		hint := strings.Contains(out, "1 attachment (PDF, DOC...) of a report page at the depth limit was not fetched") &&
 			strings.Contains(out, "--attachments")
 		if others != 0 {
 			t.Errorf("attachments %v: the page's other links were followed (%d requests)", on, others)
