@@ -24,6 +24,8 @@ type page struct {
 	links   []link   // <a>, <area>, frames, <embed src>, <object data>
 	scripts []string // inline script bodies (read by crawler/platform's adapters)
 	text    int      // runes of visible text, counted up to just past challengeMaxText
+	title   string   // the first <title>'s text
+	heading string   // the first <h1>'s text: a page's main heading
 }
 
 // decodeText turns raw bytes into UTF-8 with extract/charset; until it can
@@ -97,6 +99,11 @@ type pageReader struct {
 	cur               *link // the <a> being read
 	anchor            strings.Builder
 	inScript, inStyle bool
+	// The first <title> and <h1> being read (whose texts go to the page's
+	// title and heading), and whether each has been.
+	inTitle, inHeading     bool
+	sawTitle, sawHeading   bool
+	titleText, headingText strings.Builder
 }
 
 func (r *pageReader) startTag(a atom.Atom, selfClosing bool, attrs tagAttrs) {
@@ -139,6 +146,14 @@ func (r *pageReader) startTag(a atom.Atom, selfClosing bool, attrs tagAttrs) {
 		r.inScript = !selfClosing
 	case atom.Style:
 		r.inStyle = !selfClosing
+	case atom.Title:
+		if !selfClosing && !r.sawTitle {
+			r.inTitle, r.sawTitle = true, true
+		}
+	case atom.H1:
+		if !selfClosing && !r.sawHeading {
+			r.inHeading, r.sawHeading = true, true
+		}
 	}
 }
 
@@ -150,13 +165,18 @@ func (r *pageReader) endTag(a atom.Atom) {
 		r.inScript = false
 	case atom.Style:
 		r.inStyle = false
+	case atom.Title:
+		r.inTitle = false
+	case atom.H1:
+		r.inHeading = false
 	}
 }
 
 // wantsText reports whether the next text token is used: script text,
-// anchor text, or visible text while it is still being counted.
+// anchor text, the title or main heading, or visible text while it is
+// still being counted.
 func (r *pageReader) wantsText() bool {
-	return r.inScript || !r.inStyle && (r.cur != nil || r.p.text <= challengeMaxText)
+	return r.inScript || !r.inStyle && (r.cur != nil || r.p.text <= challengeMaxText || r.inTitle || r.inHeading)
 }
 
 func (r *pageReader) text(t []byte) {
@@ -177,7 +197,17 @@ func (r *pageReader) text(t []byte) {
 	if r.cur != nil {
 		r.anchor.Write(t)
 	}
+	// Kept short: a title longer than this names no single report.
+	if r.inTitle && r.titleText.Len() < maxTitleBytes {
+		r.titleText.Write(t)
+	}
+	if r.inHeading && r.headingText.Len() < maxTitleBytes {
+		r.headingText.Write(t)
+	}
 }
+
+// maxTitleBytes bounds what is kept of a page's title and heading.
+const maxTitleBytes = 512
 
 // flush ends the <a> being read, if any.
 func (r *pageReader) flush() {
@@ -190,6 +220,8 @@ func (r *pageReader) flush() {
 
 func (r *pageReader) end() *page {
 	r.flush()
+	r.p.title = squash(r.titleText.String())
+	r.p.heading = squash(r.headingText.String())
 	return r.p
 }
 

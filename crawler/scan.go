@@ -427,6 +427,8 @@ func lookupTag(name string) atom.Atom {
 		return atom.Textarea
 	case "title":
 		return atom.Title
+	case "h1":
+		return atom.H1
 	case "xmp":
 		return atom.Xmp
 	}

@@ -394,6 +394,7 @@ func (v *visitor) fromPage(d item, cur *url.URL, pg *page, text string) []archiv
 			base = b
 		}
 	}
+	d = seedAsReport(d, pg)
 	l := v.newLinker(d, cur)
 	isDoc := d.Kind == kindReport || d.Kind == kindAttachment
 	res := platform.Read(&platform.Page{URL: cur, Base: base, HTML: text, Scripts: pg.scripts, Links: platformLinks(pg.links), Param: d.Param})
@@ -417,6 +418,20 @@ func (v *visitor) fromPage(d item, cur *url.URL, pg *page, text string) []archiv
 		v.skippedAttachments.Add(int64(l.skipped))
 	}
 	return l.out
+}
+
+// seedAsReport reads a seed as a report page when its <title> or main
+// heading names one agency's annual report for a year
+// (extract.NamesAnnualReport: not a 指南, a 通知 or a column). Nothing led
+// to a seed, so it is queued as a page; but a researcher's URL list names
+// report pages, and on a report page every attachment (a bare 附件1.pdf)
+// is part of the report, as it is when a column's link leads there. A home
+// or column seed stays a page.
+func seedAsReport(d item, pg *page) item {
+	if d.Depth == 0 && d.Kind == kindPage && (extract.NamesAnnualReport(pg.title) || extract.NamesAnnualReport(pg.heading)) {
+		d.Kind = kindReport
+	}
+	return d
 }
 
 // fromAnswer follows what an adapter read from an API answer: the list's

@@ -202,6 +202,19 @@ func namesAnnualReport(title string) bool {
 	return true
 }
 
+// NamesAnnualReport reports whether a page's <title> or main heading names
+// one agency's annual report for one year, as namesAnnualReport reads a
+// title, taking each part of a "报告_某某区人民政府" <title> on its own. The
+// crawler reads a seed page so named as a report page.
+func NamesAnnualReport(title string) bool {
+	for _, part := range titleSplitRe.Split(cleanLine(title), -1) {
+		if namesAnnualReport(part) {
+			return true
+		}
+	}
+	return false
+}
+
 // kindOf decides report / copy / not_report.
 //   - report: standard tables, or the section headings of a report (three
 //     or more, or two under a title that names an annual report), or a
