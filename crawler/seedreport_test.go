@@ -11,19 +11,11 @@ import (
 // it, with it as the capture's parent, as when a column's link leads
 // there. A home, column, 指南 or 通知 seed stays a page.
 func TestSeedReportPage(t *testing.T) {
-	pdfs, err := corpus.PDFs()
+	src, err := corpus.PDFByName("hongze_2024.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc []byte
-	for _, p := range pdfs {
-		if p.Name == "hongze_2024.pdf" {
-			doc = p.Bytes
-		}
-	}
-	if doc == nil {
-		t.Fatal("no hongze_2024.pdf in the corpus")
-	}
+	doc := src.Bytes
 	const pdf = "/up/P020240120.pdf"
 	for _, tc := range []struct {
 		name        string
@@ -54,9 +46,13 @@ func TestSeedReportPage(t *testing.T) {
 			if tc.h1 != "" {
 				body = "<h1>" + tc.h1 + "</h1>" + body
 			}
-			p.set("/", htmlPage(tc.title, body))
 			p.set(pdf, string(doc))
 			p.set("/xxgk/", htmlPage("政府信息公开", ""))
+			// A TRS pager: a yearly column may be titled as a report, so a
+			// seed read as a report page still follows it (depth 0: no hop).
+			body += `<script>createPageHTML(2, 0, "index", "html");</script>`
+			p.set("/", htmlPage(tc.title, body))
+			p.set("/index_1.html", htmlPage("某县2023年政府信息公开工作年度报告", ""))
 			st := testStore(t)
 			cfg := testConfig()
 			cfg.MaxDepth, cfg.Attachments = tc.depth, tc.attachments
@@ -67,6 +63,9 @@ func TestSeedReportPage(t *testing.T) {
 			}
 			if tc.depth >= 1 && got["/xxgk/"] != 1 {
 				t.Errorf("the column link fetched %d times, want once", got["/xxgk/"])
+			}
+			if got["/index_1.html"] != 1 {
+				t.Errorf("the pager's second page fetched %d times, want once", got["/index_1.html"])
 			}
 			if !tc.fetchPDF {
 				return

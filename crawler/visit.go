@@ -394,9 +394,12 @@ func (v *visitor) fromPage(d item, cur *url.URL, pg *page, text string) []archiv
 			base = b
 		}
 	}
+	// A seed read as a report page still follows its pager: a yearly
+	// column (2023年度政府信息公开工作年度报告, one agency's report each)
+	// may be titled as a report.
+	isDoc := d.Kind == kindReport || d.Kind == kindAttachment
 	d = seedAsReport(d, pg)
 	l := v.newLinker(d, cur)
-	isDoc := d.Kind == kindReport || d.Kind == kindAttachment
 	res := platform.Read(&platform.Page{URL: cur, Base: base, HTML: text, Scripts: pg.scripts, Links: platformLinks(pg.links), Param: d.Param})
 	if !isDoc {
 		// A report's 下一页 is the next article, not more of a list.

@@ -24,19 +24,11 @@ func TestURLListAttachments(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls twice and reads a real PDF")
 	}
-	pdfs, err := corpus.PDFs()
+	src, err := corpus.PDFByName("hongze_2024.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc []byte
-	for _, p := range pdfs {
-		if p.Name == "hongze_2024.pdf" {
-			doc = p.Bytes
-		}
-	}
-	if doc == nil {
-		t.Fatal("no hongze_2024.pdf in the corpus")
-	}
+	doc := src.Bytes
 	const title = "淮安市洪泽区人民政府2024年政府信息公开工作年度报告"
 	page := `<!DOCTYPE html><html><head><meta charset="utf-8"><title>` + title + `</title></head><body>
 <table class="xxgk-meta"><tr><td>发布机构：</td><td>淮安市洪泽区人民政府</td><td>发布日期：</td><td>2025-01-20</td></tr></table>

@@ -62,3 +62,17 @@ func PDFs() ([]PDF, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
+
+// PDFByName returns the corpus PDF of that file name ("hongze_2024.pdf").
+func PDFByName(name string) (PDF, error) {
+	all, err := PDFs()
+	if err != nil {
+		return PDF{}, err
+	}
+	for _, p := range all {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	return PDF{}, fmt.Errorf("corpus: no PDF %q", name)
+}
