@@ -3,6 +3,7 @@ package crawler
 import (
 	"bytes"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/extract/charset"
@@ -267,4 +268,23 @@ func (t *tagAttrs) field(key string) *string {
 }
 
 // squash collapses whitespace.
-func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
+func squash(s string) string {
+	if squashed(s) {
+		return s // most anchors and titles: no copy
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// squashed reports whether s is already as squash leaves it: no space but
+// single ASCII spaces between words.
+func squashed(s string) bool {
+	prevSpace := true // a leading space is not squashed
+	for _, r := range s {
+		sp := unicode.IsSpace(r)
+		if sp && (prevSpace || r != ' ') {
+			return false
+		}
+		prevSpace = sp
+	}
+	return !prevSpace || s == ""
+}

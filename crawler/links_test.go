@@ -155,3 +155,12 @@ func TestGBKPageLinks(t *testing.T) {
 		t.Errorf("fetched %v", sortedKeys(got))
 	}
 }
+
+// squash's no-copy path gives what collapsing every whitespace run gives.
+func TestSquash(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "a b", "a  b", " a", "a ", "a\tb", "a\nb", "某县 2023年", "某县\u3000年报", "a\u00a0b", "附件1.pdf（256KB）", "\u2028a"} {
+		if got, want := squash(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("squash(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -398,7 +398,11 @@ func (v *visitor) fromPage(d item, cur *url.URL, pg *page, text string) []archiv
 	// column (2023年度政府信息公开工作年度报告, one agency's report each)
 	// may be titled as a report.
 	isDoc := d.Kind == kindReport || d.Kind == kindAttachment
-	d = seedAsReport(d, pg)
+	if d.Depth < v.c.cfg.MaxDepth {
+		// At the limit every seed is read as a report page already
+		// (limitKind): a URL list's entries need no title test.
+		d = seedAsReport(d, pg)
+	}
 	l := v.newLinker(d, cur)
 	res := platform.Read(&platform.Page{URL: cur, Base: base, HTML: text, Scripts: pg.scripts, Links: platformLinks(pg.links), Param: d.Param})
 	if !isDoc {
