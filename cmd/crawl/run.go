@@ -44,7 +44,9 @@ or plain text with one URL per line; a bad line is reported with its line
 number and skipped. A list of report pages is fetched as it is with
 --max-depth 0; add --attachments to fetch each page's PDF, DOC or XLS too
 (a wrapper page's tables are often only there): without it the summary
-counts the attachments the depth limit left out. Exit 1 when the crawl
+counts the attachments the depth limit left out. With --max-depth 1 or
+more, a seed whose <title> or <h1> names one year's annual report is read
+as a report page: its attachments are fetched first. Exit 1 when the crawl
 finished but a seed could not be reached at all; exit 2 when a seed list
 cannot be read.`,
 		example: `  crawl run --seeds seeds/provinces.csv
