@@ -159,10 +159,10 @@ func openWith(path string, opts *Options, wcfg writerConfig) (*Store, error) {
 // EncodeAll hands out its encoders in turn, so with one per core every
 // table had gone cold in cache by its next page: on the discovery
 // benchmark (2 cores) that lookup was most of zstd's time, and one
-// encoder cut the crawl's CPU per page by about 8% (BENCHMARKS.md, Crawler,
-// "What issue 14 changed"). Compression is about an eighth of a page's CPU, so
-// one encoder keeps up with about four cores of the rest. The encoder
-// count never changes the compressed bytes.
+// encoder cut the crawl's CPU per page by about 8% (BENCHMARKS.md,
+// Crawler, "What issue 14 changed"). Compression is about an eighth of a
+// page's CPU, so one encoder keeps up with about four cores of the rest.
+// The encoder count never changes the compressed bytes.
 func compressors(procs int) int { return max(1, procs/4) }
 
 // initSchema creates the buckets of a new file and refuses a newer one.

@@ -172,9 +172,10 @@ func parsedIndexKeys(p Parsed, dkey []byte) ([][]byte, error) {
 // leaf of four entries or fewer, so records of ~6 KB stored inline sat two
 // to four to a leaf, and storing one rewrote its neighbours too. On the
 // discovery benchmark that was ~19 KB of pages written per record; in a
-// bucket of its own it is written once (BENCHMARKS.md, Crawler, "What issue 14 changed"). Archives
-// written before keep their inline records, which read as they did; a
-// record put again over an inline one replaces it.
+// bucket of its own it is written once (BENCHMARKS.md, Crawler, "What
+// issue 14 changed"). Archives written before keep their inline records,
+// which read as they did; a record put again over an inline one replaces
+// it.
 func putParsedTx(tx *bolt.Tx, key, val []byte, idx [][]byte) error {
 	pb := tx.Bucket(bParsed)
 	if pb.Get(key) != nil {
